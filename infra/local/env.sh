@@ -1,0 +1,36 @@
+# Defaults for the local platform; sourced by infra/local/diandan and exported to every process
+# it starts. Every value can be overridden from the environment. The variable names are the ones
+# packages/platform's config schema reads and docker-compose.yml sets.
+: "${DIANDAN_HOME:=$ROOT/.diandan}"
+: "${DIANDAN_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/diandan}"
+
+# Pinned server versions (see docs/infrastructure.md for why these).
+: "${KAFKA_VERSION:=4.4.0}"
+: "${TEMPORAL_CLI_VERSION:=1.9.1}"
+: "${TEMPORAL_TEST_SERVER_VERSION:=1.40.0}"
+
+: "${PG_BIN:=/usr/lib/postgresql/15/bin}"
+: "${PGPORT:=55432}"
+: "${PGDATABASE:=diandan}"
+: "${KAFKA_PORT:=59092}"
+: "${KAFKA_CONTROLLER_PORT:=59093}"
+: "${KAFKA_PARTITIONS:=6}"
+: "${TEMPORAL_PORT:=7233}"
+: "${TEMPORAL_UI_PORT:=8233}"
+
+KAFKA_LIB="$DIANDAN_CACHE/kafka-$KAFKA_VERSION"
+TEMPORAL_CLI="$DIANDAN_CACHE/temporal-$TEMPORAL_CLI_VERSION/bin/temporal"
+TEMPORAL_TEST_SERVER="$DIANDAN_CACHE/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION/bin/temporal-test-server"
+# Custom search attributes of the serviceOrder workflow (never personal data).
+TEMPORAL_SEARCH_ATTRIBUTES="OrderStatus=Keyword OrderLevel=Keyword OrderUnit=Keyword OrderCategory=Keyword OrderDeadline=Datetime OrderOverdue=Bool OrderBounces=Int"
+
+export DIANDAN_HOME DIANDAN_CACHE KAFKA_VERSION PGPORT PGDATABASE KAFKA_PARTITIONS TEMPORAL_TEST_SERVER TEMPORAL_CLI TEMPORAL_SEARCH_ATTRIBUTES
+export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:$PGPORT/$PGDATABASE}"
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
+export TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
+export TEMPORAL_TASK_QUEUE="${TEMPORAL_TASK_QUEUE:-service-orders}"
+export INTAKE_PORT="${INTAKE_PORT:-3001}"
+export DISPATCH_PORT="${DISPATCH_PORT:-3002}"
+export FEEDBACK_PORT="${FEEDBACK_PORT:-3003}"
+export LOG_LEVEL="${LOG_LEVEL:-info}"

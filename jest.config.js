@@ -1,0 +1,35 @@
+// One jest run for every workspace. TypeScript is transpiled by SWC (fast, no type-check here:
+// `tsc -b` type-checks the whole tree before the tests run).
+const transform = {
+  '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+};
+// Tests import workspace packages from source, so a change needs no build before `jest`.
+const moduleNameMapper = {
+  '^@diandan/(domain|platform)$': '<rootDir>/../../packages/$1/src',
+  '^@diandan/workflows$': '<rootDir>/../../workflows/src',
+};
+const project = (dir, extra = {}) => ({
+  displayName: dir,
+  rootDir: `<rootDir>/${dir}`,
+  testMatch: ['<rootDir>/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform,
+  moduleNameMapper: Object.fromEntries(
+    Object.entries(moduleNameMapper).map(([k, v]) => [k, v.replace('<rootDir>/../../', `<rootDir>/${'../'.repeat(dir.split('/').length)}`)]),
+  ),
+  ...extra,
+});
+
+module.exports = {
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  testTimeout: 60_000,
+  projects: [
+    project('packages/domain'),
+    project('packages/platform'),
+    project('workflows'),
+    project('services/intake'),
+    project('services/dispatch'),
+    project('services/feedback'),
+    project('infra'),
+  ],
+};
