@@ -1,0 +1,193 @@
+// Kafka helpers. Producers are idempotent and wait for all in-sync replicas (acks -1), so an
+// acknowledged event is durable and never duplicated by a producer retry. Consumers commit an
+// offset only after the handler (and so the database) succeeded; a message that keeps failing is
+// parked on its dead-letter topic after bounded retries instead of blocking its partition forever.
+import { Kafka, logLevel, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Logger } from './logger';
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+}
+
+export function createKafka({ brokers, clientId }: KafkaSettings, logger?: Logger): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ level, log }) => {
+      const { message, ...extra } = log;
+      if (!logger) return;
+      if (level <= logLevel.ERROR) logger.error(extra, `kafka: ${message}`);
+      else logger.warn(extra, `kafka: ${message}`);
+    },
+  });
+}
+
+export function createProducer(kafka: Kafka): Producer {
+  // Idempotence needs at most 5 in-flight requests; the broker de-duplicates retried batches.
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+}
+
+export interface OutgoingEvent {
+  key: string;
+  value: unknown;
+  headers?: IHeaders;
+}
+
+/** Publishes JSON events and resolves only once every replica acknowledged them. */
+export async function publish(producer: Producer, topic: string, events: OutgoingEvent[]): Promise<void> {
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e.value), headers: e.headers })),
+  });
+}
+
+/** A message that can never succeed (bad JSON, schema violation): straight to the dead-letter topic. */
+export class PoisonMessageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: IHeaders;
+  attempt: number;
+}
+
+export interface ConsumerRunnerOptions<T> {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  deadLetterTopic: string;
+  /** Turns raw bytes into a message; throw PoisonMessageError for input that can never be handled. */
+  parse: (value: Buffer | null) => T;
+  handle: (message: T, context: MessageContext) => Promise<void>;
+  logger: Logger;
+  /** Attempts before a failing message is parked on the dead-letter topic (default 5). */
+  maxAttempts?: number;
+  /** First retry delay; doubles each attempt (default 200 ms). */
+  backoffMs?: number;
+  /** Errors of the infrastructure (database down…) are retried without limit, never parked. */
+  isTransient?: (error: unknown) => boolean;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+}
+
+export interface ConsumerRunner {
+  consumer: Consumer;
+  stop: () => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise<ConsumerRunner> {
+  const { kafka, groupId, topic, deadLetterTopic, parse, handle, logger } = options;
+  const maxAttempts = options.maxAttempts ?? 5;
+  const backoffMs = options.backoffMs ?? 200;
+  const isTransient = options.isTransient ?? (() => false);
+
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const deadLetters = createProducer(kafka);
+  await Promise.all([consumer.connect(), deadLetters.connect()]);
+  await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+  let stopping = false;
+
+  const park = async (message: KafkaMessage, partition: number, error: unknown, attempts: number) => {
+    logger.error({ topic, partition, offset: message.offset, attempts, err: errorText(error) }, 'message parked on dead-letter topic');
+    await deadLetters.send({
+      topic: deadLetterTopic,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'x-dead-letter-reason': errorText(error).slice(0, 1000),
+            'x-original-topic': topic,
+            'x-original-partition': String(partition),
+            'x-original-offset': message.offset,
+            'x-consumer-group': groupId,
+            'x-attempts': String(attempts),
+          },
+        },
+      ],
+    });
+  };
+
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    eachMessage: async ({ topic: t, partition, message }) => {
+      const commit = () => consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      let parsed: T;
+      try {
+        parsed = parse(message.value);
+      } catch (error) {
+        await park(message, partition, error, 0);
+        await commit();
+        return;
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await handle(parsed, {
+            topic: t,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            headers: message.headers ?? {},
+            attempt,
+          });
+          break;
+        } catch (error) {
+          // Shutting down: leave the offset uncommitted; the next owner of the partition redoes it.
+          if (stopping) throw error;
+          if (error instanceof PoisonMessageError || (!isTransient(error) && attempt >= maxAttempts)) {
+            await park(message, partition, error, attempt);
+            break;
+          }
+          logger.warn({ topic: t, partition, offset: message.offset, attempt, err: errorText(error) }, 'handler failed; retrying');
+          await sleep(Math.min(backoffMs * 2 ** (attempt - 1), 30_000));
+        }
+      }
+      await commit();
+    },
+  });
+
+  return {
+    consumer,
+    stop: async () => {
+      stopping = true;
+      await consumer.disconnect();
+      await deadLetters.disconnect();
+    },
+  };
+}
+
+/** JSON parser for runConsumer that validates with a zod-like schema. */
+export function jsonParser<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { message: string } } }) {
+  return (value: Buffer | null): T => {
+    if (!value) throw new PoisonMessageError('empty message');
+    let json: unknown;
+    try {
+      json = JSON.parse(value.toString('utf8'));
+    } catch (error) {
+      throw new PoisonMessageError('message is not valid JSON', { cause: error });
+    }
+    const result = schema.safeParse(json);
+    if (!result.success) throw new PoisonMessageError(`message does not match its schema: ${result.error.message}`);
+    return result.data;
+  };
+}
