@@ -22,6 +22,7 @@ const project = (dir, extra = {}) => ({
 
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
   projects: [
     project('packages/domain'),

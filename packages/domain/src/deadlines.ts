@@ -148,25 +148,3 @@ export function stageDeadline(
     warnAt: calendar.addWorkingTime(from, warnMinutes),
   };
 }
-
-/**
- * Which deadline runs while an order rests in a status; `null` where the clock is stopped.
- * Dispatched orders wait for accept, accepted ones for the preliminary opinion (初步意见), and
- * the resolve clock starts with the opinion.
- */
-export function stageForStatus(status: string): Stage | null {
-  switch (status) {
-    case 'placed':
-      return 'triage';
-    case 'dispatched':
-      return 'accept';
-    case 'accepted':
-      return 'opinion';
-    case 'in_progress':
-      return 'resolve';
-    case 'awaiting_rating':
-      return 'rating';
-    default:
-      return null;
-  }
-}

@@ -5,3 +5,4 @@ export * from './prisma';
 export * from './temporal';
 export * from './http';
 export * from './shutdown';
+export * from './readiness';

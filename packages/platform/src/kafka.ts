@@ -3,6 +3,7 @@
 // offset only after the handler (and so the database) succeeded; a message that keeps failing is
 // parked on its dead-letter topic after bounded retries instead of blocking its partition forever.
 import { Kafka, logLevel, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import type { z } from 'zod';
 import type { Logger } from './logger';
 
 export interface KafkaSettings {
@@ -69,7 +70,7 @@ export interface ConsumerRunnerOptions<T> {
   deadLetterTopic: string;
   /** Turns raw bytes into a message; throw PoisonMessageError for input that can never be handled. */
   parse: (value: Buffer | null) => T;
-  handle: (message: T, context: MessageContext) => Promise<void>;
+  handle: (message: NoInfer<T>, context: MessageContext) => Promise<void>;
   logger: Logger;
   /** Attempts before a failing message is parked on the dead-letter topic (default 5). */
   maxAttempts?: number;
@@ -177,8 +178,8 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
 }
 
 /** JSON parser for runConsumer that validates with a zod-like schema. */
-export function jsonParser<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { message: string } } }) {
-  return (value: Buffer | null): T => {
+export function jsonParser<S extends z.ZodType>(schema: S) {
+  return (value: Buffer | null): z.infer<S> => {
     if (!value) throw new PoisonMessageError('empty message');
     let json: unknown;
     try {

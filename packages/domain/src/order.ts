@@ -1,0 +1,201 @@
+import type { Priority, Stage } from './deadlines';
+import type { Level } from './ladder';
+
+/**
+ * The order lifecycle (design §3):
+ *
+ *   placed ─answer─▶ (answered) ─────────────────────────────────────────────┐
+ *     └─dispatch─▶ dispatched ─accept─▶ accepted ─opinion─▶ in_progress ─resolve─▶ (resolved) ─▶ awaiting_rating ─rate─▶ closed
+ *                    └─return (退单)─▶ placed again, bounce +1                   dissatisfied once ─▶ dispatched one level up
+ *
+ * `answered` and `resolved` are transient: a decision passes through them and the order rests in
+ * `awaiting_rating`, because every handled order — even one answered on the spot — is rated by
+ * its resident, and the rating window opens the moment the result is given. They stay in the
+ * vocabulary to name that step (event types `order.answered` / `order.resolved`, reports); an
+ * order's stored status is never one of them.
+ */
+export const ORDER_STATUSES = [
+  'placed',
+  'answered',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'resolved',
+  'awaiting_rating',
+  'closed',
+  'invalid',
+  'merged',
+  'withdrawn',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const TRANSIENT_STATUSES: readonly OrderStatus[] = ['answered', 'resolved'];
+export const FINAL_STATUSES: readonly OrderStatus[] = ['closed', 'invalid', 'merged', 'withdrawn'];
+export const isFinalStatus = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
+
+export const ROLES = ['resident', 'operator', 'dispatcher', 'unit_handler', 'supervisor', 'evaluator', 'admin', 'system'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who acts. A resident has proven the order's secret (or WeChat openid) before reaching here. */
+export interface Actor {
+  readonly role: Role;
+  readonly id?: string;
+  /** Required for unit handlers: they act only on orders assigned to this unit. */
+  readonly unitId?: string;
+}
+
+/** 满意 / 基本满意 / 不满意 — the three answers residents are asked for. */
+export const RATINGS = ['satisfied', 'basically_satisfied', 'dissatisfied'] as const;
+export type Rating = (typeof RATINGS)[number];
+
+export interface Assignment {
+  readonly unitId: string;
+  readonly level: Level;
+  readonly via: 'dispatch' | 'escalate' | 'reopen';
+}
+
+/** What the domain needs to know about an order to decide on a command; the workflow holds it. */
+export interface OrderSnapshot {
+  readonly orderId: string;
+  readonly status: OrderStatus;
+  readonly categoryCode?: string;
+  readonly priority: Priority;
+  /** Ladder level of the current (or, once returned or finished, the last) assignment. */
+  readonly level: Level | null;
+  /** The unit holding the order; `null` in the dispatch queue. Kept after closing, for the KPIs. */
+  readonly unitId: string | null;
+  /** Returns (退单) so far. */
+  readonly bounces: number;
+  /** A dissatisfied rating reopens an order once; the second one closes it. */
+  readonly reopened: boolean;
+  readonly buckPassingFlagged: boolean;
+  /** Oldest first. */
+  readonly assignments: readonly Assignment[];
+  readonly rating?: Rating;
+  readonly mergedInto?: string;
+}
+
+/** A freshly placed order (点单), waiting in the dispatch queue. */
+export function placeOrder(input: { orderId: string; priority: Priority; categoryCode?: string }): OrderSnapshot {
+  return {
+    orderId: input.orderId,
+    status: 'placed',
+    ...(input.categoryCode === undefined ? {} : { categoryCode: input.categoryCode }),
+    priority: input.priority,
+    level: null,
+    unitId: null,
+    bounces: 0,
+    reopened: false,
+    buckPassingFlagged: false,
+    assignments: [],
+  };
+}
+
+export type Command =
+  /** 即接即办: the intake desk answers on the spot. */
+  | { readonly type: 'answer'; readonly answer: string }
+  /** 派单 to a unit; `level`, when given, must be the unit's level (guards a stale form). */
+  | { readonly type: 'dispatch'; readonly unitId: string; readonly level?: Level }
+  | { readonly type: 'markInvalid'; readonly reason: string }
+  /** Duplicate of another order, which carries on for both. */
+  | { readonly type: 'merge'; readonly intoOrderId: string }
+  | { readonly type: 'accept' }
+  /** 初步意见: the unit's preliminary opinion; the work starts. */
+  | { readonly type: 'opinion'; readonly opinion: string }
+  | { readonly type: 'resolve'; readonly result: string }
+  /** 退单: not ours — back to the dispatch queue. */
+  | { readonly type: 'return'; readonly reason: string }
+  /** By hand, one level up; `toUnitId` overrides the ladder's choice of unit. */
+  | { readonly type: 'escalate'; readonly reason: string; readonly toUnitId?: string }
+  /** 催办: a nudge; the order does not move. */
+  | { readonly type: 'urge'; readonly note?: string }
+  | { readonly type: 'rate'; readonly rating: Rating; readonly comment?: string }
+  | { readonly type: 'withdraw'; readonly reason?: string }
+  /** A stage's timer fired. Carries the stage so a stale timer cannot act on a later stage. */
+  | { readonly type: 'deadlinePassed'; readonly stage: Stage };
+
+export type CommandType = Command['type'];
+
+export const COMMAND_TYPES = [
+  'answer',
+  'dispatch',
+  'markInvalid',
+  'merge',
+  'accept',
+  'opinion',
+  'resolve',
+  'return',
+  'escalate',
+  'urge',
+  'rate',
+  'withdraw',
+  'deadlinePassed',
+] as const satisfies readonly CommandType[];
+
+/**
+ * Role × command. Unit handlers are further limited to orders of their own unit. Evaluators and
+ * admins appear nowhere: evaluation is read-only, and administration configures the platform
+ * rather than handling orders.
+ */
+export const PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
+  answer: ['operator', 'dispatcher'],
+  dispatch: ['dispatcher', 'system'],
+  markInvalid: ['operator', 'dispatcher'],
+  merge: ['operator', 'dispatcher'],
+  accept: ['unit_handler'],
+  opinion: ['unit_handler'],
+  resolve: ['unit_handler'],
+  return: ['unit_handler'],
+  // A unit that cannot solve a need hands it up itself; the ladder "climbs by hand".
+  escalate: ['unit_handler', 'dispatcher', 'supervisor', 'system'],
+  urge: ['resident', 'dispatcher', 'supervisor', 'system'],
+  rate: ['resident'],
+  // Residents often withdraw by calling the hotline, where the operator acts for them.
+  withdraw: ['resident', 'operator'],
+  deadlinePassed: ['system'],
+};
+
+/** Status × command: which commands an order at rest in a status can take. */
+export const TRANSITIONS: Readonly<Record<OrderStatus, readonly CommandType[]>> = {
+  placed: ['answer', 'dispatch', 'markInvalid', 'merge', 'urge', 'withdraw', 'deadlinePassed'],
+  answered: [],
+  dispatched: ['accept', 'return', 'escalate', 'merge', 'urge', 'withdraw', 'deadlinePassed'],
+  accepted: ['opinion', 'return', 'escalate', 'urge', 'withdraw', 'deadlinePassed'],
+  in_progress: ['resolve', 'escalate', 'urge', 'withdraw', 'deadlinePassed'],
+  resolved: [],
+  awaiting_rating: ['rate', 'deadlinePassed'],
+  closed: [],
+  invalid: [],
+  merged: [],
+  withdrawn: [],
+};
+
+export const isAllowed = (role: Role, command: CommandType): boolean => PERMISSIONS[command].includes(role);
+
+/** Commands this actor could issue on this order now — for showing only the buttons that work. */
+export function availableCommands(order: OrderSnapshot, actor: Actor): CommandType[] {
+  const inScope = actor.role !== 'unit_handler' || (order.unitId !== null && order.unitId === actor.unitId);
+  return TRANSITIONS[order.status].filter((command) => inScope && isAllowed(actor.role, command));
+}
+
+/**
+ * Which deadline runs while an order rests in a status; `null` where no clock runs. The resolve
+ * clock starts with the preliminary opinion, so "resolve in 5 working days" means from the moment
+ * the unit has said what it will do.
+ */
+export function stageForStatus(status: OrderStatus): Stage | null {
+  switch (status) {
+    case 'placed':
+      return 'triage';
+    case 'dispatched':
+      return 'accept';
+    case 'accepted':
+      return 'opinion';
+    case 'in_progress':
+      return 'resolve';
+    case 'awaiting_rating':
+      return 'rating';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig, processEnv, requiredVariables } from '../src';
+
+describe('configuration', () => {
+  it('loadConfig.missingCheck: names every missing variable', () => {
+    expect(() => loadConfig(processEnv.dispatch, {})).toThrow(ConfigError);
+    try {
+      loadConfig(processEnv.dispatch, { KAFKA_BROKERS: 'k:9092' });
+    } catch (err) {
+      expect((err as ConfigError).problems).toEqual(
+        expect.arrayContaining(['DATABASE_URL is not set', 'TEMPORAL_ADDRESS is not set', 'DISPATCH_PORT is not set']),
+      );
+    }
+  });
+
+  it('loadConfig.typeCheck: parses lists and ports, applies defaults, rejects malformed values by name', () => {
+    const config = loadConfig(processEnv.intake, { KAFKA_BROKERS: 'a:1, b:2', INTAKE_PORT: '3001' });
+    expect(config).toMatchObject({ KAFKA_BROKERS: ['a:1', 'b:2'], INTAKE_PORT: 3001, LOG_LEVEL: 'info', KAFKA_CLIENT_ID: 'diandan' });
+    expect(() => loadConfig(processEnv.intake, { KAFKA_BROKERS: 'a:1', INTAKE_PORT: 'eighty' })).toThrow(/INTAKE_PORT/);
+  });
+
+  it('requiredVariables: lists what has no default', () => {
+    expect(requiredVariables(processEnv.worker).sort()).toEqual(['KAFKA_BROKERS', 'TEMPORAL_ADDRESS']);
+  });
+});

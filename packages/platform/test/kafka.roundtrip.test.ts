@@ -1,0 +1,111 @@
+// Kafka on the real broker: the idempotent producer, the consumer runner's commit-after-handler
+// rule, and dead-lettering of poison messages. Topics and groups are unique to this run.
+import { createKafka, createLogger, createProducer, jsonParser, publish, runConsumer, type ConsumerRunner } from '../src';
+import type { Kafka, Producer } from 'kafkajs';
+import { z } from 'zod';
+import { env, uniqueName } from './support';
+
+const logger = createLogger('kafka-test', 'silent');
+const Message = z.object({ orderId: z.string(), n: z.number() });
+
+async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Kafka on the real broker', () => {
+  let kafka: Kafka;
+  let producer: Producer;
+  const runners: ConsumerRunner[] = [];
+
+  beforeAll(async () => {
+    kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: 'diandan-test' }, logger);
+    producer = createProducer(kafka);
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await Promise.all(runners.map((r) => r.stop()));
+    await producer.disconnect();
+  });
+
+  async function createTopics(...topics: string[]) {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: 2 })) });
+    await admin.disconnect();
+  }
+
+  async function committedOffsets(groupId: string, topic: string): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    await admin.disconnect();
+    return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  }
+
+  it('produceConsume.messageQueueCheck: events published with acks -1 reach a consumer group, which commits after handling', async () => {
+    const topic = uniqueName('orders.placed');
+    const groupId = uniqueName('group');
+    await createTopics(topic, `${topic}.dlq`);
+    await publish(producer, topic, [
+      { key: 'order-a', value: { orderId: 'a', n: 1 } },
+      { key: 'order-b', value: { orderId: 'b', n: 2 } },
+      { key: 'order-a', value: { orderId: 'a', n: 3 } },
+    ]);
+    const seen: z.infer<typeof Message>[] = [];
+    runners.push(
+      await runConsumer<z.infer<typeof Message>>({ kafka, groupId, topic, deadLetterTopic: `${topic}.dlq`, parse: jsonParser(Message), logger, handle: async (m) => void seen.push(m) }),
+    );
+    await waitFor(() => (seen.length === 3 ? true : undefined));
+    // Per key (= order id) the order of events is kept.
+    expect(seen.filter((m) => m.orderId === 'a').map((m) => m.n)).toEqual([1, 3]);
+    expect(await waitFor(async () => ((await committedOffsets(groupId, topic)) === 3 ? 3 : undefined))).toBe(3);
+  });
+
+  it('consumerRunner.deadLetterCheck: poison and always-failing messages are parked, the rest still flows', async () => {
+    const topic = uniqueName('orders.lifecycle');
+    const dlq = `${topic}.dlq`;
+    const groupId = uniqueName('group');
+    await createTopics(topic, dlq);
+    await producer.send({ topic, acks: -1, messages: [{ key: 'x', value: 'not json {' }] });
+    await publish(producer, topic, [
+      { key: 'x', value: { orderId: 'boom', n: 1 } },
+      { key: 'x', value: { orderId: 'fine', n: 2 } },
+    ]);
+    const handled: string[] = [];
+    let boomAttempts = 0;
+    runners.push(
+      await runConsumer<z.infer<typeof Message>>({
+        kafka, groupId, topic, deadLetterTopic: dlq, parse: jsonParser(Message), logger, maxAttempts: 3, backoffMs: 10,
+        handle: async (m) => {
+          if (m.orderId === 'boom') {
+            boomAttempts++;
+            throw new Error('handler cannot cope');
+          }
+          handled.push(m.orderId);
+        },
+      }),
+    );
+    const parked: { reason: string; attempts: string }[] = [];
+    const dlqConsumer = kafka.consumer({ groupId: uniqueName('dlq-reader') });
+    await dlqConsumer.connect();
+    await dlqConsumer.subscribe({ topic: dlq, fromBeginning: true });
+    await dlqConsumer.run({
+      eachMessage: async ({ message }) => {
+        parked.push({ reason: String(message.headers?.['x-dead-letter-reason']), attempts: String(message.headers?.['x-attempts']) });
+      },
+    });
+    await waitFor(() => (parked.length === 2 && handled.length === 1 ? true : undefined));
+    await dlqConsumer.disconnect();
+    expect(handled).toEqual(['fine']);
+    expect(boomAttempts).toBe(3);
+    expect(parked[0]?.reason).toMatch(/not valid JSON/);
+    expect(parked[1]).toEqual({ reason: 'Error: handler cannot cope', attempts: '3' });
+    expect(await waitFor(async () => ((await committedOffsets(groupId, topic)) === 3 ? 3 : undefined))).toBe(3);
+  });
+});
