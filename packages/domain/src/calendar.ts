@@ -1,4 +1,4 @@
-import { isWorkday as chineseIsWorkday } from 'chinese-days';
+import chineseDays from 'chinese-days/dist/chinese-days.json';
 
 /**
  * Business time. Deadlines count office hours on working days only, where a working day follows
@@ -86,13 +86,18 @@ function parseOfficeHours(officeHours: readonly OfficeWindow[]): Window[] {
 const dateKeyOfDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /**
- * chinese-days reads dates through local-time getters, and parses "YYYY-MM-DD" strings as UTC
- * midnight, so a bare date string names the previous day on a server west of Greenwich. Local
- * noon of the intended date is the same calendar date in every server time zone.
+ * The package's raw table rather than its `isWorkday`: the package builds that table with
+ * local-time date arithmetic, so on a server west of Greenwich every holiday moves a day early.
+ * The table itself is keyed by plain "YYYY-MM-DD" and needs no time zone at all.
  */
+const HOLIDAYS: Readonly<Record<string, string>> = chineseDays.holidays;
+const MAKE_UP_WORKDAYS: Readonly<Record<string, string>> = chineseDays.workdays;
+
 function chineseDaysIsWorkday(date: string): boolean {
-  const [year, month, day] = date.split('-').map(Number);
-  return chineseIsWorkday(new Date(year ?? NaN, (month ?? NaN) - 1, day ?? NaN, 12));
+  if (MAKE_UP_WORKDAYS[date] !== undefined) return true;
+  if (HOLIDAYS[date] !== undefined) return false;
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
 }
 
 export function createWorkingCalendar(options: WorkingCalendarOptions = {}): WorkingCalendar {

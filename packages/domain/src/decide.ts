@@ -13,6 +13,7 @@ import {
   type OrderSnapshot,
   type OrderStatus,
 } from './order';
+import type { Stage } from './deadlines';
 import { ok, reject, type Result } from './result';
 
 /**
@@ -306,7 +307,11 @@ function rate(order: OrderSnapshot, command: Extract<Command, { type: 'rate' }>,
 
   if (command.rating !== 'dissatisfied' || order.reopened) {
     const closed: OrderSnapshot = { ...rated, status: 'closed' };
-    return decided(closed, draft(closed, 'order.rated', ratedData), draft(closed, 'order.closed', { outcome: 'rated', rating: command.rating }));
+    return decided(
+      closed,
+      draft(closed, 'order.rated', ratedData),
+      draft(closed, 'order.closed', { outcome: 'rated', rating: command.rating }),
+    );
   }
 
   // Reopened once, one level up: the unit that failed the resident does not simply try again.
@@ -315,7 +320,11 @@ function rate(order: OrderSnapshot, command: Extract<Command, { type: 'rate' }>,
   if (!target) {
     // Answered on the spot, or no unit above: a dispatcher decides who takes it over.
     const queued: OrderSnapshot = { ...reopening, status: 'placed', unitId: null };
-    return decided(queued, draft(queued, 'order.rated', ratedData), draft(queued, 'order.reopened', { toQueue: true, fromUnitId: order.unitId }));
+    return decided(
+      queued,
+      draft(queued, 'order.rated', ratedData),
+      draft(queued, 'order.reopened', { toQueue: true, fromUnitId: order.unitId }),
+    );
   }
   const moved = assign(reopening, target, 'reopen', context);
   return decided(
@@ -335,7 +344,7 @@ function reopenTarget(order: OrderSnapshot, context: DecisionContext): Unit | nu
   return found.ok ? found.value : null;
 }
 
-function deadlinePassed(order: OrderSnapshot, stage: string, context: DecisionContext): Result<Decision> {
+function deadlinePassed(order: OrderSnapshot, stage: Stage, context: DecisionContext): Result<Decision> {
   const running = stageForStatus(order.status);
   if (stage !== running) {
     return reject('illegal_transition', `the ${stage} deadline no longer runs: order is ${STATUS_PHRASES[order.status]}`);
@@ -343,7 +352,11 @@ function deadlinePassed(order: OrderSnapshot, stage: string, context: DecisionCo
   if (running === 'rating') {
     // Silence is not satisfaction: closed unrated, and a person calls back (回访) to ask.
     const closed: OrderSnapshot = { ...order, status: 'closed' };
-    return decided(closed, draft(closed, 'order.closed', { outcome: 'unrated' }), draft(closed, 'order.callback_flagged', { reason: 'rating window expired' }));
+    return decided(
+      closed,
+      draft(closed, 'order.closed', { outcome: 'unrated' }),
+      draft(closed, 'order.callback_flagged', { reason: 'rating window expired' }),
+    );
   }
   if (running === 'triage') {
     return decided(order, draft(order, 'order.supervisor_alerted', { stage, reason: 'not dispatched in time' }));

@@ -31,8 +31,7 @@ function luhnSum(values: readonly number[], doubleFirstFromRight: boolean): numb
   return sum;
 }
 
-const checkCharacter = (values: readonly number[]): string =>
-  TRACKING_CODE_ALPHABET.charAt((BASE - (luhnSum(values, true) % BASE)) % BASE);
+const checkCharacter = (values: readonly number[]): string => TRACKING_CODE_ALPHABET.charAt((BASE - (luhnSum(values, true) % BASE)) % BASE);
 
 const format = (body: string): string => `${PREFIX}-${body.slice(0, 4)}-${body.slice(4)}`;
 

@@ -53,7 +53,10 @@ describe('responsibleUnit', () => {
   });
 
   test('an unknown unit is reported, not guessed', () => {
-    expect(responsibleUnit(TREE, undefined, 'ghost', 'street')).toEqual({ ok: false, error: { code: 'not_found', reason: 'unknown unit ghost' } });
+    expect(responsibleUnit(TREE, undefined, 'ghost', 'street')).toEqual({
+      ok: false,
+      error: { code: 'not_found', reason: 'unknown unit ghost' },
+    });
   });
 });
 

@@ -9,7 +9,11 @@ const decideOk = (order: OrderSnapshot, command: Command, actor: Actor) => {
 
 describe('escalate by hand', () => {
   test('a community climbs to its own street', () => {
-    const { order, events } = decideOk(dispatchedTo('comm-a2'), { type: 'escalate', reason: 'needs the street' }, actors.handler('comm-a2'));
+    const { order, events } = decideOk(
+      dispatchedTo('comm-a2'),
+      { type: 'escalate', reason: 'needs the street' },
+      actors.handler('comm-a2'),
+    );
     expect(order).toMatchObject({ status: 'dispatched', level: 'street', unitId: 'street-a' });
     expect(order.assignments.at(-1)).toEqual({ unitId: 'street-a', level: 'street', via: 'escalate' });
     expect(events).toEqual([
@@ -32,7 +36,10 @@ describe('escalate by hand', () => {
     const ok = decideOk(inProgressAt('comm-a1'), { type: 'escalate', reason: 'x', toUnitId: 'street-b' }, actors.supervisor);
     expect(ok.order.unitId).toBe('street-b');
     const wrongLevel = decide(inProgressAt('comm-a1'), { type: 'escalate', reason: 'x', toUnitId: 'union' }, actors.supervisor, CONTEXT);
-    expect(wrongLevel).toEqual({ ok: false, error: { code: 'invalid_input', reason: 'cannot escalate: 区总工会 is not a street-level unit' } });
+    expect(wrongLevel).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', reason: 'cannot escalate: 区总工会 is not a street-level unit' },
+    });
   });
 
   test('the district is the top of the ladder', () => {
@@ -68,7 +75,9 @@ describe('deadline passed', () => {
   test('triage deadline alerts the supervisor; there is no unit to escalate from', () => {
     const { order, events } = decideOk(newOrder(), { type: 'deadlinePassed', stage: 'triage' }, system);
     expect(order.status).toBe('placed');
-    expect(events).toEqual([{ type: 'order.supervisor_alerted', status: 'placed', data: { stage: 'triage', reason: 'not dispatched in time' } }]);
+    expect(events).toEqual([
+      { type: 'order.supervisor_alerted', status: 'placed', data: { stage: 'triage', reason: 'not dispatched in time' } },
+    ]);
   });
 
   test('rating window expiry closes unrated and flags a callback (回访)', () => {
@@ -96,7 +105,11 @@ describe('deadline passed', () => {
 
 describe('rating: dissatisfied reopens once, one level up', () => {
   test('first dissatisfied rating reopens at the next level', () => {
-    const { order, events } = decideOk(awaitingRatingAt('comm-a1'), { type: 'rate', rating: 'dissatisfied', comment: '没解决' }, actors.resident);
+    const { order, events } = decideOk(
+      awaitingRatingAt('comm-a1'),
+      { type: 'rate', rating: 'dissatisfied', comment: '没解决' },
+      actors.resident,
+    );
     expect(order).toMatchObject({ status: 'dispatched', reopened: true, level: 'street', unitId: 'street-a', rating: 'dissatisfied' });
     expect(order.assignments.at(-1)?.via).toBe('reopen');
     expect(events.map((e) => e.type)).toEqual(['order.rated', 'order.reopened']);

@@ -1,4 +1,14 @@
-import { availableCommands, COMMAND_TYPES, decide, ROLES, type Actor, type Command, type CommandType, type OrderSnapshot, type Role } from '../src';
+import {
+  availableCommands,
+  COMMAND_TYPES,
+  decide,
+  ROLES,
+  type Actor,
+  type Command,
+  type CommandType,
+  type OrderSnapshot,
+  type Role,
+} from '../src';
 import { actors, apply, awaitingRatingAt, CONTEXT, dispatchedTo, inProgressAt, newOrder } from './fixtures';
 
 const UNIT = 'comm-a1';

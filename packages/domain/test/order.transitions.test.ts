@@ -91,16 +91,70 @@ describe('illegal transitions are rejected with a reason', () => {
 
   test.each<[string, () => OrderSnapshot, Command, Actor, string]>([
     ['accept a closed order', () => closed, { type: 'accept' }, actors.handler('comm-a1'), 'cannot accept: order is closed'],
-    ['rate before resolution', () => inProgressAt('comm-a1'), { type: 'rate', rating: 'satisfied' }, actors.resident, 'cannot rate: order is not resolved yet'],
+    [
+      'rate before resolution',
+      () => inProgressAt('comm-a1'),
+      { type: 'rate', rating: 'satisfied' },
+      actors.resident,
+      'cannot rate: order is not resolved yet',
+    ],
     ['rate twice', () => closed, { type: 'rate', rating: 'satisfied' }, actors.resident, 'cannot rate: order is closed'],
-    ['accept twice', () => apply(dispatchedTo('comm-a1'), [{ type: 'accept' }, actors.handler('comm-a1')]), { type: 'accept' }, actors.handler('comm-a1'), 'cannot accept: order is already accepted'],
-    ['resolve before an opinion', () => apply(dispatchedTo('comm-a1'), [{ type: 'accept' }, actors.handler('comm-a1')]), { type: 'resolve', result: 'done' }, actors.handler('comm-a1'), 'cannot resolve: give a preliminary opinion (初步意见) first'],
-    ['resolve before accepting', () => dispatchedTo('comm-a1'), { type: 'resolve', result: 'done' }, actors.handler('comm-a1'), 'cannot resolve: order is not accepted yet'],
-    ['withdraw after resolution', () => awaitingRatingAt('comm-a1'), { type: 'withdraw' }, actors.resident, 'cannot withdraw: order is already resolved and awaiting rating'],
-    ['dispatch an order already dispatched', () => dispatchedTo('comm-a1'), { type: 'dispatch', unitId: 'comm-a2' }, actors.dispatcher, 'cannot dispatch: order is dispatched and not yet accepted'],
-    ['return after the opinion', () => inProgressAt('comm-a1'), { type: 'return', reason: 'not ours' }, actors.handler('comm-a1'), 'cannot return: order is in progress'],
-    ['escalate from the queue', newOrder, { type: 'escalate', reason: 'too hard' }, actors.supervisor, 'cannot escalate: order is not dispatched yet; dispatch it to a unit'],
-    ['mark a dispatched order invalid', () => dispatchedTo('comm-a1'), { type: 'markInvalid', reason: 'spam' }, actors.dispatcher, 'cannot mark invalid: order is dispatched and not yet accepted'],
+    [
+      'accept twice',
+      () => apply(dispatchedTo('comm-a1'), [{ type: 'accept' }, actors.handler('comm-a1')]),
+      { type: 'accept' },
+      actors.handler('comm-a1'),
+      'cannot accept: order is already accepted',
+    ],
+    [
+      'resolve before an opinion',
+      () => apply(dispatchedTo('comm-a1'), [{ type: 'accept' }, actors.handler('comm-a1')]),
+      { type: 'resolve', result: 'done' },
+      actors.handler('comm-a1'),
+      'cannot resolve: give a preliminary opinion (初步意见) first',
+    ],
+    [
+      'resolve before accepting',
+      () => dispatchedTo('comm-a1'),
+      { type: 'resolve', result: 'done' },
+      actors.handler('comm-a1'),
+      'cannot resolve: order is not accepted yet',
+    ],
+    [
+      'withdraw after resolution',
+      () => awaitingRatingAt('comm-a1'),
+      { type: 'withdraw' },
+      actors.resident,
+      'cannot withdraw: order is already resolved and awaiting rating',
+    ],
+    [
+      'dispatch an order already dispatched',
+      () => dispatchedTo('comm-a1'),
+      { type: 'dispatch', unitId: 'comm-a2' },
+      actors.dispatcher,
+      'cannot dispatch: order is dispatched and not yet accepted',
+    ],
+    [
+      'return after the opinion',
+      () => inProgressAt('comm-a1'),
+      { type: 'return', reason: 'not ours' },
+      actors.handler('comm-a1'),
+      'cannot return: order is in progress',
+    ],
+    [
+      'escalate from the queue',
+      newOrder,
+      { type: 'escalate', reason: 'too hard' },
+      actors.supervisor,
+      'cannot escalate: order is not dispatched yet; dispatch it to a unit',
+    ],
+    [
+      'mark a dispatched order invalid',
+      () => dispatchedTo('comm-a1'),
+      { type: 'markInvalid', reason: 'spam' },
+      actors.dispatcher,
+      'cannot mark invalid: order is dispatched and not yet accepted',
+    ],
     ['urge a closed order', () => closed, { type: 'urge' }, actors.resident, 'cannot urge: order is closed'],
   ])('%s', (_name, order, command, actor, reason) => {
     expect(rejection(order(), command, actor)).toEqual({ code: 'illegal_transition', reason });
@@ -117,7 +171,9 @@ describe('required input', () => {
 
   test('opinion, return, mark invalid and escalate need their text', () => {
     const accepted = apply(dispatchedTo('comm-a1'), [{ type: 'accept' }, actors.handler('comm-a1')]);
-    expect(rejection(accepted, { type: 'opinion', opinion: ' ' }, actors.handler('comm-a1')).reason).toBe('give an opinion needs an opinion');
+    expect(rejection(accepted, { type: 'opinion', opinion: ' ' }, actors.handler('comm-a1')).reason).toBe(
+      'give an opinion needs an opinion',
+    );
     expect(rejection(accepted, { type: 'return', reason: '' }, actors.handler('comm-a1')).reason).toBe('return needs a reason');
     expect(rejection(accepted, { type: 'escalate', reason: '' }, actors.handler('comm-a1')).reason).toBe('escalate needs a reason');
     expect(rejection(newOrder(), { type: 'markInvalid', reason: '' }, actors.dispatcher).reason).toBe('mark invalid needs a reason');
@@ -202,7 +258,9 @@ describe('urge (催办)', () => {
     const order = dispatchedTo('comm-a1');
     const { order: after, events } = accepted(order, { type: 'urge', note: 'please hurry' }, actors.resident);
     expect(after).toBe(order);
-    expect(events).toEqual([{ type: 'order.urged', status: 'dispatched', level: 'community', unitId: 'comm-a1', data: { note: 'please hurry' } }]);
+    expect(events).toEqual([
+      { type: 'order.urged', status: 'dispatched', level: 'community', unitId: 'comm-a1', data: { note: 'please hurry' } },
+    ]);
   });
 });
 

@@ -1,0 +1,169 @@
+// docker-compose.yml runs the same platform as infra/local on a Docker host. These checks keep the
+// two from drifting: every process gets every variable its config requires, under the names
+// infra/local/env.sh exports, on the same host ports, with the same Temporal search attributes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { processEnv, requiredVariables } from '@diandan/platform';
+import { parse } from 'yaml';
+
+type ProcessName = keyof typeof processEnv;
+type PortMapping = string | number | { published?: string | number; target?: string | number };
+interface ComposeService {
+  environment?: Record<string, unknown> | string[];
+  ports?: PortMapping[];
+  command?: string | string[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+}
+interface ComposeFile {
+  services?: Record<string, ComposeService>;
+}
+
+const root = path.join(__dirname, '..', '..');
+const composeText = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+const envSh = fs.readFileSync(path.join(root, 'infra', 'local', 'env.sh'), 'utf8');
+
+const processes = Object.keys(processEnv) as ProcessName[];
+
+function loadCompose(): ComposeFile {
+  // merge: true resolves `<<: *anchor` the way Compose does.
+  return parse(composeText, { merge: true }) as ComposeFile;
+}
+
+function service(compose: ComposeFile, name: string): ComposeService {
+  const found = compose.services?.[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+/** A service's environment as name → raw value, from either the map or the list syntax. */
+function environmentOf(svc: ComposeService): Map<string, unknown> {
+  const env = svc.environment ?? {};
+  if (Array.isArray(env)) {
+    return new Map(
+      env.map((entry) => {
+        const eq = entry.indexOf('=');
+        return eq < 0 ? [entry, undefined] : [entry.slice(0, eq), entry.slice(eq + 1)];
+      }),
+    );
+  }
+  return new Map(Object.entries(env));
+}
+
+/** Host and container port of each mapping: "3001:3001", "127.0.0.1:8233:8080/tcp" or long syntax. */
+function portsOf(svc: ComposeService): { host: number; container: number }[] {
+  return (svc.ports ?? []).map((mapping) => {
+    if (typeof mapping === 'object') return { host: Number(mapping.published), container: Number(mapping.target) };
+    const parts = String(mapping)
+      .replace(/\/\w+$/, '')
+      .split(':');
+    const container = Number(parts[parts.length - 1]);
+    return { host: parts.length > 1 ? Number(parts[parts.length - 2]) : container, container };
+  });
+}
+
+/** Defaults env.sh gives: `: "${NAME:=value}"` and `export NAME="${NAME:-value}"`. */
+function localDefaults(sh: string): Map<string, string> {
+  const defaults = new Map<string, string>();
+  for (const m of sh.matchAll(/^:\s+"\$\{(\w+):=([^}]*)\}"/gm)) defaults.set(m[1]!, m[2]!);
+  for (const m of sh.matchAll(/^export\s+(\w+)="\$\{\1:-([^}]*)\}"/gm)) defaults.set(m[1]!, m[2]!);
+  return defaults;
+}
+
+/** Every name env.sh exports, from `export A B C` and `export NAME=…` lines. */
+function exportedNames(sh: string): string[] {
+  const names: string[] = [];
+  for (const line of sh.split('\n')) {
+    const m = /^export\s+(.+)$/.exec(line.trim());
+    if (!m) continue;
+    const assignment = /^(\w+)=/.exec(m[1]!);
+    if (assignment) names.push(assignment[1]!);
+    else names.push(...m[1]!.split(/\s+/).filter((word) => /^\w+$/.test(word)));
+  }
+  return names;
+}
+
+function localDefault(name: string): string {
+  const value = localDefaults(envSh).get(name);
+  if (value === undefined) throw new Error(`infra/local/env.sh has no default for ${name}`);
+  return value;
+}
+
+describe('docker-compose.yml', () => {
+  test('parsesAsYamlWithServices', () => {
+    const compose = loadCompose();
+    expect(compose).toBeInstanceOf(Object);
+    expect(Object.keys(compose.services ?? {})).toEqual(expect.arrayContaining(['postgres', 'kafka', 'temporal', ...processes]));
+  });
+
+  test.each(processes)('%s.setsEveryRequiredVariable', (name) => {
+    const required = requiredVariables(processEnv[name]);
+    expect(required.length).toBeGreaterThan(0);
+    const env = environmentOf(service(loadCompose(), name));
+    expect(required.filter((variable) => !env.has(variable))).toEqual([]);
+  });
+
+  test.each(processes)('%s.environmentValuesAreNonEmptyStrings', (name) => {
+    const env = environmentOf(service(loadCompose(), name));
+    const bad = [...env].filter(([, value]) => typeof value !== 'string' || value.trim() === '').map(([variable]) => variable);
+    expect(bad).toEqual([]);
+  });
+
+  test.each([
+    ['intake', 'INTAKE_PORT'],
+    ['dispatch', 'DISPATCH_PORT'],
+    ['feedback', 'FEEDBACK_PORT'],
+    ['temporal-ui', 'TEMPORAL_UI_PORT'],
+    ['temporal', 'TEMPORAL_PORT'],
+    ['postgres', 'PGPORT'],
+    ['kafka', 'KAFKA_PORT'],
+  ])('%s.hostPortMatchesLocalDefault(%s)', (name, variable) => {
+    const hostPorts = portsOf(service(loadCompose(), name)).map((p) => p.host);
+    expect(hostPorts).toContain(Number(localDefault(variable)));
+  });
+
+  test.each([
+    ['intake', 'INTAKE_PORT'],
+    ['dispatch', 'DISPATCH_PORT'],
+    ['feedback', 'FEEDBACK_PORT'],
+  ])('%s.publishesThePortItListensOn(%s)', (name, variable) => {
+    const svc = service(loadCompose(), name);
+    const listensOn = Number(environmentOf(svc).get(variable));
+    expect(portsOf(svc)).toContainEqual({ host: Number(localDefault(variable)), container: listensOn });
+  });
+
+  test('kafka.advertisesTheHostListenerOnThePublishedPort', () => {
+    const advertised = String(environmentOf(service(loadCompose(), 'kafka')).get('KAFKA_ADVERTISED_LISTENERS'));
+    expect(advertised.split(',')).toContain(`EXTERNAL://127.0.0.1:${localDefault('KAFKA_PORT')}`);
+  });
+
+  test('usesTheVariableNamesInfraLocalExports', () => {
+    const known = new Set(processes.flatMap((name) => Object.keys(processEnv[name])));
+    const shared = exportedNames(envSh).filter((variable) => known.has(variable));
+    // If parsing env.sh broke, the check below would pass on nothing.
+    expect(shared).toEqual(expect.arrayContaining(['DATABASE_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'INTAKE_PORT']));
+    const compose = loadCompose();
+    const drift = processes.flatMap((name) => {
+      const env = environmentOf(service(compose, name));
+      return shared.filter((variable) => variable in processEnv[name] && !env.has(variable)).map((variable) => `${name}: ${variable}`);
+    });
+    expect(drift).toEqual([]);
+  });
+
+  test('registersTheSearchAttributesInfraLocalRegisters', () => {
+    const local = /^TEMPORAL_SEARCH_ATTRIBUTES="([^"]*)"/m.exec(envSh)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+    expect(local.length).toBeGreaterThan(0);
+    const jobs = Object.entries(loadCompose().services ?? {}).filter(([, svc]) =>
+      [svc.command ?? ''].flat().join(' ').includes('search-attribute create'),
+    );
+    expect(jobs.map(([name]) => name)).toEqual(['temporal-search-attributes']);
+    const script = [jobs[0]![1].command ?? ''].flat().join(' ');
+    const registered = [...script.matchAll(/--name\s+(\w+)\s+--type\s+(\w+)/g)].map((m) => `${m[1]}=${m[2]}`);
+    expect([...registered].sort()).toEqual([...local].sort());
+  });
+
+  test.each(processes)('%s.startsAfterMigrateAndTopicsSucceed', (name) => {
+    const dependsOn = service(loadCompose(), name).depends_on;
+    const conditions = Array.isArray(dependsOn) ? {} : (dependsOn ?? {});
+    for (const job of ['migrate', 'topics']) expect(conditions[job]?.condition).toBe('service_completed_successfully');
+  });
+});
