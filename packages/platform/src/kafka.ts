@@ -3,12 +3,39 @@
 // offset only after the handler (and so the database) succeeded; a message that keeps failing is
 // parked on its dead-letter topic after bounded retries instead of blocking its partition forever.
 import { Kafka, logLevel, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { TOPICS } from '@diandan/domain';
 import type { z } from 'zod';
 import type { Logger } from './logger';
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+}
+
+/** The platform's topics under a prefix ('' in production). */
+export function topicNames(prefix = ''): { [K in keyof typeof TOPICS]: string } {
+  return {
+    placed: `${prefix}${TOPICS.placed}`,
+    lifecycle: `${prefix}${TOPICS.lifecycle}`,
+    placedDlq: `${prefix}${TOPICS.placedDlq}`,
+    lifecycleDlq: `${prefix}${TOPICS.lifecycleDlq}`,
+  };
+}
+
+/** Creates missing topics (idempotent); returns the names it created. */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })) });
+    }
+    return missing;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export function createKafka({ brokers, clientId }: KafkaSettings, logger?: Logger): Kafka {

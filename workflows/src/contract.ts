@@ -1,0 +1,51 @@
+// The serviceOrder workflow's public face: its name, input, the `act` update every human (and
+// the system) changes an order through, and the `state` query. Clients (services/dispatch,
+// services/feedback) import only this file, never the workflow code itself.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, Command, LifecycleEvent, OrderSnapshot, Priority, Stage, Channel, RejectionCode } from '@diandan/domain';
+
+export const SERVICE_ORDER_WORKFLOW = 'serviceOrder';
+
+/** What the workflow keeps of the placed order: never contact details (they stay out of histories). */
+export interface ServiceOrderInput {
+  orderId: string;
+  trackingCode: string;
+  channel: Channel;
+  content: string;
+  categoryCode?: string;
+  priority: Priority;
+  placedAt: string;
+  address?: string;
+}
+
+export interface ActRequest {
+  command: Command;
+  actor: Actor;
+}
+
+export interface RunningDeadline {
+  stage: Stage;
+  dueAt: string;
+  warnAt: string;
+  warned: boolean;
+  /** The deadline passed and the order could not move (triage, district level): it is overdue. */
+  overdue: boolean;
+}
+
+export interface OrderView {
+  order: OrderSnapshot;
+  trackingCode: string;
+  deadline: RunningDeadline | null;
+  /** Every lifecycle event so far, oldest first. */
+  timeline: LifecycleEvent[];
+}
+
+export const actUpdate = defineUpdate<OrderView, [ActRequest]>('act');
+export const stateQuery = defineQuery<OrderView>('state');
+
+/**
+ * An update rejected by the domain fails with an ApplicationFailure whose `type` is one of these
+ * codes; the HTTP layer maps them: illegal_transition → 409, forbidden/out_of_scope → 403,
+ * invalid_input → 400, not_found → 404.
+ */
+export type ActRejectionType = RejectionCode;
