@@ -12,7 +12,11 @@ async function main(): Promise<void> {
       await prisma.unit.upsert({ where: { id: unit.id }, create: unit, update: { name: unit.name, kind: unit.kind, level: unit.level, parentId: unit.parentId } });
     }
     for (const { resolveDays, ...category } of DEMO_CATEGORIES) {
-      const deadlines = resolveDays ? { resolve: resolveDays } : {};
+      // In the domain's policy format (packages/domain deadlines.ts): working days per level.
+      const day = (amount: number) => ({ amount, unit: 'working_day' });
+      const deadlines = resolveDays
+        ? { normal: { resolve: { community: day(resolveDays.community), street: day(resolveDays.street), district: day(resolveDays.district) } } }
+        : {};
       await prisma.category.upsert({ where: { code: category.code }, create: { ...category, deadlines }, update: { ...category, deadlines } });
     }
     console.log(`  ✓ demo district: ${DEMO_UNITS.length} units, ${DEMO_CATEGORIES.length} categories`);

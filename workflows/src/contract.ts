@@ -16,6 +16,8 @@ export interface ServiceOrderInput {
   priority: Priority;
   placedAt: string;
   address?: string;
+  /** sha256 of the resident's tracking secret (not the secret): lets the read model check it. */
+  secretHash?: string;
 }
 
 export interface ActRequest {

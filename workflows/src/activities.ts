@@ -1,0 +1,108 @@
+// Activities of the serviceOrder workflow: plain async functions with their dependencies
+// injected. Each is safe to retry: reading reference data and computing a deadline have no side
+// effects, and published events carry stable ids that every consumer de-duplicates.
+import {
+  createWorkingCalendar,
+  DEFAULT_DEADLINE_POLICY,
+  deadlinePolicySchema,
+  stageDeadline,
+  type CategoryRouting,
+  type DeadlinePolicy,
+  type LifecycleEvent,
+  type Level,
+  type Priority,
+  type Stage,
+  type Unit,
+  type WorkingCalendar,
+} from '@diandan/domain';
+import { createLogger, publish, type PrismaClient } from '@diandan/platform';
+import type { Producer } from 'kafkajs';
+
+export interface ActivityDeps {
+  prisma: PrismaClient;
+  producer: Producer;
+  lifecycleTopic: string;
+  calendar?: WorkingCalendar;
+  /** Reference data is re-read at most this often (ms); units and categories change rarely. */
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+export interface DecisionContextData {
+  units: Unit[];
+  routing: Record<string, CategoryRouting>;
+}
+
+export interface DeadlineRequest {
+  categoryCode?: string;
+  priority: Priority;
+  level: Level | null;
+  stage: Stage;
+  from: string;
+}
+
+export interface Activities {
+  loadDecisionContext(): Promise<DecisionContextData>;
+  computeDeadline(request: DeadlineRequest): Promise<{ dueAt: string; warnAt: string }>;
+  publishEvents(events: LifecycleEvent[]): Promise<void>;
+}
+
+const log = createLogger('activities');
+
+interface ReferenceData extends DecisionContextData {
+  policy: DeadlinePolicy;
+}
+
+export function createActivities(deps: ActivityDeps): Activities {
+  const calendar = deps.calendar ?? createWorkingCalendar();
+  const ttl = deps.cacheTtlMs ?? 60_000;
+  const now = deps.now ?? Date.now;
+  let cached: { at: number; data: Promise<ReferenceData> } | undefined;
+
+  const referenceData = (): Promise<ReferenceData> => {
+    if (!cached || now() - cached.at > ttl) {
+      const data = readReferenceData(deps.prisma);
+      cached = { at: now(), data };
+      data.catch(() => (cached = undefined));
+    }
+    return cached.data;
+  };
+
+  return {
+    async loadDecisionContext() {
+      const { units, routing } = await referenceData();
+      return { units, routing };
+    },
+    async computeDeadline(request) {
+      const { policy } = await referenceData();
+      const due = stageDeadline(policy, request.categoryCode, request.priority, request.level, request.stage, new Date(request.from), calendar);
+      return { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString() };
+    },
+    async publishEvents(events) {
+      await publish(
+        deps.producer,
+        deps.lifecycleTopic,
+        events.map((event) => ({ key: event.orderId, value: event, headers: { 'event-id': event.eventId, 'event-type': event.type } })),
+      );
+    },
+  };
+}
+
+async function readReferenceData(prisma: PrismaClient): Promise<ReferenceData> {
+  const [units, categories] = await Promise.all([
+    prisma.unit.findMany({ where: { active: true }, select: { id: true, name: true, kind: true, level: true, parentId: true } }),
+    prisma.category.findMany({ where: { active: true }, select: { code: true, responsible: true, deadlines: true } }),
+  ]);
+  const routing: Record<string, CategoryRouting> = {};
+  const categoryDeadlines: Record<string, DeadlinePolicy['categories'][string]> = {};
+  const categoryRules = deadlinePolicySchema.shape.categories.valueType;
+  for (const category of categories) {
+    routing[category.code] = (category.responsible ?? {}) as CategoryRouting;
+    // A malformed override must not stop every order: that category falls back to the defaults.
+    const rules = categoryRules.safeParse(category.deadlines ?? {});
+    if (rules.success) categoryDeadlines[category.code] = rules.data;
+    else log.warn({ category: category.code }, 'ignoring malformed deadline overrides');
+  }
+  const policy: DeadlinePolicy = { ...DEFAULT_DEADLINE_POLICY, categories: categoryDeadlines };
+  return { units: units.map((u) => ({ ...u, parentId: u.parentId ?? null })), routing, policy };
+}
