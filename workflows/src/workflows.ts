@@ -68,7 +68,8 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   const outbox: LifecycleEvent[] = [];
   // Held in an object: TypeScript does not track a `let` reassigned inside closures.
   const clock: { deadline: RunningDeadline | null; key: string } = { deadline: null, key: '' };
-  let context: DecisionContext | undefined;
+  // Unit tree and routing, loaded once by an activity; commands wait until it is there.
+  const reference: { context?: DecisionContext } = {};
 
   const view = (): OrderView => ({ order, trackingCode: input.trackingCode, deadline: clock.deadline, timeline: [...timeline] });
 
@@ -78,28 +79,39 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     outbox.push(...events);
   };
 
-  const apply = (command: Command, actor: Actor): void => {
-    if (!context) throw ApplicationFailure.create({ type: 'not_ready', message: 'order is still being placed; try again', nonRetryable: true });
-    const decision = decide(order, command, actor, context);
+  /** decide() for a command that may come from outside: malformed input is a rejection, not a crash. */
+  const decideSafely = (command: Command, actor: Actor) => {
+    if (!reference.context) throw new Error('unreachable: commands wait for the decision context');
+    let decision: ReturnType<typeof decide>;
+    try {
+      decision = decide(order, command, actor, reference.context);
+    } catch {
+      throw ApplicationFailure.create({ type: 'invalid_input', message: 'malformed command or actor', nonRetryable: true });
+    }
     if (!decision.ok) throw ApplicationFailure.create({ type: decision.error.code, message: decision.error.reason, nonRetryable: true });
-    order = decision.value.order;
-    record(decision.value.events, actor);
+    return decision.value;
+  };
+
+  const apply = (command: Command, actor: Actor): void => {
+    const decision = decideSafely(command, actor);
+    order = decision.order;
+    record(decision.events, actor);
   };
 
   setHandler(stateQuery, view);
   setHandler(
     actUpdate,
     async ({ command, actor }) => {
+      // An update that arrives while the order is still loading its reference data waits for it.
+      await condition(() => reference.context !== undefined);
       apply(command, actor);
       return view();
     },
     {
       // Rejected updates never enter the history: the validator runs decide() without applying it.
       validator: ({ command, actor }) => {
-        if (!context) throw new Error('order is still being placed; try again');
         if (command?.type === 'deadlinePassed') throw ApplicationFailure.create({ type: 'forbidden', message: 'deadlines are the system’s own', nonRetryable: true });
-        const decision = decide(order, command, actor, context);
-        if (!decision.ok) throw ApplicationFailure.create({ type: decision.error.code, message: decision.error.reason, nonRetryable: true });
+        if (reference.context) decideSafely(command, actor);
       },
     },
   );
@@ -125,7 +137,7 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     { role: 'resident' },
   );
   const loaded = await loadDecisionContext();
-  context = { units: buildUnitTree(loaded.units), routing: loaded.routing };
+  reference.context = { units: buildUnitTree(loaded.units), routing: loaded.routing };
 
   const refreshDeadline = async (from: Date): Promise<void> => {
     const stage = stageForStatus(order.status);
@@ -202,7 +214,7 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
       const overdueSince = running.dueAt;
       await refreshDeadline(new Date());
       if (clock.deadline) clock.deadline.overdue = true;
-      log.warn('order overdue and could not escalate', { orderId: input.orderId, overdueSince });
+      log.info('order overdue and could not escalate', { orderId: input.orderId, overdueSince });
     }
   }
 

@@ -1,0 +1,42 @@
+// The Temporal worker process: runs serviceOrder workflows and their activities.
+// Start-up fails fast when the namespace lacks the search attributes the workflow upserts.
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '@diandan/domain';
+import {
+  assertSearchAttributes, connectTemporal, createKafka, createLogger, createPrisma, createProducer, loadConfig, processEnv, topicNames,
+} from '@diandan/platform';
+import { createActivities } from './activities';
+
+async function main(): Promise<void> {
+  const config = loadConfig(processEnv.worker);
+  const logger = createLogger('worker', config.LOG_LEVEL);
+
+  const { connection } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  await assertSearchAttributes(connection, config.TEMPORAL_NAMESPACE, Object.keys(SEARCH_ATTRIBUTES));
+  await connection.close();
+
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-worker` }, logger);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const prisma = createPrisma(config.DATABASE_URL, { maxConnections: 4 });
+
+  const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows') }),
+    activities: createActivities({ prisma, producer, lifecycleTopic: topicNames(config.KAFKA_TOPIC_PREFIX).lifecycle }),
+  });
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+
+  // The SDK drains in-flight tasks on SIGINT/SIGTERM and then run() resolves.
+  await worker.run();
+  await Promise.allSettled([producer.disconnect(), prisma.$disconnect(), nativeConnection.close()]);
+  logger.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

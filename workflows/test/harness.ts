@@ -1,0 +1,138 @@
+// Test harness for the serviceOrder workflow on real servers: the time-skipping test server (or
+// the dev server), the real activities against this run's PostgreSQL database and real Kafka
+// topics under a unique prefix, and a small unit tree seeded for the ladder.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES } from '@diandan/domain';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, topicNames, type PrismaClient } from '@diandan/platform';
+import type { Kafka, Producer } from 'kafkajs';
+import { createActivities } from '../src/activities';
+import { actUpdate, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '../src/contract';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+export const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through npm test`);
+  return value;
+};
+
+/** A district with one street and two communities; the wage-arrears category routes to HRSS at district level. */
+export const UNITS = [
+  { id: 'wf-fed', name: '区群团联合会', kind: 'district_federation', level: 'district', parentId: null },
+  { id: 'wf-hrss', name: '区人社局', kind: 'district_department', level: 'district', parentId: 'wf-fed' },
+  { id: 'wf-street', name: '观音桥街道', kind: 'street', level: 'street', parentId: 'wf-fed' },
+  { id: 'wf-community', name: '建新北路社区', kind: 'community', level: 'community', parentId: 'wf-street' },
+  { id: 'wf-community-2', name: '西南村社区', kind: 'community', level: 'community', parentId: 'wf-street' },
+] as const;
+export const CATEGORY = 'wf-wage-arrears';
+
+export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
+  for (const unit of UNITS) {
+    await prisma.unit.upsert({ where: { id: unit.id }, create: { ...unit }, update: {} });
+  }
+  await prisma.category.upsert({
+    where: { code: CATEGORY },
+    create: { code: CATEGORY, name: '欠薪求助', responsible: { district: 'wf-hrss' } },
+    update: {},
+  });
+}
+
+const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+};
+
+/** The time-skipping server starts empty: register the workflow's search attributes on it. */
+export async function registerSearchAttributes(connection: Connection, namespace = 'default'): Promise<void> {
+  const searchAttributes = Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, INDEXED[type]!]));
+  await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+export const workflowBundle = (): Promise<WorkflowBundleWithSourceMap> =>
+  (bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, '../src/workflows.ts'), logger: new DefaultLogger('WARN') }));
+
+export interface Harness {
+  prisma: PrismaClient;
+  kafka: Kafka;
+  producer: Producer;
+  topics: ReturnType<typeof topicNames>;
+  taskQueue: string;
+  createWorker(connection: NativeConnection): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(name: string): Promise<Harness> {
+  const runId = process.env.DIANDAN_TEST_RUN_ID ?? 'adhoc';
+  const prisma = createPrisma(env('DATABASE_URL'), { maxConnections: 4 });
+  await seedReferenceData(prisma);
+  const kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: `test-${name}` }, createLogger('test', 'silent'));
+  const topics = topicNames(`${runId}-${name}-${randomUUID().slice(0, 6)}-`);
+  await ensureTopics(kafka, Object.values(topics), 1);
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const taskQueue = `${runId}-${name}-${randomUUID().slice(0, 8)}`;
+  return {
+    prisma,
+    kafka,
+    producer,
+    topics,
+    taskQueue,
+    createWorker: async (connection) =>
+      Worker.create({
+        connection,
+        taskQueue,
+        workflowBundle: await workflowBundle(),
+        activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+      }),
+    close: async () => {
+      await producer.disconnect();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+export function placedInput(overrides: Partial<ServiceOrderInput> = {}): ServiceOrderInput {
+  const orderId = randomUUID();
+  return {
+    orderId,
+    trackingCode: `DD-${orderId.slice(0, 4).toUpperCase()}-TEST`,
+    channel: 'hotline',
+    content: '工地老板拖欠三个月工资，希望帮忙追讨',
+    categoryCode: CATEGORY,
+    priority: 'normal',
+    placedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export async function startOrder(client: Client, taskQueue: string, input: ServiceOrderInput): Promise<WorkflowHandle> {
+  return client.workflow.start(SERVICE_ORDER_WORKFLOW, { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
+}
+
+export const act = (handle: WorkflowHandle, request: ActRequest): Promise<OrderView> =>
+  handle.executeUpdate(actUpdate, { args: [request] });
+
+export const state = (handle: WorkflowHandle): Promise<OrderView> => handle.query(stateQuery);
+
+/** Polls the workflow's state until `done` holds (the order is placed asynchronously). */
+export async function waitForState(handle: WorkflowHandle, done: (view: OrderView) => boolean, timeoutMs = 20_000): Promise<OrderView> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await state(handle);
+    if (done(view)) return view;
+    if (Date.now() > end) throw new Error(`timed out; last state ${view.order.status}, events ${view.timeline.map((e) => e.type).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const DISPATCHER = { role: 'dispatcher', id: 'dispatcher-1' } as const;
+export const handlerOf = (unitId: string) => ({ role: 'unit_handler', id: `handler-${unitId}`, unitId }) as const;
+export const RESIDENT = { role: 'resident' } as const;
+export const types = (view: OrderView): string[] => view.timeline.map((e) => e.type);

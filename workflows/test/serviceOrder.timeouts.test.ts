@@ -1,0 +1,136 @@
+// Every timeout path of the serviceOrder workflow, on the time-skipping test server with the
+// real activities (PostgreSQL, Kafka) and realistic deadlines (working hours and days): each
+// scenario lets weeks of workflow time pass in seconds of wall time.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { OrderView } from '../src/contract';
+import { act, createHarness, registerSearchAttributes, DISPATCHER, env, handlerOf, placedInput, RESIDENT, startOrder, state, types, waitForState, type Harness } from './harness';
+
+let testEnv: TestWorkflowEnvironment;
+let harness: Harness;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  testEnv = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: env('TEMPORAL_TEST_SERVER') } } });
+  await registerSearchAttributes(testEnv.connection);
+  harness = await createHarness('timeouts');
+  worker = await harness.createWorker(testEnv.nativeConnection);
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await harness?.close();
+  await testEnv?.teardown();
+});
+
+/** Lets workflow time pass in steps until `done` holds; fails after `maxDays` of workflow time. */
+async function advanceUntil(handle: WorkflowHandle, done: (v: OrderView) => boolean, maxDays = 60): Promise<OrderView> {
+  for (let hours = 0; hours <= maxDays * 24; hours += 4) {
+    const view = await state(handle);
+    if (done(view)) return view;
+    await testEnv.sleep('4 hours');
+  }
+  const view = await state(handle);
+  throw new Error(`not reached in ${maxDays} days; events: ${types(view).join(', ')}`);
+}
+
+const start = async () => {
+  const handle = await startOrder(testEnv.client, harness.taskQueue, placedInput());
+  await waitForState(handle, (v) => v.deadline !== null);
+  return handle;
+};
+const has = (type: string) => (v: OrderView) => types(v).includes(type);
+
+describe('serviceOrder deadlines (time-skipping server)', () => {
+  it('triage breach: an order nobody dispatches raises a supervisor alert and turns overdue', async () => {
+    const handle = await start();
+    expect((await state(handle)).deadline?.stage).toBe('triage');
+    const view = await advanceUntil(handle, has('order.supervisor_alerted'));
+    const alert = view.timeline.find((e) => e.type === 'order.supervisor_alerted');
+    expect(alert?.data).toMatchObject({ stage: 'triage' });
+    expect(view.order.status).toBe('placed');
+    expect(view.deadline?.overdue).toBe(true);
+  });
+
+  it('80 % warning: an automatic 催办 comes before the acceptance deadline escalates', async () => {
+    const handle = await start();
+    await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
+    const view = await advanceUntil(handle, has('order.escalated'));
+    const kinds = types(view);
+    const urged = view.timeline.find((e) => e.type === 'order.urged');
+    expect(urged?.data).toMatchObject({ stage: 'accept', automatic: true });
+    expect(kinds.indexOf('order.urged')).toBeLessThan(kinds.indexOf('order.escalated'));
+    // The warning came at 80 % of 4 working hours, i.e. before the deadline it announced.
+    expect(Date.parse(urged!.at)).toBeLessThan(Date.parse(String(urged!.data.dueAt)));
+  });
+
+  it('acceptance breach at community: the order climbs to the street by itself, with fresh deadlines', async () => {
+    const handle = await start();
+    await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
+    const before = await state(handle);
+    const view = await advanceUntil(handle, has('order.escalated'));
+    const escalated = view.timeline.find((e) => e.type === 'order.escalated');
+    expect(escalated).toMatchObject({ level: 'street', unitId: 'wf-street', actor: { role: 'system' } });
+    expect(view.order).toMatchObject({ status: 'dispatched', level: 'street', unitId: 'wf-street' });
+    expect(view.deadline?.stage).toBe('accept');
+    expect(Date.parse(view.deadline!.dueAt)).toBeGreaterThan(Date.parse(before.deadline!.dueAt));
+  });
+
+  it('resolution breach at street: the order climbs to the district unit the category names', async () => {
+    const handle = await start();
+    const street = handlerOf('wf-street');
+    await act(handle, { command: { type: 'dispatch', unitId: 'wf-street' }, actor: DISPATCHER });
+    await act(handle, { command: { type: 'accept' }, actor: street });
+    await act(handle, { command: { type: 'opinion', opinion: '已联系劳动监察大队，正在核实' }, actor: street });
+    expect((await state(handle)).deadline?.stage).toBe('resolve');
+    const view = await advanceUntil(handle, has('order.escalated'), 40);
+    expect(view.timeline.find((e) => e.type === 'order.escalated')).toMatchObject({ level: 'district', unitId: 'wf-hrss' });
+    // 10 working days at street level: at least two calendar weeks passed before the climb.
+    const opinionAt = Date.parse(view.timeline.find((e) => e.type === 'order.opinion_given')!.at);
+    const escalatedAt = Date.parse(view.timeline.find((e) => e.type === 'order.escalated')!.at);
+    expect(escalatedAt - opinionAt).toBeGreaterThanOrEqual(13 * 86_400_000);
+  });
+
+  it('district breach: a supervisor alert and an accountability record (追责), and the order stays put', async () => {
+    const handle = await start();
+    await act(handle, { command: { type: 'dispatch', unitId: 'wf-hrss' }, actor: DISPATCHER });
+    const view = await advanceUntil(handle, has('order.accountability_recorded'));
+    expect(view.timeline.find((e) => e.type === 'order.supervisor_alerted')?.data).toMatchObject({ stage: 'accept' });
+    expect(view.timeline.find((e) => e.type === 'order.accountability_recorded')?.data).toMatchObject({ stage: 'accept', unitId: 'wf-hrss' });
+    expect(view.order).toMatchObject({ status: 'dispatched', level: 'district', unitId: 'wf-hrss' });
+    expect(view.deadline?.overdue).toBe(true);
+  });
+
+  it('rating window runs out: closed unrated and flagged for a callback (回访); the workflow completes', async () => {
+    const handle = await start();
+    await act(handle, { command: { type: 'answer', answer: '可拨打12333劳动保障热线，或到区劳动监察大队现场投诉' }, actor: { role: 'operator', id: 'op-1' } });
+    expect((await state(handle)).deadline?.stage).toBe('rating');
+    await testEnv.sleep('8 days');
+    const result: OrderView = await handle.result();
+    expect(result.order.status).toBe('closed');
+    expect(types(result).slice(-2)).toEqual(['order.closed', 'order.callback_flagged']);
+    expect(result.timeline.find((e) => e.type === 'order.closed')?.data).toMatchObject({ outcome: 'unrated' });
+  });
+
+  it('dissatisfied: the order reopens once, one level up; a second dissatisfied rating closes it', async () => {
+    const handle = await start();
+    const community = handlerOf('wf-community');
+    await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
+    await act(handle, { command: { type: 'accept' }, actor: community });
+    await act(handle, { command: { type: 'opinion', opinion: '社区调解员上门了解情况' }, actor: community });
+    await act(handle, { command: { type: 'resolve', result: '已调解，老板承诺月底前支付' }, actor: community });
+    const reopened = await act(handle, { command: { type: 'rate', rating: 'dissatisfied', comment: '到现在还没拿到钱' }, actor: RESIDENT });
+    expect(reopened.order).toMatchObject({ status: 'dispatched', level: 'street', unitId: 'wf-street', reopened: true });
+    const street = handlerOf('wf-street');
+    await act(handle, { command: { type: 'accept' }, actor: street });
+    await act(handle, { command: { type: 'opinion', opinion: '街道劳动保障所介入' }, actor: street });
+    await act(handle, { command: { type: 'resolve', result: '工资已全部结清' }, actor: street });
+    const closed = await act(handle, { command: { type: 'rate', rating: 'dissatisfied' }, actor: RESIDENT });
+    expect(closed.order.status).toBe('closed');
+    expect(((await handle.result()) as OrderView).order.rating).toBe('dissatisfied');
+  });
+});
