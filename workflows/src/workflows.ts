@@ -42,6 +42,7 @@ const { publishEvents } = proxyActivities<Activities>({
 const { computeDeadline } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds' });
 
 const SYSTEM: Actor = { role: 'system' };
+const LINGER_AFTER_FINISH = '7 days';
 
 export const searchAttributes = {
   status: defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD),
@@ -218,6 +219,9 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     }
   }
 
+  // A finished order lingers a while so that late actions (a rating after closing, an accept on a
+  // withdrawn order) get the domain's reason instead of "workflow not found".
+  await condition(() => false, LINGER_AFTER_FINISH);
   await condition(allHandlersFinished);
   return view();
 }

@@ -105,15 +105,19 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     expect(view.deadline?.overdue).toBe(true);
   });
 
-  it('rating window runs out: closed unrated and flagged for a callback (回访); the workflow completes', async () => {
+  it('rating window runs out: closed unrated and flagged for a callback (回访); late ratings get a reason', async () => {
     const handle = await start();
     await act(handle, { command: { type: 'answer', answer: '可拨打12333劳动保障热线，或到区劳动监察大队现场投诉' }, actor: { role: 'operator', id: 'op-1' } });
     expect((await state(handle)).deadline?.stage).toBe('rating');
     await testEnv.sleep('8 days');
-    const result: OrderView = await handle.result();
+    const result = await state(handle);
     expect(result.order.status).toBe('closed');
     expect(types(result).slice(-2)).toEqual(['order.closed', 'order.callback_flagged']);
     expect(result.timeline.find((e) => e.type === 'order.closed')?.data).toMatchObject({ outcome: 'unrated' });
+    await expect(act(handle, { command: { type: 'rate', rating: 'satisfied' }, actor: RESIDENT })).rejects.toThrow(/Update failed/);
+    // After the lingering week the run completes.
+    await testEnv.sleep('8 days');
+    expect(((await handle.result()) as OrderView).order.status).toBe('closed');
   });
 
   it('dissatisfied: the order reopens once, one level up; a second dissatisfied rating closes it', async () => {
@@ -131,6 +135,6 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     await act(handle, { command: { type: 'resolve', result: '工资已全部结清' }, actor: street });
     const closed = await act(handle, { command: { type: 'rate', rating: 'dissatisfied' }, actor: RESIDENT });
     expect(closed.order.status).toBe('closed');
-    expect(((await handle.result()) as OrderView).order.rating).toBe('dissatisfied');
+    expect(closed.order.rating).toBe('dissatisfied');
   });
 });
