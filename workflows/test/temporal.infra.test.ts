@@ -5,6 +5,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '@diandan/domain';
+import { assertSearchAttributes } from '@diandan/platform';
 import { greet, sleepThirtyDays } from './fixtures/infra-workflows';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -33,6 +35,10 @@ describe('Temporal dev server', () => {
         client.workflow.execute(greet, { taskQueue, workflowId: `infra-greet-${randomUUID()}`, args: ['点单'] }),
       );
       expect(result).toBe('你好, 点单');
+      // `npm run up` registered the serviceOrder search attributes: the worker's start-up check passes.
+      await expect(assertSearchAttributes(connection, env('TEMPORAL_NAMESPACE'), Object.keys(SEARCH_ATTRIBUTES))).resolves.toBeUndefined();
+      // …and a missing one is refused by its name.
+      await expect(assertSearchAttributes(connection, env('TEMPORAL_NAMESPACE'), ['OrderStatus', 'OrderMood'])).rejects.toThrow(/lacks search attributes: OrderMood \(/);
     } finally {
       await connection.close();
       await nativeConnection.close();
