@@ -72,7 +72,13 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   // Unit tree and routing, loaded once by an activity; commands wait until it is there.
   const reference: { context?: DecisionContext } = {};
 
-  const view = (): OrderView => ({ order, trackingCode: input.trackingCode, deadline: clock.deadline, timeline: [...timeline] });
+  // Right after a change the new stage's clock is not computed yet: show none rather than the old one.
+  const view = (): OrderView => ({
+    order,
+    trackingCode: input.trackingCode,
+    deadline: clock.key === stageKey(order) ? clock.deadline : null,
+    timeline: [...timeline],
+  });
 
   const record = (drafts: readonly LifecycleEventDraft[], actor: Actor): void => {
     const events = stampEvents(drafts, { orderId: input.orderId, nextSeq: timeline.length + 1, at: new Date(), actor });
@@ -97,6 +103,26 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     const decision = decideSafely(command, actor);
     order = decision.order;
     record(decision.events, actor);
+  };
+
+  /** Starts the clock of the stage the order is in now (none in final or transient states). */
+  const refreshDeadline = async (from: Date): Promise<void> => {
+    const key = stageKey(order);
+    const stage = stageForStatus(order.status);
+    if (stage === null) {
+      clock.key = key;
+      clock.deadline = null;
+      return;
+    }
+    const due = await computeDeadline({
+      ...(order.categoryCode === undefined ? {} : { categoryCode: order.categoryCode }),
+      priority: order.priority,
+      level: order.level,
+      stage,
+      from: from.toISOString(),
+    });
+    clock.key = key;
+    clock.deadline = { stage, dueAt: due.dueAt, warnAt: due.warnAt, warned: false, overdue: false };
   };
 
   setHandler(stateQuery, view);
@@ -140,22 +166,6 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   const loaded = await loadDecisionContext();
   reference.context = { units: buildUnitTree(loaded.units), routing: loaded.routing };
 
-  const refreshDeadline = async (from: Date): Promise<void> => {
-    const stage = stageForStatus(order.status);
-    clock.key = stageKey(order);
-    if (stage === null) {
-      clock.deadline = null;
-      return;
-    }
-    const due = await computeDeadline({
-      ...(order.categoryCode === undefined ? {} : { categoryCode: order.categoryCode }),
-      priority: order.priority,
-      level: order.level,
-      stage,
-      from: from.toISOString(),
-    });
-    clock.deadline = { stage, dueAt: due.dueAt, warnAt: due.warnAt, warned: false, overdue: false };
-  };
 
   const upsertAttributes = (): void => {
     upsertSearchAttributes([

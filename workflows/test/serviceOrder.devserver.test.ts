@@ -105,6 +105,45 @@ describe('serviceOrder updates are validated (dev server)', () => {
   });
 });
 
+describe('serviceOrder by hand (dev server)', () => {
+  it('escalate and urge: a unit hands the order up itself; a resident’s 催办 is recorded without moving it', async () => {
+    const handle = await start();
+    await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
+    const urged = await act(handle, { command: { type: 'urge', note: '三天了还没人联系我' }, actor: RESIDENT });
+    expect(urged.order.status).toBe('dispatched');
+    const up = await act(handle, { command: { type: 'escalate', reason: '涉及企业欠薪，社区无执法权' }, actor: handlerOf('wf-community') });
+    expect(up.order).toMatchObject({ status: 'dispatched', level: 'street', unitId: 'wf-street' });
+    expect(types(up).slice(-2)).toEqual(['order.urged', 'order.escalated']);
+    expect(up.timeline.at(-1)?.data).toMatchObject({ trigger: 'manual', fromUnitId: 'wf-community' });
+  });
+
+  it('return 退单 three times: back to the queue each time, bounces counted, buck-passing (扯皮推诿) flagged once', async () => {
+    const handle = await start();
+    const units = ['wf-community', 'wf-community-2', 'wf-community'];
+    let view = await state(handle);
+    for (const unitId of units) {
+      await act(handle, { command: { type: 'dispatch', unitId }, actor: DISPATCHER });
+      view = await act(handle, { command: { type: 'return', reason: '不属于本社区职责' }, actor: handlerOf(unitId) });
+      expect(view.order).toMatchObject({ status: 'placed', unitId: null });
+    }
+    expect(view.order.bounces).toBe(3);
+    expect(types(view).filter((t) => t === 'order.buck_passing_flagged')).toHaveLength(1);
+    // Back in the dispatch queue, the triage clock runs again.
+    expect((await waitForState(handle, (v) => v.deadline !== null)).deadline?.stage).toBe('triage');
+  });
+
+  it('withdraw: the resident withdraws before resolution; later actions are refused with the reason', async () => {
+    const handle = await start();
+    await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
+    const withdrawn = await act(handle, { command: { type: 'withdraw', reason: '问题已自行解决' }, actor: RESIDENT });
+    expect(withdrawn.order.status).toBe('withdrawn');
+    expect(await rejection(act(handle, { command: { type: 'accept' }, actor: handlerOf('wf-community') }))).toEqual({
+      type: 'illegal_transition',
+      message: 'cannot accept: order is withdrawn',
+    });
+  });
+});
+
 describe('serviceOrder lifecycle events on Kafka (dev server)', () => {
   it('happyPath.messageQueueCheck: every change reaches orders.lifecycle in order, with stable ids, keyed by order id', async () => {
     const input = placedInput({ channel: 'web', secretHash: 'a'.repeat(64) });

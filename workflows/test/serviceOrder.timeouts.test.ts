@@ -44,6 +44,8 @@ const start = async () => {
   return handle;
 };
 const has = (type: string) => (v: OrderView) => types(v).includes(type);
+/** The state once the current stage's clock runs (it is computed just after each change). */
+const settled = (handle: WorkflowHandle) => waitForState(handle, (v) => v.deadline !== null);
 
 describe('serviceOrder deadlines (time-skipping server)', () => {
   it('triage breach: an order nobody dispatches raises a supervisor alert and turns overdue', async () => {
@@ -71,7 +73,7 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
   it('acceptance breach at community: the order climbs to the street by itself, with fresh deadlines', async () => {
     const handle = await start();
     await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
-    const before = await state(handle);
+    const before = await settled(handle);
     const view = await advanceUntil(handle, has('order.escalated'));
     const escalated = view.timeline.find((e) => e.type === 'order.escalated');
     expect(escalated).toMatchObject({ level: 'street', unitId: 'wf-street', actor: { role: 'system' } });
@@ -86,7 +88,7 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     await act(handle, { command: { type: 'dispatch', unitId: 'wf-street' }, actor: DISPATCHER });
     await act(handle, { command: { type: 'accept' }, actor: street });
     await act(handle, { command: { type: 'opinion', opinion: '已联系劳动监察大队，正在核实' }, actor: street });
-    expect((await state(handle)).deadline?.stage).toBe('resolve');
+    expect((await settled(handle)).deadline?.stage).toBe('resolve');
     const view = await advanceUntil(handle, has('order.escalated'), 40);
     expect(view.timeline.find((e) => e.type === 'order.escalated')).toMatchObject({ level: 'district', unitId: 'wf-hrss' });
     // 10 working days at street level: at least two calendar weeks passed before the climb.
@@ -108,7 +110,7 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
   it('rating window runs out: closed unrated and flagged for a callback (回访); late ratings get a reason', async () => {
     const handle = await start();
     await act(handle, { command: { type: 'answer', answer: '可拨打12333劳动保障热线，或到区劳动监察大队现场投诉' }, actor: { role: 'operator', id: 'op-1' } });
-    expect((await state(handle)).deadline?.stage).toBe('rating');
+    expect((await settled(handle)).deadline?.stage).toBe('rating');
     await testEnv.sleep('8 days');
     const result = await state(handle);
     expect(result.order.status).toBe('closed');
