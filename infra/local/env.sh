@@ -31,6 +31,12 @@ export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
 export TEMPORAL_NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 export TEMPORAL_TASK_QUEUE="${TEMPORAL_TASK_QUEUE:-service-orders}"
 export INTAKE_PORT="${INTAKE_PORT:-3001}"
+# HMAC key of services/intake (order ids, tracking codes, secrets). A fixed, public DEV value:
+# production must set its own (at least 32 characters) and keep it secret.
+export INTAKE_SECRET_KEY="${INTAKE_SECRET_KEY:-diandan-local-dev-intake-key-not-secret-0001}"
+export SMTP_PORT="${SMTP_PORT:-2525}"
 export DISPATCH_PORT="${DISPATCH_PORT:-3002}"
 export FEEDBACK_PORT="${FEEDBACK_PORT:-3003}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
+# Signs staff tokens (services/dispatch; services/feedback verifies them). A development value; set a real secret anywhere else.
+export JWT_SECRET="${JWT_SECRET:-diandan-local-development-secret-not-for-production}"

@@ -27,12 +27,61 @@ export const temporalEnv = {
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('service-orders'),
 };
 
+/** services/intake: its channels. Only the server key is required; the rest have safe defaults. */
+export const intakeEnv = {
+  /** HMAC key that derives order ids, tracking codes and secrets from idempotency sources. */
+  INTAKE_SECRET_KEY: z.string().min(32, 'at least 32 characters'),
+  /** Comma-separated Open311 api_keys allowed to POST requests. Empty: Open311 POST is closed. */
+  OPEN311_API_KEYS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)),
+  /** Comma-separated bearer tokens of hotline and letter-box operators. Empty: those entries are closed. */
+  INTAKE_OPERATOR_TOKENS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean)),
+  /** Requests per minute and client address on the public channels. */
+  INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Origin of the resident H5 pages (CORS). */
+  H5_ORIGIN: z.string().default('http://127.0.0.1:3001'),
+  /** WeChat official account: token for signatures; app id and EncodingAESKey for safe mode. */
+  WECHAT_TOKEN: z.string().min(1).default('diandan-dev-wechat-token'),
+  WECHAT_APP_ID: z.string().default(''),
+  WECHAT_AES_KEY: z
+    .string()
+    .regex(/^([A-Za-z0-9+/]{43})?$/, 'EncodingAESKey is 43 base64 characters')
+    .default(''),
+  /** SMTP listener for e-mailed orders (0 = off); mail to INTAKE_MAIL_ADDRESS becomes an order. */
+  SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  SMTP_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  INTAKE_MAIL_ADDRESS: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'not an e-mail address').default('diandan@localhost'),
+  /** Outgoing SMTP for replies with the tracking code (empty host = replies are not sent). */
+  SMTP_OUT_HOST: z.string().default(''),
+  SMTP_OUT_PORT: port.default(25),
+  ATTACHMENTS_DIR: z.string().min(1).default('.diandan/attachments'),
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+};
+
+/** Staff tokens (services/dispatch): HMAC secret and lifetimes (seconds). */
+export const authEnv = {
+  JWT_SECRET: z.string().min(32, 'at least 32 characters'),
+  JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+  JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+};
+
+/** services/feedback: how the satisfaction rate counts 基本满意 (docs/kpis.md). */
+export const feedbackEnv = {
+  /** 1 = 基本满意 counts as satisfied (Beijing 12345 practice); 0.8 or 0.5 elsewhere. */
+  KPI_BASICALLY_SATISFIED_WEIGHT: z.coerce.number().min(0).max(1).default(1),
+};
+
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
-  intake: { ...baseEnv, ...kafkaEnv, INTAKE_PORT: port },
-  dispatch: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, DISPATCH_PORT: port },
-  feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, FEEDBACK_PORT: port },
-  worker: { ...baseEnv, ...kafkaEnv, ...temporalEnv },
+  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv },
+  dispatch: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, DISPATCH_PORT: port },
+  feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, FEEDBACK_PORT: port },
+  worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv },
 } as const;
 export type ProcessName = keyof typeof processEnv;
 

@@ -6,7 +6,10 @@ export type { Logger };
 
 const personalFields = ['name', 'phone', 'mobile', 'email', 'wechatOpenId', 'openid', 'idCard', 'contact', 'secret', 'password', 'authorization'];
 
-export const redactPaths = personalFields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]).concat(['req.headers.authorization', 'req.headers.cookie']);
+// Top-level `name` is pino's own logger name, so names are redacted only inside logged objects.
+export const redactPaths = personalFields
+  .flatMap((f) => (f === 'name' ? [`*.${f}`, `*.*.${f}`] : [f, `*.${f}`, `*.*.${f}`]))
+  .concat(['req.headers.authorization', 'req.headers.cookie']);
 
 export function createLogger(name: string, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino({

@@ -13,12 +13,13 @@ describe('configuration', () => {
   });
 
   it('loadConfig.typeCheck: parses lists and ports, applies defaults, rejects malformed values by name', () => {
-    const config = loadConfig(processEnv.intake, { KAFKA_BROKERS: 'a:1, b:2', INTAKE_PORT: '3001' });
+    const intakeRequired = { DATABASE_URL: 'postgresql://db/x', INTAKE_SECRET_KEY: 'k'.repeat(32) };
+    const config = loadConfig(processEnv.intake, { ...intakeRequired, KAFKA_BROKERS: 'a:1, b:2', INTAKE_PORT: '3001' });
     expect(config).toMatchObject({ KAFKA_BROKERS: ['a:1', 'b:2'], INTAKE_PORT: 3001, LOG_LEVEL: 'info', KAFKA_CLIENT_ID: 'diandan' });
-    expect(() => loadConfig(processEnv.intake, { KAFKA_BROKERS: 'a:1', INTAKE_PORT: 'eighty' })).toThrow(/INTAKE_PORT/);
+    expect(() => loadConfig(processEnv.intake, { ...intakeRequired, KAFKA_BROKERS: 'a:1', INTAKE_PORT: 'eighty' })).toThrow(/INTAKE_PORT/);
   });
 
   it('requiredVariables: lists what has no default', () => {
-    expect(requiredVariables(processEnv.worker).sort()).toEqual(['KAFKA_BROKERS', 'TEMPORAL_ADDRESS']);
+    expect(requiredVariables(processEnv.worker).sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS']);
   });
 });

@@ -1,24 +1,54 @@
 // services/intake: channels (JSON API, Open311, WeChat, e-mail, hotline, letters) → orders.placed.
 // This process is the thin edge; the order's rules live in packages/domain and its workflow.
-import { createHttpApp, createKafka, createLogger, createProducer, finishHttpApp, kafkaReady, listen, loadConfig, onShutdown, processEnv } from '@diandan/platform';
+import { createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv, topicNames } from '@diandan/platform';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { createIntakeApp } from './app';
+import { emailChannel } from './channels/email';
+import { createRequestPathProducer } from './producer';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnv.intake);
   const logger = createLogger('intake', config.LOG_LEVEL);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-intake` }, logger);
-  const producer = createProducer(kafka);
+  const producer = createRequestPathProducer(kafka);
   const admin = kafka.admin();
   await Promise.all([producer.connect(), admin.connect()]);
+  const prisma = createPrisma(config.DATABASE_URL);
 
-  const app = createHttpApp({ name: 'intake', logger, readiness: { kafka: kafkaReady(admin) } });
-  finishHttpApp(app, logger);
+  const { app, placer, attachments } = createIntakeApp({
+    logger,
+    producer,
+    prisma,
+    readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma) },
+    settings: {
+      secretKey: config.INTAKE_SECRET_KEY,
+      placedTopic: topicNames(config.KAFKA_TOPIC_PREFIX).placed,
+      h5Origin: config.H5_ORIGIN,
+      open311ApiKeys: config.OPEN311_API_KEYS,
+      operatorTokens: config.INTAKE_OPERATOR_TOKENS,
+      rateLimitPerMinute: config.INTAKE_RATE_LIMIT_PER_MINUTE,
+      wechat: { token: config.WECHAT_TOKEN, appId: config.WECHAT_APP_ID, aesKey: config.WECHAT_AES_KEY },
+      attachmentsDir: path.resolve(config.ATTACHMENTS_DIR),
+      attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+    },
+  });
   const server = await listen(app, config.INTAKE_PORT);
   logger.info({ port: config.INTAKE_PORT }, 'intake listening');
 
+  const mailer = config.SMTP_OUT_HOST ? nodemailer.createTransport({ host: config.SMTP_OUT_HOST, port: config.SMTP_OUT_PORT, secure: false }) : undefined;
+  const email =
+    config.SMTP_PORT > 0
+      ? emailChannel({ placer, attachments, logger, mailer, address: config.INTAKE_MAIL_ADDRESS, maxBytes: config.SMTP_MAX_BYTES, attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES })
+      : undefined;
+  if (email) logger.info({ port: await email.listen(config.SMTP_PORT) }, 'intake smtp listening');
+
   onShutdown(logger, [
     { name: 'http', close: () => new Promise((resolve) => server.close(resolve)) },
+    { name: 'smtp', close: () => email?.close() },
     { name: 'kafka producer', close: () => producer.disconnect() },
     { name: 'kafka admin', close: () => admin.disconnect() },
+    { name: 'prisma', close: () => prisma.$disconnect() },
   ]);
 }
 

@@ -1,0 +1,72 @@
+// createIntakeApp: the HTTP side of intake, from its dependencies. main.ts wires real servers
+// in; tests start it in-process on port 0 with their own topics and database.
+import { createHttpApp, finishHttpApp, type Logger, type PrismaClient, type ReadinessCheck } from '@diandan/platform';
+import cors from 'cors';
+import type { Express } from 'express';
+import helmet from 'helmet';
+import type { Producer } from 'kafkajs';
+import { AttachmentStore } from './attachments';
+import { apiChannel } from './channels/api';
+import { open311Channel } from './channels/open311';
+import { operatorChannels } from './channels/operators';
+import { wechatChannel } from './channels/wechat';
+import { OrderIdentities } from './identity';
+import { docsPage, openapiDocument } from './openapi';
+import { Placer } from './placing';
+import { OrderTracker, trackingRoutes } from './tracking';
+
+export interface IntakeSettings {
+  secretKey: string;
+  placedTopic: string;
+  h5Origin: string;
+  open311ApiKeys: readonly string[];
+  operatorTokens: readonly string[];
+  rateLimitPerMinute: number;
+  wechat: { token: string; appId: string; aesKey: string };
+  attachmentsDir: string;
+  attachmentMaxBytes: number;
+  /** Longest wait for Kafka's acknowledgement on the request path (default 4 s). */
+  publishTimeoutMs?: number;
+}
+
+export interface IntakeDeps {
+  settings: IntakeSettings;
+  logger: Logger;
+  producer: Producer;
+  prisma: PrismaClient;
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+export interface IntakeApp {
+  app: Express;
+  placer: Placer;
+  attachments: AttachmentStore;
+}
+
+export function createIntakeApp({ settings, logger, producer, prisma, readiness }: IntakeDeps): IntakeApp {
+  const identities = new OrderIdentities(settings.secretKey);
+  const placer = new Placer({ producer, topic: settings.placedTopic, identities, logger, publishTimeoutMs: settings.publishTimeoutMs });
+  const attachments = new AttachmentStore(settings.attachmentsDir);
+  const tracker = new OrderTracker(prisma);
+
+  const app = createHttpApp({ name: 'intake', logger, readiness, jsonLimit: '64kb' });
+  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"] } }, frameguard: { action: 'deny' } }));
+  // The resident H5 pages call these from their own origin.
+  const h5 = cors({ origin: settings.h5Origin, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type', 'Idempotency-Key', 'X-Order-Secret'], maxAge: 600 });
+  app.use(['/v1/orders', '/v1/orders/track'], h5);
+
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(openapiDocument);
+  });
+  app.get(['/docs', '/v1/docs'], (_req, res) => {
+    res.type('html').send(docsPage);
+  });
+  const { attachmentMaxBytes, rateLimitPerMinute } = settings;
+  app.use(apiChannel({ placer, attachments, attachmentMaxBytes, rateLimitPerMinute }));
+  app.use(trackingRoutes(tracker, rateLimitPerMinute));
+  app.use(operatorChannels({ placer, attachments, attachmentMaxBytes, operatorTokens: settings.operatorTokens }));
+  app.use(wechatChannel({ ...settings.wechat, placer, identities, tracker, logger }));
+  app.use('/open311/v2', open311Channel({ placer, prisma, apiKeys: settings.open311ApiKeys, rateLimitPerMinute }));
+  finishHttpApp(app, logger);
+  return { app, placer, attachments };
+}

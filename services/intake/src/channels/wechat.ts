@@ -1,0 +1,140 @@
+// WeChat official account message callback (plaintext and safe mode). Every request is signed;
+// XML is parsed without any DTD; a text becomes an order and gets a passive reply with its
+// tracking code well within WeChat's 5 s. WeChat retries a message up to three times: the same
+// MsgId gives the same order and a byte-identical reply.
+import { MAX_CONTENT_LENGTH } from '@diandan/domain';
+import { HttpError, type Logger } from '@diandan/platform';
+import express, { Router, type Request } from 'express';
+import type { OrderIdentities } from '../identity';
+import { KafkaUnavailableError, type Placer } from '../placing';
+import type { OrderTracker } from '../tracking';
+import { buildCdataXml, parseXml, textOf } from '../xml';
+import { WechatCrypto, signatureMatches, wechatSignature } from './wechatCrypto';
+
+export interface WechatOptions {
+  token: string;
+  appId: string;
+  /** EncodingAESKey; empty = plaintext mode only. */
+  aesKey: string;
+  placer: Placer;
+  identities: OrderIdentities;
+  tracker: OrderTracker;
+  logger: Logger;
+}
+
+export const WELCOME =
+  '欢迎关注点单服务！直接发送文字留言即可“点单”，我们会回复查询码；发送“查询 查询码”（例如：查询 DD-7K3M-Q9TX）可查看办理进度。';
+export const NOT_TEXT = '目前只受理文字留言，请用文字描述您的需求。';
+export const BUSY = '系统繁忙，您的留言未能受理，请稍后重新发送。';
+
+const STATUS_LABELS: Record<string, string> = {
+  placed: '已受理，等待分派',
+  answered: '已即时答复',
+  dispatched: '已派单',
+  accepted: '承办单位已接单',
+  in_progress: '办理中',
+  resolved: '已办结',
+  awaiting_rating: '已办结，等待评价',
+  closed: '已结单',
+  invalid: '无效诉求',
+  merged: '已合并办理',
+  withdrawn: '已撤回',
+};
+
+const query = (req: Request, name: string): string => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+
+function element(xml: Record<string, unknown>): Record<string, unknown> {
+  const root = xml.xml;
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) throw new HttpError(400, 'bad_request', 'expected an <xml> message');
+  return root as Record<string, unknown>;
+}
+
+export function wechatChannel(options: WechatOptions): Router {
+  const { token, placer, identities, tracker, logger } = options;
+  const crypto = options.aesKey ? new WechatCrypto(options.aesKey, options.appId) : undefined;
+  const router = Router();
+
+  const checkSignature = (req: Request) => {
+    if (!signatureMatches(req.query.signature, wechatSignature(token, query(req, 'timestamp'), query(req, 'nonce')))) {
+      throw new HttpError(401, 'bad_signature', 'signature does not match');
+    }
+  };
+
+  router.get('/v1/wechat', (req, res) => {
+    checkSignature(req);
+    res.type('text/plain').send(query(req, 'echostr'));
+  });
+
+  async function answer(message: Record<string, unknown>): Promise<string> {
+    const type = textOf(message.MsgType);
+    const openId = textOf(message.FromUserName) ?? '';
+    if (type === 'event') return textOf(message.Event)?.toLowerCase() === 'subscribe' ? WELCOME : '';
+    if (type !== 'text') return NOT_TEXT;
+    const content = (textOf(message.Content) ?? '').trim();
+    const lookup = /^查询\s*(.*)$/s.exec(content);
+    if (lookup) {
+      const order = await tracker.statusOf(lookup[1] ?? '');
+      return order ? `查询码 ${order.trackingCode}：${STATUS_LABELS[order.status] ?? order.status}。` : '没有找到这个查询码，请核对后再试（新的留言约一分钟后可查）。';
+    }
+    if (content === '') return '请用文字描述您的需求。';
+    const msgId = textOf(message.MsgId);
+    try {
+      const placed = await placer.place(
+        { channel: 'wechat', content: content.slice(0, MAX_CONTENT_LENGTH), contact: { wechatOpenId: openId.slice(0, 128) || undefined } },
+        placer.identify(msgId ? ['wechat', openId, msgId] : undefined),
+      );
+      return `您的留言已受理。查询码：${placed.trackingCode}，密钥：${placed.secret}（请妥善保存，用于查询和评价）。发送“查询 ${placed.trackingCode}”可查看进度。`;
+    } catch (error) {
+      if (error instanceof KafkaUnavailableError) return BUSY;
+      throw error;
+    }
+  }
+
+  router.post('/v1/wechat', express.text({ type: () => true, limit: '64kb' }), async (req, res) => {
+    checkSignature(req);
+    if (typeof req.body !== 'string') throw new HttpError(400, 'bad_request', 'expected an XML body');
+    const timestamp = query(req, 'timestamp');
+    const nonce = query(req, 'nonce');
+    let message = element(parseXml(req.body));
+    const safeMode = query(req, 'encrypt_type').toLowerCase() === 'aes';
+    if (safeMode) {
+      if (!crypto) throw new HttpError(400, 'bad_request', 'safe mode is not configured');
+      const encrypted = textOf(message.Encrypt) ?? '';
+      if (!signatureMatches(req.query.msg_signature, wechatSignature(token, timestamp, nonce, encrypted))) {
+        throw new HttpError(401, 'bad_signature', 'msg_signature does not match');
+      }
+      let inner: string;
+      try {
+        inner = crypto.decrypt(encrypted);
+      } catch {
+        throw new HttpError(400, 'bad_request', 'Encrypt could not be decrypted');
+      }
+      message = element(parseXml(inner));
+    }
+
+    const content = await answer(message);
+    if (content === '') {
+      res.type('text/plain').send('success');
+      return;
+    }
+    const reply = buildCdataXml('xml', {
+      ToUserName: textOf(message.FromUserName) ?? '',
+      FromUserName: textOf(message.ToUserName) ?? '',
+      // The message's own time, not ours: a retried message gets the identical reply.
+      CreateTime: Number(textOf(message.CreateTime)) || 0,
+      MsgType: 'text',
+      Content: content,
+    });
+    if (!crypto || !safeMode) {
+      res.type('application/xml').send(reply);
+      return;
+    }
+    const random = identities.bytes(16, 'wechat-reply', textOf(message.FromUserName) ?? '', textOf(message.MsgId) ?? textOf(message.CreateTime) ?? '');
+    const encrypted = crypto.encrypt(reply, random);
+    res.type('application/xml').send(
+      buildCdataXml('xml', { Encrypt: encrypted, MsgSignature: wechatSignature(token, timestamp, nonce, encrypted), TimeStamp: Number(timestamp) || 0, Nonce: nonce }),
+    );
+    logger.debug({ safeMode }, 'wechat message answered');
+  });
+  return router;
+}

@@ -1,0 +1,79 @@
+// Operator entries: the hotline webhook (one order per call id) and the letter box with scans.
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON answers loosely and assert on their shape */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { OPERATOR_TOKEN, PDF, PNG, PlacedEvents, createPlacedTopic, kafkaFor, postJson, startIntake, unique, type RunningIntake } from './support';
+
+const auth = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
+
+describe('operator entries', () => {
+  let kafka: Kafka;
+  let intake: RunningIntake;
+  let placed: PlacedEvents;
+
+  beforeAll(async () => {
+    kafka = kafkaFor();
+    const topic = await createPlacedTopic(kafka);
+    intake = await startIntake({ topic });
+    placed = await PlacedEvents.follow(kafka, topic);
+  });
+  afterAll(async () => {
+    await placed.stop();
+    await intake.stop();
+  });
+
+  it('hotline.authCheck: without a valid operator token the webhook is a 401', async () => {
+    const call = { callId: 'c', callerNumber: '13800138000', agentId: 'a', notes: 'n' };
+    expect((await postJson(`${intake.url}/v1/hotline/calls`, call)).status).toBe(401);
+    expect((await postJson(`${intake.url}/v1/hotline/calls`, call, { Authorization: 'Bearer nope' })).status).toBe(401);
+  });
+
+  it('hotline.messageQueueCheck: a call becomes a hotline order; the same call id again is the same order', async () => {
+    const callId = unique('call');
+    const call = { callId, callerNumber: '023-63851234', agentId: 'agent-7', notes: '来电反映小区电梯停运', callerName: '李四', priority: 'urgent' };
+    const first = await postJson(`${intake.url}/v1/hotline/calls`, call, auth);
+    const again = await postJson(`${intake.url}/v1/hotline/calls`, call, auth);
+    expect(first.status).toBe(202);
+    expect(again.body).toEqual(expect.objectContaining({ orderId: first.body.orderId, trackingCode: first.body.trackingCode, secret: first.body.secret, callId }));
+    const events = await placed.waitFor((e) => e.orderId === first.body.orderId, 2);
+    expect(events[0]).toEqual(expect.objectContaining({ channel: 'hotline', priority: 'urgent', content: '来电反映小区电梯停运', contact: { name: '李四', phone: '023-63851234' } }));
+  });
+
+  it('hotline.validationCheck: a bad caller number and missing notes are 400s naming the fields', async () => {
+    const res = await postJson(`${intake.url}/v1/hotline/calls`, { callId: 'c', callerNumber: '12345', agentId: 'a' }, auth);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['callerNumber', 'notes']);
+  });
+
+  it('letter.stateCheck: a letter with its scans becomes a letter order; the files are sniffed and stored under the order', async () => {
+    const form = new FormData();
+    form.set('content', '来信：希望在社区开设老年大学');
+    form.set('letterId', unique('letter'));
+    form.set('senderName', '王五');
+    form.set('senderPhone', '13700001111');
+    form.append('scans', new Blob([PDF]), 'letter.pdf');
+    form.append('scans', new Blob([PNG]), 'envelope.png');
+    const res = await fetch(`${intake.url}/v1/letters`, { method: 'POST', headers: auth, body: form });
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(202);
+    const [event] = await placed.waitFor((e) => e.orderId === body.orderId);
+    expect(event).toEqual(expect.objectContaining({ channel: 'letter', contact: { name: '王五', phone: '13700001111' } }));
+    expect(event!.attachments.map((a) => [a.fileName, a.contentType])).toEqual([
+      ['letter.pdf', 'application/pdf'],
+      ['envelope.png', 'image/png'],
+    ]);
+    expect(await readFile(path.join(intake.settings.attachmentsDir, body.orderId, '1.pdf'))).toEqual(PDF);
+  });
+
+  it('letter.validationCheck: an executable disguised as a scan is a 415 and nothing is stored or placed', async () => {
+    const form = new FormData();
+    form.set('content', '来信');
+    form.append('scans', new Blob([Buffer.from('MZ\x90\x00 this is not a scan')], { type: 'application/pdf' }), 'scan.pdf');
+    const before = placed.events.length;
+    const res = await fetch(`${intake.url}/v1/letters`, { method: 'POST', headers: auth, body: form });
+    expect(res.status).toBe(415);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(placed.events.length).toBe(before);
+  });
+});

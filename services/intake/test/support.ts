@@ -1,0 +1,160 @@
+// Test support: intake started in-process on port 0 against the real Kafka and PostgreSQL, with
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON answers loosely and assert on their shape */
+// topics under a prefix unique to the test file, and a consumer that collects what intake placed.
+import { orderPlacedSchema, type OrderPlaced } from '@diandan/domain';
+import { createKafka, createLogger, createPrisma, ensureTopics, listen, topicNames, type PrismaClient } from '@diandan/platform';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { createIntakeApp, type IntakeApp, type IntakeSettings } from '../src/app';
+import { OrderIdentities } from '../src/identity';
+import { createRequestPathProducer } from '../src/producer';
+
+export const runId = (): string => process.env.DIANDAN_TEST_RUN_ID ?? 'adhoc';
+export const unique = (what: string): string => `${runId()}-${what}-${randomUUID().slice(0, 8)}`;
+
+export function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest (its global setup sets it)`);
+  return value;
+}
+
+export const SECRET_KEY = 'test-intake-secret-key-0123456789abcdef';
+export const OPERATOR_TOKEN = 'operator-token-for-tests-0001';
+export const OPEN311_KEY = 'open311-key-for-tests';
+export const WECHAT = { token: 'wechat-test-token', appId: 'wx1234567890abcdef', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+
+export const logger = createLogger('intake-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+export const kafkaFor = (brokers = env('KAFKA_BROKERS')): Kafka => createKafka({ brokers: brokers.split(','), clientId: unique('intake-test') }, logger);
+
+export interface RunningIntake extends IntakeApp {
+  url: string;
+  topic: string;
+  prisma: PrismaClient;
+  producer: Producer;
+  settings: IntakeSettings;
+  identities: OrderIdentities;
+  stop(): Promise<void>;
+}
+
+export function testSettings(topic: string, overrides: Partial<IntakeSettings> = {}): IntakeSettings {
+  return {
+    secretKey: SECRET_KEY,
+    placedTopic: topic,
+    h5Origin: 'https://h5.example.cn',
+    open311ApiKeys: [OPEN311_KEY],
+    operatorTokens: [OPERATOR_TOKEN],
+    rateLimitPerMinute: 100_000,
+    wechat: WECHAT,
+    attachmentsDir: path.join(os.tmpdir(), unique('attachments')),
+    attachmentMaxBytes: 256 * 1024,
+    publishTimeoutMs: 4000,
+    ...overrides,
+  };
+}
+
+/** A placed-orders topic of this test file's own. */
+export async function createPlacedTopic(kafka: Kafka): Promise<string> {
+  const topic = topicNames(`${unique('intake')}-`).placed;
+  await ensureTopics(kafka, [topic], 2);
+  return topic;
+}
+
+export async function startIntake(options: { topic: string; brokers?: string; settings?: Partial<IntakeSettings>; connect?: boolean }): Promise<RunningIntake> {
+  const kafka = kafkaFor(options.brokers);
+  const producer = createRequestPathProducer(kafka);
+  if (options.connect !== false) await producer.connect();
+  const prisma = createPrisma(env('DATABASE_URL'), { maxConnections: 4 });
+  const settings = testSettings(options.topic, options.settings);
+  const intake = createIntakeApp({ settings, logger, producer, prisma });
+  const server: Server = await listen(intake.app, 0, '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...intake,
+    url: `http://127.0.0.1:${port}`,
+    topic: options.topic,
+    prisma,
+    producer,
+    settings,
+    identities: new OrderIdentities(SECRET_KEY),
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await producer.disconnect().catch(() => undefined);
+      await prisma.$disconnect();
+    },
+  };
+}
+
+/** Collects every order.placed event of a topic, each checked against the Kafka contract. */
+export class PlacedEvents {
+  readonly events: OrderPlaced[] = [];
+  readonly invalid: unknown[] = [];
+  private constructor(private readonly consumer: Consumer) {}
+
+  static async follow(kafka: Kafka, topic: string): Promise<PlacedEvents> {
+    const consumer = kafka.consumer({ groupId: unique('intake-test-group'), allowAutoTopicCreation: false });
+    const collector = new PlacedEvents(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const json: unknown = JSON.parse(message.value?.toString('utf8') ?? 'null');
+        const parsed = orderPlacedSchema.safeParse(json);
+        if (parsed.success && message.key?.toString() === parsed.data.orderId) collector.events.push(parsed.data);
+        else collector.invalid.push(json);
+      },
+    });
+    return collector;
+  }
+
+  async waitFor(predicate: (e: OrderPlaced) => boolean, count = 1, timeoutMs = 20_000): Promise<OrderPlaced[]> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.filter(predicate);
+      if (found.length >= count) return found;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${count} event(s); saw ${this.events.length}, invalid ${this.invalid.length}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** An Order row as dispatch's projector would write it. */
+export async function insertOrder(prisma: PrismaClient, fields: { id: string; trackingCode: string; secretHash?: string; content?: string; status?: string; categoryCode?: string; address?: string }) {
+  return prisma.order.create({
+    data: {
+      id: fields.id,
+      trackingCode: fields.trackingCode,
+      secretHash: fields.secretHash ?? null,
+      channel: 'api',
+      status: fields.status ?? 'placed',
+      content: fields.content ?? '路灯坏了',
+      categoryCode: fields.categoryCode ?? null,
+      address: fields.address ?? null,
+      placedAt: new Date(),
+    },
+  });
+}
+
+/** The smallest valid PNG (1×1). */
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
