@@ -40,3 +40,5 @@ export FEEDBACK_PORT="${FEEDBACK_PORT:-3003}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 # Signs staff tokens (services/dispatch; services/feedback verifies them). A development value; set a real secret anywhere else.
 export JWT_SECRET="${JWT_SECRET:-diandan-local-development-secret-not-for-production}"
+# Encrypts residents' contact addresses kept by services/feedback for notices. A public DEV value.
+export FEEDBACK_CONTACT_KEY="${FEEDBACK_CONTACT_KEY:-diandan-local-dev-contact-key-not-secret-0001}"

@@ -1,1 +1,2 @@
 export * from './contract';
+export { createActivities, type Activities, type ActivityDeps } from './activities';

@@ -70,10 +70,22 @@ export const authEnv = {
   JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
 };
 
-/** services/feedback: how the satisfaction rate counts 基本满意 (docs/kpis.md). */
+/** services/feedback: the satisfaction weight (docs/kpis.md) and the notifiers. An empty host or base URL turns that channel off. */
 export const feedbackEnv = {
   /** 1 = 基本满意 counts as satisfied (Beijing 12345 practice); 0.8 or 0.5 elsewhere. */
   KPI_BASICALLY_SATISFIED_WEIGHT: z.coerce.number().min(0).max(1).default(1),
+  /** Encrypts residents' contact addresses kept for notices (AES-256-GCM; the key is its sha256). */
+  FEEDBACK_CONTACT_KEY: z.string().min(32, 'at least 32 characters'),
+  NOTIFY_SMTP_HOST: z.string().default(''),
+  NOTIFY_SMTP_PORT: port.default(25),
+  NOTIFY_MAIL_FROM: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'not an e-mail address').default('diandan@localhost'),
+  /** WeChat official account API (customer-service messages); off without an app id. */
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  NOTIFY_WECHAT_APP_ID: z.string().default(''),
+  NOTIFY_WECHAT_APP_SECRET: z.string().default(''),
+  /** An SMS gateway speaking `POST <base>/messages {to, text}` with a bearer key. */
+  SMS_API_BASE: z.string().default(''),
+  SMS_API_KEY: z.string().default(''),
 };
 
 /** The variables each process of the platform requires: the compose file must set all of them. */

@@ -1,9 +1,16 @@
-// services/feedback: see docs/architecture.md for what it owns. A thin, typed edge: rules live in
-// packages/domain and the serviceOrder workflow.
+// services/feedback: rating, the public board, the three rates (with their KPI consumer of
+// orders.lifecycle), notices to residents (outbox + sender) and the evaluator's exports. Wiring
+// only; the app is src/app.ts.
 import {
-  connectTemporal, createHttpApp, createKafka, createLogger, createPrisma, finishHttpApp, kafkaReady, listen, loadConfig,
-  onShutdown, postgresReady, processEnv, temporalReady,
+  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv,
+  temporalReady, topicNames,
 } from '@diandan/platform';
+import { createFeedbackApp } from './app';
+import { startKpiConsumer } from './kpis/rollupConsumer';
+import { DEFAULT_RATE_SETTINGS } from './kpis/report';
+import { ContactCipher, startContactConsumer } from './notify/contacts';
+import { notifiersFrom } from './notify';
+import { NoticeSender, startNoticeConsumer } from './notify/outbox';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnv.feedback);
@@ -13,18 +20,40 @@ async function main(): Promise<void> {
   await admin.connect();
   const prisma = createPrisma(config.DATABASE_URL);
   const temporal = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+  const groups = `${config.KAFKA_TOPIC_PREFIX}feedback`;
 
-  const app = createHttpApp({
-    name: 'feedback',
+  const kpis = await startKpiConsumer({
+    kafka,
+    prisma,
     logger,
+    topic: topics.lifecycle,
+    deadLetterTopic: topics.lifecycleDlq,
+    groupId: `${groups}-kpis`,
+  });
+
+  const cipher = new ContactCipher(config.FEEDBACK_CONTACT_KEY);
+  const contacts = await startContactConsumer({ kafka, prisma, cipher, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-contacts` });
+  const notices = await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-notices` });
+  const sender = new NoticeSender(prisma, cipher, notifiersFrom(config), logger).start();
+
+  const app = createFeedbackApp({
+    prisma,
+    temporal: temporal.client,
+    logger,
+    jwtSecret: config.JWT_SECRET,
+    rateSettings: { ...DEFAULT_RATE_SETTINGS, basicallySatisfiedWeight: config.KPI_BASICALLY_SATISFIED_WEIGHT },
     readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   });
-  finishHttpApp(app, logger);
   const server = await listen(app, config.FEEDBACK_PORT);
   logger.info({ port: config.FEEDBACK_PORT }, 'feedback listening');
 
   onShutdown(logger, [
     { name: 'http', close: () => new Promise((resolve) => server.close(resolve)) },
+    { name: 'kpi consumer', close: () => kpis.stop() },
+    { name: 'contact consumer', close: () => contacts.stop() },
+    { name: 'notice consumer', close: () => notices.stop() },
+    { name: 'notice sender', close: () => sender.stop() },
     { name: 'kafka admin', close: () => admin.disconnect() },
     { name: 'postgres', close: () => prisma.$disconnect() },
     { name: 'temporal', close: () => temporal.connection.close() },

@@ -1,0 +1,158 @@
+// Benchmark (not a test): orders pushed into orders.placed → serviceOrder workflows running →
+// read-model rows, on the real Kafka, Temporal dev server and PostgreSQL, with the real starter,
+// worker and projector in this process. In the same run: the start rate of an empty workflow on
+// the same Temporal server. Prints orders/s, p50/p99 latencies and the ratio.
+//
+//   source infra/local/env.sh   (or ROOT=$PWD; source infra/local/env.sh)
+//   npx tsx services/dispatch/bench/dispatch.bench.ts [orders=1000] [ratePerSecond=100]
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { generateTrackingCode, lifecycleEventSchema, type OrderPlaced } from '@diandan/domain';
+import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, publish, topicNames } from '@diandan/platform';
+import { createActivities } from '@diandan/workflows';
+import { startProjector } from '../src/projector';
+import { startStarter } from '../src/starter';
+import { emptyWorkflow } from './empty-workflow';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const need = (name: string) => process.env[name] ?? (console.error(`${name} is not set: source infra/local/env.sh first`), process.exit(2));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+
+async function emptyStartRate(client: Client, nativeConnection: NativeConnection, count: number): Promise<number> {
+  const taskQueue = `bench-empty-${randomUUID().slice(0, 8)}`;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'empty-workflow.ts'), logger: new DefaultLogger('ERROR') }),
+  });
+  const running = worker.run();
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < count) {
+        next++;
+        await client.workflow.start(emptyWorkflow, { taskQueue, workflowId: `bench-empty-${randomUUID()}` });
+      }
+    }),
+  );
+  const rate = count / ((Date.now() - started) / 1000);
+  worker.shutdown();
+  await running;
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const orders = Number(process.argv[2] ?? 1000);
+  const ratePerSecond = Number(process.argv[3] ?? 100);
+  const logger = createLogger('bench', 'warn');
+  const prefix = `bench-${Date.now().toString(36)}-`;
+  const topics = topicNames(prefix);
+  const kafka = createKafka({ brokers: need('KAFKA_BROKERS').split(','), clientId: 'bench' }, logger);
+  await ensureTopics(kafka, Object.values(topics), 6);
+  const prisma = createPrisma(need('DATABASE_URL'), { maxConnections: 10 });
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const nativeConnection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const taskQueue = `${prefix}orders`;
+
+  console.log(`dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')})`);
+  const emptyRate = await emptyStartRate(client, nativeConnection, Math.min(orders, 500));
+  console.log(`  empty workflow starts: ${emptyRate.toFixed(0)}/s (16 concurrent clients)`);
+
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'), logger: new DefaultLogger('ERROR') }),
+    activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+    maxConcurrentWorkflowTaskExecutions: 100,
+  });
+  const workerRun = worker.run();
+  const starter = await startStarter({ kafka, client, taskQueue, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${prefix}starter` });
+  const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${prefix}projector` });
+
+  // (a) running: the workflow's first lifecycle event (order.placed) is on orders.lifecycle.
+  const placedAt = new Map<string, number>();
+  const runningAt = new Map<string, number>();
+  const watcher = kafka.consumer({ groupId: `${prefix}watcher` });
+  await watcher.connect();
+  await watcher.subscribe({ topic: topics.lifecycle, fromBeginning: true });
+  await watcher.run({
+    eachMessage: async ({ message }) => {
+      const event = lifecycleEventSchema.safeParse(JSON.parse(String(message.value)));
+      if (event.success && event.data.type === 'order.placed' && !runningAt.has(event.data.orderId)) runningAt.set(event.data.orderId, Date.now());
+    },
+  });
+
+  const started = Date.now();
+  for (let i = 0; i < orders; i++) {
+    const orderId = randomUUID();
+    const event: OrderPlaced = {
+      eventId: `placed-${orderId}`,
+      type: 'order.placed',
+      orderId,
+      trackingCode: generateTrackingCode((n) => randomBytes(n)),
+      secretHash: randomBytes(32).toString('hex'),
+      channel: 'api',
+      content: `压测订单 ${i}：小区门口路灯坏了`,
+      priority: 'normal',
+      attachments: [],
+      placedAt: new Date().toISOString(),
+    } as OrderPlaced;
+    const due = started + (i * 1000) / ratePerSecond;
+    if (due > Date.now()) await sleep(due - Date.now());
+    placedAt.set(orderId, Date.now());
+    void publish(producer, topics.placed, [{ key: orderId, value: event }]);
+  }
+
+  // (b) read model: poll for the rows.
+  const rowAt = new Map<string, number>();
+  const ids = [...placedAt.keys()];
+  const deadline = Date.now() + 120_000 + (orders * 1000) / ratePerSecond;
+  while (rowAt.size < orders && Date.now() < deadline) {
+    const missing = ids.filter((id) => !rowAt.has(id));
+    for (let i = 0; i < missing.length; i += 5000) {
+      const rows = await prisma.order.findMany({ where: { id: { in: missing.slice(i, i + 5000) } }, select: { id: true } });
+      const now = Date.now();
+      for (const row of rows) rowAt.set(row.id, now);
+    }
+    await sleep(20);
+  }
+  const finished = Date.now();
+
+  const latency = (seen: Map<string, number>) => ids.filter((id) => seen.has(id)).map((id) => seen.get(id)! - placedAt.get(id)!);
+  const running = latency(runningAt);
+  const projected = latency(rowAt);
+  const throughput = rowAt.size / ((finished - started) / 1000);
+  console.log(`  orders placed → read-model row: ${rowAt.size}/${orders} in ${((finished - started) / 1000).toFixed(1)} s = ${throughput.toFixed(0)} orders/s`);
+  console.log(`  placed → workflow running:  p50 ${fmt(percentile(running, 50))}  p99 ${fmt(percentile(running, 99))}  (${running.length} seen)`);
+  console.log(`  placed → read-model row:    p50 ${fmt(percentile(projected, 50))}  p99 ${fmt(percentile(projected, 99))}  (${projected.length} seen)`);
+  console.log(`  ratio orders/s ÷ empty starts/s: ${(throughput / emptyRate).toFixed(2)}  (offered load ${ratePerSecond}/s; at an offered load below capacity, throughput = offered load)`);
+
+  await watcher.disconnect();
+  await starter.stop();
+  await projector.stop();
+  // The bench's workflows keep their deadline timers; end them so they do not linger on the dev server.
+  for (const id of ids) await client.workflow.getHandle(`order-${id}`).terminate('benchmark done').catch(() => undefined);
+  worker.shutdown();
+  await workerRun;
+  await producer.disconnect();
+  await prisma.$disconnect();
+  await connection.close();
+  await nativeConnection.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+// The feedback HTTP app: rating (评单), the public board (回首望), the three rates, and the
+// evaluator's exports and callbacks. Built from its dependencies so tests run it on real servers.
+import type { Express } from 'express';
+import type { Client } from '@temporalio/client';
+import { createHttpApp, finishHttpApp, type Logger, type PrismaClient, type ReadinessCheck } from '@diandan/platform';
+import { boardRoutes } from './board/routes';
+import { evaluatorRoutes } from './evaluator/routes';
+import { DEFAULT_RATE_SETTINGS, type RateSettings } from './kpis/report';
+import { kpiRoutes } from './kpis/routes';
+import { ratingRoutes } from './rating';
+
+export interface FeedbackDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  logger: Logger;
+  jwtSecret: string;
+  rateSettings?: RateSettings;
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+export function createFeedbackApp(deps: FeedbackDeps): Express {
+  const settings = deps.rateSettings ?? DEFAULT_RATE_SETTINGS;
+  const app = createHttpApp({ name: 'feedback', logger: deps.logger, readiness: deps.readiness ?? {} });
+  app.use(ratingRoutes({ prisma: deps.prisma, temporal: deps.temporal }));
+  app.use(boardRoutes(deps.prisma));
+  app.use(kpiRoutes(deps.prisma, settings));
+  app.use(evaluatorRoutes(deps.prisma, deps.jwtSecret, settings));
+  finishHttpApp(app, deps.logger);
+  return app;
+}

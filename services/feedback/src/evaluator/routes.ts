@@ -1,0 +1,88 @@
+// The evaluator's API (read-only on orders; writes only callback outcomes). Staff token required,
+// role evaluator, supervisor or admin.
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { RATINGS } from '@diandan/domain';
+import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { kpiReport, type RateSettings } from '../kpis/report';
+import { kpiQueryOf } from '../kpis/routes';
+import { EVALUATOR_ROLES, requireStaff } from './auth';
+import { CALLBACK_OUTCOMES, drawCallbackSample, recordCallback, SAMPLE_POPULATIONS } from './callbacks';
+import { exportedOrders, ORDER_COLUMNS, RATE_COLUMNS, rateRows, writeCsv, writeXlsx } from './exports';
+
+const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
+const rangeSchema = z
+  .object({ from: MONTH, to: MONTH.optional() })
+  .transform((q) => ({ from: q.from, to: q.to ?? q.from }))
+  .refine((q) => q.to >= q.from, { message: 'to must not be before from', path: ['to'] });
+const FORMATS = z.enum(['csv', 'xlsx']);
+
+const sampleSchema = z.object({
+  month: MONTH,
+  size: z.coerce.number().int().min(1).max(1000),
+  seed: z.string().trim().min(1).max(64),
+  population: z.enum(SAMPLE_POPULATIONS).default('handled'),
+});
+const callbackSchema = z.object({
+  orderId: z.uuid(),
+  sample: z.string().max(200).optional(),
+  outcome: z.enum(CALLBACK_OUTCOMES),
+  rating: z.enum(RATINGS).optional(),
+  resolved: z.boolean().optional(),
+  note: z.string().max(2000).optional(),
+});
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function startDownload(res: Response, format: 'csv' | 'xlsx', name: string): void {
+  res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
+  res.setHeader('Content-Disposition', `attachment; filename="${name}.${format}"`);
+  res.setHeader('Cache-Control', 'no-store');
+}
+
+export function evaluatorRoutes(prisma: PrismaClient, jwtSecret: string, settings: RateSettings): Router {
+  const router = Router();
+  router.use('/v1/evaluator', requireStaff(jwtSecret, EVALUATOR_ROLES));
+
+  router.get('/v1/evaluator/orders.:format', async (req, res) => {
+    const format = validate(FORMATS, req.params.format, 'format');
+    const { from, to } = validate(rangeSchema, req.query, 'query');
+    startDownload(res, format, `orders-${from}-${to}`);
+    const rows = exportedOrders(prisma, from, to);
+    if (format === 'csv') await writeCsv(res, ORDER_COLUMNS, rows);
+    else await writeXlsx(res, '订单', ORDER_COLUMNS, rows);
+    res.end();
+  });
+
+  router.get('/v1/evaluator/kpis.:format', async (req, res) => {
+    const format = validate(FORMATS, req.params.format, 'format');
+    const report = await kpiReport(prisma, kpiQueryOf(req.query), settings);
+    startDownload(res, format, `kpis-${report.query.by}-${report.query.from}-${report.query.to}`);
+    const rows = rateRows(report);
+    if (format === 'csv') await writeCsv(res, RATE_COLUMNS, rows);
+    else await writeXlsx(res, '三率', RATE_COLUMNS, rows);
+    res.end();
+  });
+
+  router.post('/v1/evaluator/callbacks/sample', async (req, res) => {
+    res.json(await drawCallbackSample(prisma, validate(sampleSchema, req.body)));
+  });
+
+  router.post('/v1/evaluator/callbacks', async (req, res) => {
+    const input = validate(callbackSchema, req.body);
+    const record = await recordCallback(prisma, input, req.staff!.userId);
+    res.status(201).json(record);
+  });
+
+  router.get('/v1/evaluator/callbacks', async (req, res) => {
+    const q = validate(z.object({ sample: z.string().max(200).optional(), orderId: z.uuid().optional() }), req.query, 'query');
+    if (!q.sample && !q.orderId) throw new HttpError(400, 'invalid_request', 'give sample or orderId');
+    const records = await prisma.callbackRecord.findMany({
+      where: { ...(q.sample ? { sample: q.sample } : {}), ...(q.orderId ? { orderId: q.orderId } : {}) },
+      orderBy: { recordedAt: 'asc' },
+      take: 5000,
+    });
+    res.json({ records });
+  });
+  return router;
+}

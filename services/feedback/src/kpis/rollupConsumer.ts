@@ -1,0 +1,116 @@
+// The KPI consumer: orders.lifecycle → KpiOrderFact + KpiRollup, one transaction per event. The
+// fact row is locked, the event folded in (facts.ts), and the difference of the order's
+// contribution added to its rollup cell(s). A redelivered event finds `lastSeq` at or past its
+// seq and changes nothing; the offset is committed only after the transaction (runConsumer).
+import type { Kafka } from 'kafkajs';
+import { lifecycleEventSchema, type LifecycleEvent, type Rating } from '@diandan/domain';
+import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { applyEvent, COUNTER_NAMES, rollupDeltas, type OrderFact } from './facts';
+import { isTransient } from '../transient';
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+export type KpiOutcome = 'applied' | 'duplicate';
+
+interface FactRow extends Omit<OrderFact, 'rating'> {
+  rating: string | null;
+}
+
+export async function recordKpiEvent(prisma: PrismaClient, event: LifecycleEvent): Promise<KpiOutcome> {
+  return prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<FactRow[]>`
+      SELECT "orderId", "lastSeq", month, "unitId", "categoryCode", received, excluded, responded, "respondedOnTime",
+             "responseLate", "responseDueAt", resolved, rating
+      FROM "KpiOrderFact" WHERE "orderId" = ${event.orderId}::uuid FOR UPDATE`;
+    const before: OrderFact | null = row ? { ...row, rating: row.rating as Rating | null } : null;
+    const after = applyEvent(before, event);
+    if (!after) return 'duplicate';
+    await saveFact(tx, after, before === null);
+    for (const { key, delta } of rollupDeltas(before, after)) {
+      const values = COUNTER_NAMES.map((name) => delta[name]);
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "KpiRollup" (month, "unitId", "categoryCode", ${COUNTER_NAMES.map((n) => `"${n}"`).join(', ')})
+         VALUES ($1, $2, $3, ${COUNTER_NAMES.map((_, i) => `$${i + 4}`).join(', ')})
+         ON CONFLICT (month, "unitId", "categoryCode") DO UPDATE SET
+         ${COUNTER_NAMES.map((n) => `"${n}" = "KpiRollup"."${n}" + EXCLUDED."${n}"`).join(', ')}`,
+        key.month,
+        key.unitId,
+        key.categoryCode,
+        ...values,
+      );
+      // A cell the order left empty goes, so that rankings do not list units without orders.
+      if (delta.placed < 0) {
+        await tx.$executeRaw`DELETE FROM "KpiRollup" WHERE month = ${key.month} AND "unitId" = ${key.unitId} AND "categoryCode" = ${key.categoryCode} AND placed = 0`;
+      }
+    }
+    return 'applied';
+  });
+}
+
+async function saveFact(tx: Tx, fact: OrderFact, isNew: boolean): Promise<void> {
+  const data = {
+    lastSeq: fact.lastSeq,
+    month: fact.month,
+    unitId: fact.unitId,
+    categoryCode: fact.categoryCode,
+    received: fact.received,
+    excluded: fact.excluded,
+    responded: fact.responded,
+    respondedOnTime: fact.respondedOnTime,
+    responseLate: fact.responseLate,
+    responseDueAt: fact.responseDueAt,
+    resolved: fact.resolved,
+    rating: fact.rating,
+  };
+  // A concurrent first insert (two owners during a rebalance) fails on the key and is retried.
+  if (isNew) await tx.kpiOrderFact.create({ data: { orderId: fact.orderId, ...data } });
+  else await tx.kpiOrderFact.update({ where: { orderId: fact.orderId }, data });
+}
+
+/**
+ * Rebuilds the rollup from the facts: the repair path (after a change of formula, or to check
+ * the incremental sums) and how the benchmark fills it. One statement, so readers never see a
+ * half-built rollup.
+ */
+export async function rebuildRollup(prisma: PrismaClient): Promise<void> {
+  await prisma.$transaction([prisma.$executeRawUnsafe(`DELETE FROM "KpiRollup"`), prisma.$executeRawUnsafe(REBUILD_SQL)]);
+}
+
+export const REBUILD_SQL = `
+  INSERT INTO "KpiRollup" (month, "unitId", "categoryCode", placed, received, "respondedOnTime", resolved, satisfied, "basicallySatisfied", dissatisfied)
+  SELECT month, "unitId", "categoryCode",
+         count(*),
+         count(*) FILTER (WHERE received AND NOT excluded),
+         count(*) FILTER (WHERE received AND NOT excluded AND "respondedOnTime"),
+         count(*) FILTER (WHERE received AND NOT excluded AND resolved),
+         count(*) FILTER (WHERE rating = 'satisfied'),
+         count(*) FILTER (WHERE rating = 'basically_satisfied'),
+         count(*) FILTER (WHERE rating = 'dissatisfied')
+  FROM "KpiOrderFact" GROUP BY month, "unitId", "categoryCode"`;
+
+export interface KpiConsumerOptions {
+  kafka: Kafka;
+  prisma: PrismaClient;
+  logger: Logger;
+  topic: string;
+  deadLetterTopic: string;
+  groupId: string;
+}
+
+export function startKpiConsumer(options: KpiConsumerOptions): Promise<ConsumerRunner> {
+  const { prisma, logger } = options;
+  return runConsumer<LifecycleEvent>({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topic: options.topic,
+    deadLetterTopic: options.deadLetterTopic,
+    parse: jsonParser(lifecycleEventSchema),
+    handle: async (event) => {
+      const outcome = await recordKpiEvent(prisma, event);
+      logger.debug({ eventId: event.eventId, type: event.type, outcome }, 'kpi event');
+    },
+    isTransient,
+    logger,
+    partitionsConsumedConcurrently: 3,
+  });
+}

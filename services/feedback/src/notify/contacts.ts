@@ -1,0 +1,79 @@
+// Who to notify: from orders.placed (the only event with contact details), the address for the
+// channel the order came from, encrypted before it is stored. Lifecycle events never carry it.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { orderPlacedSchema, type OrderPlaced } from '@diandan/domain';
+import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { isTransient } from '../transient';
+import type { NoticeChannel } from './notifier';
+
+export class ContactCipher {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = createHash('sha256').update(secret, 'utf8').digest();
+  }
+
+  encrypt(plain: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url')).join('.');
+  }
+
+  decrypt(sealed: string): string {
+    const [iv, tag, data] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
+    if (!iv || !tag || !data) throw new Error('sealed contact is malformed');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+  }
+}
+
+/** The channel the order came from when we can answer on it; else a phone, else an e-mail. */
+export function recipientOf(order: Pick<OrderPlaced, 'channel' | 'contact'>): { channel: NoticeChannel; address: string } | null {
+  const contact = order.contact ?? {};
+  if (order.channel === 'wechat' && contact.wechatOpenId) return { channel: 'wechat', address: contact.wechatOpenId };
+  if (order.channel === 'email' && contact.email) return { channel: 'email', address: contact.email };
+  const mobile = contact.phone?.replace(/[\s-]/g, '').replace(/^(\+?86)/, '');
+  if (mobile && /^1[3-9]\d{9}$/.test(mobile)) return { channel: 'sms', address: mobile };
+  if (contact.email) return { channel: 'email', address: contact.email };
+  if (contact.wechatOpenId) return { channel: 'wechat', address: contact.wechatOpenId };
+  return null;
+}
+
+export async function rememberRecipient(prisma: PrismaClient, cipher: ContactCipher, order: OrderPlaced): Promise<boolean> {
+  const recipient = recipientOf(order);
+  if (!recipient) return false;
+  await prisma.noticeRecipient.upsert({
+    where: { orderId: order.orderId },
+    create: { orderId: order.orderId, channel: recipient.channel, address: cipher.encrypt(recipient.address), trackingCode: order.trackingCode },
+    update: {},
+  });
+  return true;
+}
+
+export interface ContactConsumerOptions {
+  kafka: Kafka;
+  prisma: PrismaClient;
+  cipher: ContactCipher;
+  logger: Logger;
+  topic: string;
+  deadLetterTopic: string;
+  groupId: string;
+}
+
+export function startContactConsumer(options: ContactConsumerOptions): Promise<ConsumerRunner> {
+  return runConsumer<OrderPlaced>({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topic: options.topic,
+    deadLetterTopic: options.deadLetterTopic,
+    parse: jsonParser(orderPlacedSchema),
+    handle: async (order) => {
+      await rememberRecipient(options.prisma, options.cipher, order);
+    },
+    isTransient,
+    logger: options.logger,
+  });
+}

@@ -1,0 +1,199 @@
+// The notification outbox. The consumer of orders.lifecycle turns an event into notice rows keyed
+// `<eventId>/<kind>` (insert-if-absent, then the offset is committed): a redelivered event, a
+// restart mid-batch or a second consumer adds nothing. The sender claims due rows with a lease
+// (SKIP LOCKED, so senders never share a row), sends, and marks them sent; a sender that dies
+// mid-send leaves the lease to expire and the row is sent again — the one window where a notice
+// can repeat, which is why providers get the notice id as idempotency key / Message-ID.
+import type { Kafka } from 'kafkajs';
+import { lifecycleEventSchema, type LifecycleEvent } from '@diandan/domain';
+import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { isTransient } from '../transient';
+import type { ContactCipher } from './contacts';
+import { messageFor, type NoticeKind } from './messages';
+import { PermanentNoticeError, type NoticeChannel, type Notifier } from './notifier';
+
+export interface PlannedNotice {
+  kind: NoticeKind;
+  data: Record<string, string>;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The notices an event gives the resident: placed, dispatched (also after a reopen), the result, and the rating reminder (the workflow's 80 % urge of the rating stage). */
+export function noticesFor(event: LifecycleEvent): PlannedNotice[] {
+  const d = event.data;
+  const only = (kind: NoticeKind, data: Record<string, string | undefined>): PlannedNotice[] => [
+    { kind, data: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => e[1] !== undefined)) },
+  ];
+  switch (event.type) {
+    case 'order.placed':
+      return only('placed', { trackingCode: str(d.trackingCode) });
+    case 'order.dispatched':
+    case 'order.reopened':
+      return d.toQueue === true ? [] : only('dispatched', { unitName: str(d.unitName) });
+    case 'order.resolved':
+    case 'order.answered':
+      return only('resolved', {});
+    case 'order.urged':
+      return d.stage === 'rating' && d.automatic === true ? only('rating_reminder', { dueAt: str(d.dueAt) }) : [];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Older events give no notice: a new consumer group reads orders.lifecycle from the beginning (so
+ * that nothing is missed on its first start), and residents must not hear about last year's orders.
+ */
+export const NOTICE_MAX_AGE_MS = 24 * 3600_000;
+
+export async function enqueueNotices(prisma: PrismaClient, event: LifecycleEvent, now: Date = new Date()): Promise<number> {
+  if (now.getTime() - Date.parse(event.at) > NOTICE_MAX_AGE_MS) return 0;
+  const planned = noticesFor(event);
+  if (planned.length === 0) return 0;
+  const { count } = await prisma.noticeOutbox.createMany({
+    data: planned.map((n) => ({ id: `${event.eventId}/${n.kind}`, orderId: event.orderId, kind: n.kind, data: n.data })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+export interface NoticeConsumerOptions {
+  kafka: Kafka;
+  prisma: PrismaClient;
+  logger: Logger;
+  topic: string;
+  deadLetterTopic: string;
+  groupId: string;
+}
+
+export function startNoticeConsumer(options: NoticeConsumerOptions): Promise<ConsumerRunner> {
+  return runConsumer<LifecycleEvent>({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topic: options.topic,
+    deadLetterTopic: options.deadLetterTopic,
+    parse: jsonParser(lifecycleEventSchema),
+    handle: async (event) => {
+      await enqueueNotices(options.prisma, event);
+    },
+    isTransient,
+    logger: options.logger,
+    partitionsConsumedConcurrently: 3,
+  });
+}
+
+export interface SenderOptions {
+  batchSize?: number;
+  maxAttempts?: number;
+  /** How long a claimed row stays reserved for its sender. */
+  leaseSeconds?: number;
+  /** How long to wait for the contact (orders.placed may arrive after the lifecycle event). */
+  recipientWaitMs?: number;
+}
+
+interface ClaimedRow {
+  id: string;
+  orderId: string;
+  kind: NoticeKind;
+  data: Record<string, string>;
+  attempts: number;
+  createdAt: Date;
+}
+
+export type SendOutcome = 'sent' | 'skipped' | 'failed' | 'retry';
+
+export class NoticeSender {
+  private readonly batchSize: number;
+  private readonly maxAttempts: number;
+  private readonly leaseSeconds: number;
+  private readonly recipientWaitMs: number;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly cipher: ContactCipher,
+    private readonly notifiers: Partial<Record<NoticeChannel, Notifier>>,
+    private readonly logger: Logger,
+    options: SenderOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 20;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.leaseSeconds = options.leaseSeconds ?? 60;
+    this.recipientWaitMs = options.recipientWaitMs ?? 10 * 60_000;
+  }
+
+  /** One pass over the due rows; returns what happened to each claimed row. */
+  async sendDue(): Promise<SendOutcome[]> {
+    const claimed = await this.prisma.$queryRawUnsafe<ClaimedRow[]>(
+      `UPDATE "NoticeOutbox" SET attempts = attempts + 1, "nextAttemptAt" = now() + make_interval(secs => $2)
+       WHERE id IN (SELECT id FROM "NoticeOutbox" WHERE status = 'pending' AND "nextAttemptAt" <= now()
+                    ORDER BY "createdAt" LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, "orderId", kind, data, attempts, "createdAt"`,
+      this.batchSize,
+      this.leaseSeconds,
+    );
+    return Promise.all(claimed.map((row) => this.deliver(row)));
+  }
+
+  private async deliver(row: ClaimedRow): Promise<SendOutcome> {
+    const recipient = await this.prisma.noticeRecipient.findUnique({ where: { orderId: row.orderId } });
+    if (!recipient) {
+      if (Date.now() - row.createdAt.getTime() > this.recipientWaitMs) return this.finish(row, 'skipped', null, 'no contact for this order');
+      // The contact (orders.placed) may still be on its way: look again soon, without using up an attempt.
+      await this.prisma.noticeOutbox.update({ where: { id: row.id }, data: { attempts: { decrement: 1 }, nextAttemptAt: new Date(Date.now() + 2000) } });
+      return 'retry';
+    }
+    const channel = recipient.channel as NoticeChannel;
+    const notifier = this.notifiers[channel];
+    if (!notifier) return this.finish(row, 'skipped', channel, `channel ${channel} is not configured`);
+    const message = messageFor(row.kind, { trackingCode: recipient.trackingCode, ...row.data });
+    try {
+      await notifier.send({ id: row.id, channel, to: this.cipher.decrypt(recipient.address), ...message });
+      return this.finish(row, 'sent', channel, null);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof PermanentNoticeError || row.attempts >= this.maxAttempts) {
+        this.logger.warn({ notice: row.id, channel, reason }, 'notice failed for good');
+        return this.finish(row, 'failed', channel, reason);
+      }
+      this.logger.info({ notice: row.id, channel, attempt: row.attempts, reason }, 'notice will be retried');
+      await this.prisma.noticeOutbox.update({
+        where: { id: row.id },
+        data: { lastError: reason.slice(0, 1000), nextAttemptAt: new Date(Date.now() + Math.min(2 ** row.attempts * 1000, 15 * 60_000)) },
+      });
+      return 'retry';
+    }
+  }
+
+  private async finish(row: ClaimedRow, status: 'sent' | 'skipped' | 'failed', channel: NoticeChannel | null, reason: string | null): Promise<SendOutcome> {
+    await this.prisma.noticeOutbox.update({
+      where: { id: row.id },
+      data: { status, channel, lastError: reason?.slice(0, 1000) ?? null, ...(status === 'sent' ? { sentAt: new Date() } : {}) },
+    });
+    return status;
+  }
+
+  /** Polls every `intervalMs` until stopped; a pass that found work runs again at once. */
+  start(intervalMs = 1000): { stop: () => Promise<void> } {
+    let stopped = false;
+    let wake: (() => void) | undefined;
+    const loop = (async () => {
+      while (!stopped) {
+        let outcomes: SendOutcome[] = [];
+        try {
+          outcomes = await this.sendDue();
+        } catch (error) {
+          this.logger.error({ err: error }, 'notice sender pass failed');
+        }
+        if (outcomes.length === 0 && !stopped) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, intervalMs)));
+      }
+    })();
+    return {
+      stop: async () => {
+        stopped = true;
+        wake?.();
+        await loop;
+      },
+    };
+  }
+}

@@ -1,0 +1,76 @@
+// Shared set-up of feedback's tests: the real servers global setup gave us, names unique to this
+// run, the feedback app on an ephemeral port, staff tokens signed like services/dispatch signs them.
+import { createHmac, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import { createLogger, createPrisma, listen, type PrismaClient } from '@diandan/platform';
+import { createFeedbackApp } from '../src/app';
+import { AUDIENCE, ISSUER } from '../src/evaluator/auth';
+
+export const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run through npx jest (global setup)`);
+  return value;
+};
+export const runId = (): string => env('DIANDAN_TEST_RUN_ID');
+export const unique = (what: string): string => `${runId()}-feedback-${what}-${randomUUID().slice(0, 8)}`;
+export const logger = createLogger('feedback-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+export const testPrisma = (): PrismaClient => createPrisma(env('DATABASE_URL'), { maxConnections: 5 });
+
+export const JWT_SECRET = 'feedback-test-secret-at-least-32-characters-long';
+
+/** An access token as services/dispatch issues it (HS256, its issuer, audience and claims). */
+export function staffToken(claims: { role: string; sub?: string; username?: string; unitId?: string | null }, options: { secret?: string; expiresIn?: number } = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+  const payload = Buffer.from(
+    JSON.stringify({
+      username: claims.username ?? `${claims.role}-user`,
+      role: claims.role,
+      unitId: claims.unitId ?? null,
+      name: '测试',
+      use: 'access',
+      sub: claims.sub ?? randomUUID(),
+      iss: ISSUER,
+      aud: AUDIENCE,
+      iat: now,
+      exp: now + (options.expiresIn ?? 600),
+    }),
+  ).toString('base64url');
+  const signature = createHmac('sha256', options.secret ?? JWT_SECRET).update(`${header}.${payload}`).digest('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+export interface RunningApp {
+  url: string;
+  close: () => Promise<void>;
+}
+
+export async function startApp(prisma: PrismaClient, temporal: Client): Promise<RunningApp> {
+  const app = createFeedbackApp({ prisma, temporal, logger, jwtSecret: JWT_SECRET });
+  const server: Server = await listen(app, 0, '127.0.0.1');
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** A unit tree of one district: two streets, communities, a section and a department. */
+export const UNITS = [
+  { id: 'fb-fed', name: '区群团联合会', kind: 'district_federation', level: 'district', parentId: null },
+  { id: 'fb-dept', name: '区人社局', kind: 'district_department', level: 'district', parentId: 'fb-fed' },
+  { id: 'fb-street-a', name: '观音桥街道', kind: 'street', level: 'street', parentId: 'fb-fed' },
+  { id: 'fb-street-b', name: '华新街街道', kind: 'street', level: 'street', parentId: 'fb-fed' },
+  { id: 'fb-a-section', name: '观音桥街道社会事务科', kind: 'street_section', level: 'street', parentId: 'fb-street-a' },
+  { id: 'fb-a-c1', name: '建新北路社区', kind: 'community', level: 'community', parentId: 'fb-street-a' },
+  { id: 'fb-a-c2', name: '西南村社区', kind: 'community', level: 'community', parentId: 'fb-street-a' },
+  { id: 'fb-b-c1', name: '华新街社区', kind: 'community', level: 'community', parentId: 'fb-street-b' },
+] as const;
+export const CATEGORIES = [
+  { code: 'fb-wage', name: '欠薪求助' },
+  { code: 'fb-light', name: '路灯维修' },
+] as const;
+
+export async function seedUnits(prisma: PrismaClient): Promise<void> {
+  for (const unit of UNITS) await prisma.unit.upsert({ where: { id: unit.id }, create: { ...unit }, update: {} });
+  for (const c of CATEGORIES) await prisma.category.upsert({ where: { code: c.code }, create: { ...c }, update: {} });
+}
