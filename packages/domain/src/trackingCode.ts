@@ -4,8 +4,9 @@
  * mistyped character and most swapped neighbours are caught before a lookup.
  *
  * A tracking code finds an order; it does not prove ownership (the order's secret does), so 35
- * random bits are plenty. They are not unique by construction: the store must reject a duplicate
- * and intake draw again.
+ * random bits are plenty. They are not unique by construction (intake derives them from the order
+ * id, and collisions appear past ~10⁵ orders), so the read model does not require uniqueness: a
+ * code finds candidates and the secret picks the order.
  */
 
 export const TRACKING_CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';

@@ -93,9 +93,11 @@ export function ratingRoutes(deps: RatingDeps): Router {
     const body = validate(ratingBody, req.body);
     const trackingCode = parseTrackingCode(String(req.params.code));
     if (!trackingCode) throw notFound();
-    const order = await deps.prisma.order.findUnique({ where: { trackingCode }, select: { id: true, trackingCode: true, status: true, secretHash: true } });
-    // A wrong secret looks exactly like an unknown code: the endpoint never tells whether an order exists.
-    if (!order || !secretMatches(body.secret, order.secretHash)) throw notFound();
+    // Codes may collide (35 random bits): the secret picks the resident's own order. A wrong secret
+    // looks exactly like an unknown code: the endpoint never tells whether an order exists.
+    const candidates = await deps.prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, trackingCode: true, status: true, secretHash: true } });
+    const order = candidates.find((candidate) => secretMatches(body.secret, candidate.secretHash));
+    if (!order) throw notFound();
     res.json(await rateOrder(deps, order, body.rating, body.comment || undefined));
   });
   return router;

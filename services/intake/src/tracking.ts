@@ -28,17 +28,22 @@ export class OrderTracker {
   async statusOf(code: string): Promise<{ trackingCode: string; status: string; placedAt: Date; updatedAt: Date } | null> {
     const trackingCode = parseTrackingCode(code);
     if (!trackingCode) return null;
-    return this.prisma.order.findUnique({ where: { trackingCode }, select: { trackingCode: true, status: true, placedAt: true, updatedAt: true } });
+    // Codes are not unique (35 random bits); without a secret an ambiguous code answers nothing.
+    const found = await this.prisma.order.findMany({ where: { trackingCode }, take: 2, select: { trackingCode: true, status: true, placedAt: true, updatedAt: true } });
+    return found.length === 1 ? found[0]! : null;
   }
 
   async track(code: string, secret: string): Promise<TrackedOrder> {
     const trackingCode = parseTrackingCode(code);
     if (!trackingCode || secret === '') throw notFound();
-    const order = await this.prisma.order.findUnique({
-      where: { trackingCode },
+    // The code finds candidates (codes may collide); the secret picks the resident's own order.
+    const candidates = await this.prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, secretHash: true } });
+    const match = candidates.find((candidate) => secretMatches(secret, candidate.secretHash));
+    if (!match) throw notFound();
+    const order = await this.prisma.order.findUniqueOrThrow({
+      where: { id: match.id },
       include: { events: { orderBy: { seq: 'asc' }, select: { seq: true, type: true, at: true } } },
     });
-    if (!order || !secretMatches(secret, order.secretHash)) throw notFound();
     return {
       trackingCode: order.trackingCode,
       status: order.status,
