@@ -1,25 +1,17 @@
-// Seeds the demo district (units and the service catalogue). Idempotent: upserts by id/code.
+// Seeds the demo district (units, the service catalogue, staff users). Idempotent: upserts by id/code.
 import { createPrisma } from '@diandan/platform';
+import { seedDemoDistrict, seedDemoUsers } from '../seed/apply';
 import { DEMO_CATEGORIES, DEMO_UNITS } from '../seed/district';
+import { DEMO_USERS } from '../seed/users';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set');
   const prisma = createPrisma(url);
   try {
-    // Parents before children: DEMO_UNITS is ordered so, and upserts run one by one.
-    for (const unit of DEMO_UNITS) {
-      await prisma.unit.upsert({ where: { id: unit.id }, create: unit, update: { name: unit.name, kind: unit.kind, level: unit.level, parentId: unit.parentId } });
-    }
-    for (const { resolveDays, ...category } of DEMO_CATEGORIES) {
-      // In the domain's policy format (packages/domain deadlines.ts): working days per level.
-      const day = (amount: number) => ({ amount, unit: 'working_day' });
-      const deadlines = resolveDays
-        ? { normal: { resolve: { community: day(resolveDays.community), street: day(resolveDays.street), district: day(resolveDays.district) } } }
-        : {};
-      await prisma.category.upsert({ where: { code: category.code }, create: { ...category, deadlines }, update: { ...category, deadlines } });
-    }
-    console.log(`  ✓ demo district: ${DEMO_UNITS.length} units, ${DEMO_CATEGORIES.length} categories`);
+    await seedDemoDistrict(prisma);
+    await seedDemoUsers(prisma);
+    console.log(`  ✓ demo district: ${DEMO_UNITS.length} units, ${DEMO_CATEGORIES.length} categories, ${DEMO_USERS.length} staff users (docs/dispatch.md)`);
   } finally {
     await prisma.$disconnect();
   }

@@ -1,30 +1,56 @@
-// services/dispatch: see docs/architecture.md for what it owns. A thin, typed edge: rules live in
-// packages/domain and the serviceOrder workflow.
+// services/dispatch: see docs/dispatch.md. Three consumers and one HTTP API in one process:
+//  - starter:   orders.placed    → one serviceOrder workflow per order
+//  - projector: orders.lifecycle → the read model (PostgreSQL)
+//  - feed:      orders.lifecycle → server-sent events for staff (a consumer group per process)
+//  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
+// A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
-  connectTemporal, createHttpApp, createKafka, createLogger, createPrisma, finishHttpApp, kafkaReady, listen, loadConfig,
-  onShutdown, postgresReady, processEnv, temporalReady,
+  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv, temporalReady,
+  topicNames,
 } from '@diandan/platform';
+import { createDispatchApp } from './api/app';
+import { FeedHub, startFeedConsumer } from './feed';
+import { startProjector } from './projector';
+import { startStarter } from './starter';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnv.dispatch);
   const logger = createLogger('dispatch', config.LOG_LEVEL);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-dispatch` }, logger);
+  const clientId = `${config.KAFKA_CLIENT_ID}-dispatch`;
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId }, logger);
+  const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
+  const groups = `${config.KAFKA_TOPIC_PREFIX}dispatch`;
   const admin = kafka.admin();
   await admin.connect();
   const prisma = createPrisma(config.DATABASE_URL);
   const temporal = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
 
-  const app = createHttpApp({
-    name: 'dispatch',
-    logger,
-    readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
+  const starter = await startStarter({
+    kafka, client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-starter`,
   });
-  finishHttpApp(app, logger);
+  const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-projector` });
+  const feed = new FeedHub();
+  const feedConsumer = await startFeedConsumer({ kafka, hub: feed, topic: topics.lifecycle, groupPrefix: `${groups}-feed`, logger });
+
+  const app = createDispatchApp(
+    {
+      prisma,
+      temporal: temporal.client,
+      logger,
+      feed,
+      tokens: { secret: config.JWT_SECRET, accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
+    },
+    { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
+  );
   const server = await listen(app, config.DISPATCH_PORT);
-  logger.info({ port: config.DISPATCH_PORT }, 'dispatch listening');
+  logger.info({ port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
 
   onShutdown(logger, [
-    { name: 'http', close: () => new Promise((resolve) => server.close(resolve)) },
+    // Live feeds are long requests: closeAllConnections lets the server close without waiting for them.
+    { name: 'http', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) },
+    { name: 'starter', close: () => starter.stop() },
+    { name: 'projector', close: () => projector.stop() },
+    { name: 'feed', close: () => feedConsumer.disconnect() },
     { name: 'kafka admin', close: () => admin.disconnect() },
     { name: 'postgres', close: () => prisma.$disconnect() },
     { name: 'temporal', close: () => temporal.connection.close() },

@@ -1,0 +1,145 @@
+// Staff actions on an order. Each is one domain Command sent to the order's workflow as the `act`
+// update; the workflow is the only one who decides. The API checks role (domain PERMISSIONS) and,
+// for unit handlers, unit scope from the read model first, so that a plain "not yours" never
+// costs a round trip — the workflow checks both again with the authoritative state.
+import { Router } from 'express';
+import { z } from 'zod';
+import { attachmentSchema, availableCommands, isAllowed, LEVELS, MAX_TEXT_LENGTH, PERMISSIONS, workflowIdFor, type Command, type CommandType } from '@diandan/domain';
+import { HttpError, validate } from '@diandan/platform';
+import { actUpdate, type OrderView } from '@diandan/workflows';
+import { actorOf, type Staff } from '../auth/staff';
+import { staffOf } from './authenticate';
+import type { ApiDeps } from './deps';
+import { toHttpError } from './temporalErrors';
+import { publicEvent } from './views';
+
+const text = z.string().trim().min(1).max(MAX_TEXT_LENGTH);
+
+export interface ActionSpec<S extends z.ZodType = z.ZodType> {
+  command: CommandType;
+  summary: string;
+  body: S;
+  toCommand: (body: z.infer<S>) => Command;
+}
+
+const spec = <S extends z.ZodType>(s: ActionSpec<S>): ActionSpec => s as unknown as ActionSpec;
+
+/** URL segment → action. The order of the staff's day: triage, dispatch, handle, supervise. */
+export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
+  answer: spec({
+    command: 'answer',
+    summary: '即接即办: answer on the spot; the order waits for its rating',
+    body: z.object({ answer: text }),
+    toCommand: (b) => ({ type: 'answer', answer: b.answer }),
+  }),
+  dispatch: spec({
+    command: 'dispatch',
+    summary: '派单: dispatch to a unit (level, if given, must be the unit’s)',
+    body: z.object({ unitId: z.string().min(1), level: z.enum(LEVELS).optional() }),
+    toCommand: (b) => ({ type: 'dispatch', unitId: b.unitId, ...(b.level ? { level: b.level } : {}) }),
+  }),
+  merge: spec({
+    command: 'merge',
+    summary: 'merge a duplicate into another order, which carries on for both',
+    body: z.object({ intoOrderId: z.uuid() }),
+    toCommand: (b) => ({ type: 'merge', intoOrderId: b.intoOrderId }),
+  }),
+  invalidate: spec({
+    command: 'markInvalid',
+    summary: 'mark invalid (not a need the programme serves)',
+    body: z.object({ reason: text }),
+    toCommand: (b) => ({ type: 'markInvalid', reason: b.reason }),
+  }),
+  accept: spec({ command: 'accept', summary: 'the unit accepts the order', body: z.object({}), toCommand: () => ({ type: 'accept' }) }),
+  opinion: spec({
+    command: 'opinion',
+    summary: '初步意见: preliminary opinion; the work starts',
+    body: z.object({ opinion: text }),
+    toCommand: (b) => ({ type: 'opinion', opinion: b.opinion }),
+  }),
+  resolve: spec({
+    command: 'resolve',
+    summary: 'report the result (with attachments); the resident is asked to rate',
+    body: z.object({ result: text, attachments: z.array(attachmentSchema).max(20).default([]) }),
+    // Attachments travel with the command; see docs/dispatch.md (the domain's Command has no field for them yet).
+    toCommand: (b) => {
+      const command = { type: 'resolve' as const, result: b.result, ...(b.attachments.length > 0 ? { attachments: b.attachments } : {}) };
+      return command;
+    },
+  }),
+  return: spec({
+    command: 'return',
+    summary: '退单: not ours — back to the dispatch queue (counts as a bounce)',
+    body: z.object({ reason: text }),
+    toCommand: (b) => ({ type: 'return', reason: b.reason }),
+  }),
+  escalate: spec({
+    command: 'escalate',
+    summary: 'hand the order one level up the ladder (optionally to a named unit)',
+    body: z.object({ reason: text, toUnitId: z.string().min(1).optional() }),
+    toCommand: (b) => ({ type: 'escalate', reason: b.reason, ...(b.toUnitId ? { toUnitId: b.toUnitId } : {}) }),
+  }),
+  urge: spec({
+    command: 'urge',
+    summary: '催办: urge the unit holding the order',
+    body: z.object({ note: text.optional() }),
+    toCommand: (b) => ({ type: 'urge', ...(b.note ? { note: b.note } : {}) }),
+  }),
+  withdraw: spec({
+    command: 'withdraw',
+    summary: 'withdraw on the resident’s behalf (e.g. asked for on the hotline)',
+    body: z.object({ reason: text.optional() }),
+    toCommand: (b) => ({ type: 'withdraw', ...(b.reason ? { reason: b.reason } : {}) }),
+  }),
+};
+
+/** What an action answers: the order as the workflow now holds it, and what this caller can do next. */
+export function actionResult(view: OrderView, staff: Staff) {
+  return {
+    order: view.order,
+    trackingCode: view.trackingCode,
+    deadline: view.deadline,
+    availableActions: availableCommands(view.order, actorOf(staff)),
+    events: view.timeline.slice(-5).map((event) => publicEvent(event, staff)),
+  };
+}
+
+const orderIdSchema = z.uuid();
+
+export function actionRoutes({ prisma, temporal }: ApiDeps): Router {
+  const router = Router();
+  router.post('/v1/orders/:orderId/:action', async (req, res) => {
+    const action = ACTIONS[req.params.action];
+    if (!action) throw new HttpError(404, 'not_found', `no action ${req.params.action}; see /v1/openapi.json`);
+    const staff = staffOf(res);
+    if (!isAllowed(staff.role, action.command)) {
+      throw new HttpError(403, 'forbidden', `a ${staff.role.replace('_', ' ')} may not ${req.params.action} orders (allowed: ${PERMISSIONS[action.command].join(', ')})`);
+    }
+    const parsedId = orderIdSchema.safeParse(req.params.orderId);
+    if (!parsedId.success) throw new HttpError(404, 'not_found', `no order ${req.params.orderId}`);
+    const orderId = parsedId.data;
+    const body = validate(action.body, req.body ?? {});
+
+    if (staff.role === 'unit_handler') {
+      // The read model may lag a moment; when it has no row, the workflow's own check decides.
+      const row = await prisma.order.findUnique({ where: { id: orderId }, select: { unitId: true } });
+      if (row && row.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', `order ${orderId} is not assigned to your unit`);
+    }
+    if (action.command === 'merge') {
+      const into = (body as { intoOrderId: string }).intoOrderId;
+      if (!(await prisma.order.findUnique({ where: { id: into }, select: { id: true } }))) {
+        throw new HttpError(404, 'not_found', `cannot merge: no order ${into} to merge into`);
+      }
+    }
+
+    const command = action.toCommand(body);
+    const handle = temporal.workflow.getHandle(workflowIdFor(orderId));
+    try {
+      const view = await handle.executeUpdate(actUpdate, { args: [{ command, actor: actorOf(staff) }] });
+      res.json(actionResult(view, staff));
+    } catch (error) {
+      throw await toHttpError(error, orderId, () => handle.describe());
+    }
+  });
+  return router;
+}

@@ -1,0 +1,112 @@
+// The unit tree, the service catalogue and staff accounts. Every staff member reads the tree and
+// the catalogue (forms need them); only admins change them. A change that would break the tree
+// (unknown parent, cycle) is refused: the workflows route orders along it.
+import { Router } from 'express';
+import { z } from 'zod';
+import { buildUnitTree, LEVELS, UNIT_KINDS, type Unit } from '@diandan/domain';
+import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+import type { Prisma } from '@prisma/client';
+import { STAFF_ROLES } from '../auth/staff';
+import { hashPassword } from '../auth/users';
+import { allow } from './authenticate';
+import type { ApiDeps } from './deps';
+
+const unitId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes');
+const unitSchema = z.object({
+  id: unitId,
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(UNIT_KINDS),
+  level: z.enum(LEVELS),
+  parentId: unitId.nullable(),
+  active: z.boolean().default(true),
+});
+const unitPatchSchema = unitSchema.omit({ id: true }).partial();
+
+const routingSchema = z.partialRecord(z.enum(LEVELS), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
+const categorySchema = z.object({
+  code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(1000).default(''),
+  open311Code: z.string().min(1).max(32).nullable().optional(),
+  keywords: z.array(z.string().min(1).max(50)).max(50).default([]),
+  responsible: routingSchema.default({}),
+  deadlines: z.record(z.string(), z.unknown()).default({}),
+  active: z.boolean().default(true),
+});
+const categoryPatchSchema = categorySchema.omit({ code: true }).partial();
+
+const userSchema = z
+  .object({
+    username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/),
+    password: z.string().min(10).max(200),
+    role: z.enum(STAFF_ROLES),
+    unitId: z.string().min(1).nullable().default(null),
+    displayName: z.string().trim().min(1).max(100),
+  })
+  .refine((u) => u.role !== 'unit_handler' || u.unitId !== null, { message: 'a unit handler needs a unit', path: ['unitId'] });
+
+async function assertTreeStillValid(prisma: PrismaClient, change: Unit): Promise<void> {
+  const units = (await prisma.unit.findMany()).filter((u) => u.id !== change.id);
+  try {
+    buildUnitTree([...units, change]);
+  } catch (error) {
+    throw new HttpError(400, 'invalid_request', error instanceof Error ? error.message : 'unit tree would break');
+  }
+}
+
+async function assertUnitsExist(prisma: PrismaClient, ids: string[]): Promise<void> {
+  const found = await prisma.unit.findMany({ where: { id: { in: ids } }, select: { id: true } });
+  const missing = ids.filter((id) => !found.some((u) => u.id === id));
+  if (missing.length > 0) throw new HttpError(400, 'invalid_request', `unknown units: ${missing.join(', ')}`);
+}
+
+export function adminRoutes({ prisma }: ApiDeps): Router {
+  const router = Router();
+  const admin = allow('admin');
+
+  router.get('/v1/units', async (_req, res) => {
+    res.json({ units: await prisma.unit.findMany({ orderBy: [{ level: 'desc' }, { id: 'asc' }] }) });
+  });
+  router.post('/v1/units', admin, async (req, res) => {
+    const unit = validate(unitSchema, req.body);
+    if (await prisma.unit.findUnique({ where: { id: unit.id } })) throw new HttpError(409, 'conflict', `unit ${unit.id} exists`);
+    await assertTreeStillValid(prisma, unit);
+    res.status(201).json(await prisma.unit.create({ data: unit }));
+  });
+  router.patch('/v1/units/:unitId', admin, async (req, res) => {
+    const current = await prisma.unit.findUnique({ where: { id: String(req.params.unitId) } });
+    if (!current) throw new HttpError(404, 'not_found', `no unit ${String(req.params.unitId)}`);
+    const patch = validate(unitPatchSchema, req.body);
+    await assertTreeStillValid(prisma, { ...current, ...patch });
+    res.json(await prisma.unit.update({ where: { id: current.id }, data: patch }));
+  });
+
+  router.get('/v1/categories', async (_req, res) => {
+    res.json({ categories: await prisma.category.findMany({ orderBy: { code: 'asc' } }) });
+  });
+  router.post('/v1/categories', admin, async (req, res) => {
+    const category = validate(categorySchema, req.body);
+    if (await prisma.category.findUnique({ where: { code: category.code } })) throw new HttpError(409, 'conflict', `category ${category.code} exists`);
+    await assertUnitsExist(prisma, Object.values(category.responsible).flat());
+    res.status(201).json(await prisma.category.create({ data: { ...category, deadlines: category.deadlines as Prisma.InputJsonValue } }));
+  });
+  router.patch('/v1/categories/:code', admin, async (req, res) => {
+    if (!(await prisma.category.findUnique({ where: { code: String(req.params.code) } }))) throw new HttpError(404, 'not_found', `no category ${String(req.params.code)}`);
+    const patch = validate(categoryPatchSchema, req.body);
+    if (patch.responsible) await assertUnitsExist(prisma, Object.values(patch.responsible).flat());
+    const { deadlines, ...rest } = patch;
+    res.json(await prisma.category.update({ where: { code: String(req.params.code) }, data: { ...rest, ...(deadlines ? { deadlines: deadlines as Prisma.InputJsonValue } : {}) } }));
+  });
+
+  const userView = { id: true, username: true, role: true, unitId: true, displayName: true, active: true, createdAt: true } as const;
+  router.get('/v1/users', admin, async (_req, res) => {
+    res.json({ users: await prisma.user.findMany({ select: userView, orderBy: { username: 'asc' } }) });
+  });
+  router.post('/v1/users', admin, async (req, res) => {
+    const { password, ...user } = validate(userSchema, req.body);
+    if (await prisma.user.findUnique({ where: { username: user.username } })) throw new HttpError(409, 'conflict', `user ${user.username} exists`);
+    if (user.unitId) await assertUnitsExist(prisma, [user.unitId]);
+    res.status(201).json(await prisma.user.create({ data: { ...user, passwordHash: await hashPassword(password) }, select: userView }));
+  });
+  return router;
+}

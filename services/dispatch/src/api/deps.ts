@@ -1,0 +1,13 @@
+// What the staff API needs from the outside world; main.ts and the tests provide it.
+import type { Client } from '@temporalio/client';
+import type { Logger, PrismaClient } from '@diandan/platform';
+import type { TokenSettings } from '../auth/tokens';
+import type { FeedHub } from '../feed';
+
+export interface ApiDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  tokens: TokenSettings;
+  logger: Logger;
+  feed: FeedHub;
+}
