@@ -32,5 +32,7 @@ module.exports = {
     project('services/dispatch'),
     project('services/feedback'),
     project('infra'),
+    // Tests across the services (end to end) and the global setup's own folder.
+    project('test'),
   ],
 };

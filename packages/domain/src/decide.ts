@@ -233,8 +233,10 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
     case 'resolve': {
       const result = requireText(command.result, 'resolve', 'a result');
       if (!result.ok) return result;
+      const attachments = command.attachments ?? [];
+      if (!Array.isArray(attachments) || attachments.length > 20) return reject('invalid_input', 'resolve takes at most 20 attachments');
       const next: OrderSnapshot = { ...order, status: 'awaiting_rating' };
-      return decided(next, draft(next, 'order.resolved', { result: result.value }));
+      return decided(next, draft(next, 'order.resolved', { result: result.value, ...(attachments.length > 0 ? { attachments } : {}) }));
     }
 
     case 'return': {

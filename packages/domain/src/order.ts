@@ -1,4 +1,5 @@
 import type { Priority, Stage } from './deadlines';
+import type { Attachment } from './events';
 import type { Level } from './ladder';
 
 /**
@@ -102,7 +103,8 @@ export type Command =
   | { readonly type: 'accept' }
   /** 初步意见: the unit's preliminary opinion; the work starts. */
   | { readonly type: 'opinion'; readonly opinion: string }
-  | { readonly type: 'resolve'; readonly result: string }
+  /** The result, with photos or documents of the work done (already stored by the caller). */
+  | { readonly type: 'resolve'; readonly result: string; readonly attachments?: readonly Attachment[] }
   /** 退单: not ours — back to the dispatch queue. */
   | { readonly type: 'return'; readonly reason: string }
   /** By hand, one level up; `toUnitId` overrides the ladder's choice of unit. */

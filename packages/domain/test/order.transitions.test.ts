@@ -281,3 +281,14 @@ describe('stageForStatus', () => {
     ]);
   });
 });
+
+describe('resolve with attachments', () => {
+  test('the result carries photos of the work; too many are refused', () => {
+    const order = inProgressAt('comm-a1');
+    const photo = { id: 'att-1', fileName: '修好的路灯.jpg', contentType: 'image/jpeg', size: 120_000 };
+    const done = accepted(order, { type: 'resolve', result: '路灯已修复', attachments: [photo] }, actors.handler('comm-a1'));
+    expect(done.events[0]?.data).toEqual({ result: '路灯已修复', attachments: [photo] });
+    const many = Array.from({ length: 21 }, (_, i) => ({ ...photo, id: `att-${i}` }));
+    expect(rejection(order, { type: 'resolve', result: '路灯已修复', attachments: many }, actors.handler('comm-a1')).code).toBe('invalid_input');
+  });
+});

@@ -6,3 +6,4 @@ export * from './temporal';
 export * from './http';
 export * from './shutdown';
 export * from './readiness';
+export * from './transient';

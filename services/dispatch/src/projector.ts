@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import { FINAL_STATUSES, LEVELS, lifecycleEventSchema, type LifecycleEvent, type OrderStatus } from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
-import { isTransient } from './transient';
+import { isTransient } from '@diandan/platform';
 
 type Tx = Prisma.TransactionClient;
 

@@ -8,7 +8,7 @@ import type { Kafka } from 'kafkajs';
 import { orderPlacedSchema, workflowIdFor, type OrderPlaced } from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger } from '@diandan/platform';
 import { SERVICE_ORDER_WORKFLOW, type ServiceOrderInput } from '@diandan/workflows';
-import { isTransient } from './transient';
+import { isTransient } from '@diandan/platform';
 
 /** What the workflow gets: never contact data (it would stay in the workflow's history for good). */
 export function serviceOrderInput(placed: OrderPlaced): ServiceOrderInput {

@@ -61,7 +61,6 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     command: 'resolve',
     summary: 'report the result (with attachments); the resident is asked to rate',
     body: z.object({ result: text, attachments: z.array(attachmentSchema).max(20).default([]) }),
-    // Attachments travel with the command; see docs/dispatch.md (the domain's Command has no field for them yet).
     toCommand: (b) => {
       const command = { type: 'resolve' as const, result: b.result, ...(b.attachments.length > 0 ? { attachments: b.attachments } : {}) };
       return command;

@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } f
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { RejectionCode } from '@diandan/domain';
 import { HttpError } from '@diandan/platform';
-import { isTransient } from '../transient';
+import { isTransient } from '@diandan/platform';
 
 export const REJECTION_STATUS: Readonly<Record<RejectionCode, number>> = {
   illegal_transition: 409,

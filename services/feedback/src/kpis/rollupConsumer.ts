@@ -6,7 +6,7 @@ import type { Kafka } from 'kafkajs';
 import { lifecycleEventSchema, type LifecycleEvent, type Rating } from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
 import { applyEvent, COUNTER_NAMES, rollupDeltas, type OrderFact } from './facts';
-import { isTransient } from '../transient';
+import { isTransient } from '@diandan/platform';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 

@@ -4,7 +4,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { Kafka } from 'kafkajs';
 import { orderPlacedSchema, type OrderPlaced } from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
-import { isTransient } from '../transient';
+import { isTransient } from '@diandan/platform';
 import type { NoticeChannel } from './notifier';
 
 export class ContactCipher {

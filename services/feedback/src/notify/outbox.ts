@@ -7,7 +7,7 @@
 import type { Kafka } from 'kafkajs';
 import { lifecycleEventSchema, type LifecycleEvent } from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
-import { isTransient } from '../transient';
+import { isTransient } from '@diandan/platform';
 import type { ContactCipher } from './contacts';
 import { messageFor, type NoticeKind } from './messages';
 import { PermanentNoticeError, type NoticeChannel, type Notifier } from './notifier';

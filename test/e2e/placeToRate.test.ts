@@ -1,0 +1,203 @@
+// End to end on the real servers, every part in this process: a resident places an order through
+// intake → orders.placed → the starter starts its workflow → the projector writes the read model →
+// staff dispatch, accept, give an opinion and resolve through the staff API → the resident rates
+// through feedback. The read model and the timeline show each step, in order.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import {
+  createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, topicNames, type ConsumerRunner, type PrismaClient,
+} from '@diandan/platform';
+import { createActivities } from '@diandan/workflows';
+import type { Express } from 'express';
+import type { Producer } from 'kafkajs';
+import { seedDemoDistrict, seedDemoUsers } from '../../infra/seed/apply';
+import { DEMO_PASSWORD } from '../../infra/seed/users';
+import { createIntakeApp } from '../../services/intake/src/app';
+import { createRequestPathProducer } from '../../services/intake/src/producer';
+import { createDispatchApp } from '../../services/dispatch/src/api/app';
+import { FeedHub } from '../../services/dispatch/src/feed';
+import { startProjector } from '../../services/dispatch/src/projector';
+import { startStarter } from '../../services/dispatch/src/starter';
+import { createFeedbackApp } from '../../services/feedback/src/app';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
+const logger = createLogger('e2e', 'silent');
+const JWT = { secret: 'e2e-tests-jwt-secret-0123456789abcdef', accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
+
+async function serve(app: Express): Promise<{ url: string; server: Server }> {
+  const server = await listen(app, 0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function call(url: string, method: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('place → dispatch → accept → opinion → resolve → rate, across the services', () => {
+  let prisma: PrismaClient;
+  let producer: Producer;
+  let intakeProducer: Producer;
+  let nativeConnection: NativeConnection;
+  let connection: Connection;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  const consumers: ConsumerRunner[] = [];
+  const servers: Server[] = [];
+  let intake: string;
+  let dispatch: string;
+  let feedback: string;
+
+  beforeAll(async () => {
+    const runId = env('DIANDAN_TEST_RUN_ID');
+    const topics = topicNames(`${runId}-e2e-${randomUUID().slice(0, 6)}-`);
+    const kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: `${runId}-e2e` }, logger);
+    await ensureTopics(kafka, Object.values(topics), 3);
+    prisma = createPrisma(env('DATABASE_URL'), { maxConnections: 8 });
+    for (let attempt = 1; ; attempt++) {
+      // Other test files seed the same rows concurrently; a lost race is retried.
+      try {
+        await seedDemoDistrict(prisma);
+        await seedDemoUsers(prisma);
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
+    producer = createProducer(kafka);
+    await producer.connect();
+    connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
+    const client = new Client({ connection, namespace: env('TEMPORAL_NAMESPACE') });
+    nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
+    const taskQueue = `${runId}-e2e-${randomUUID().slice(0, 8)}`;
+
+    worker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
+      activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+    });
+    workerRun = worker.run();
+    consumers.push(await startStarter({ kafka, client, taskQueue, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${taskQueue}-starter` }));
+    consumers.push(await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${taskQueue}-projector` }));
+
+    intakeProducer = createRequestPathProducer(kafka);
+    await intakeProducer.connect();
+    const intakeApp = createIntakeApp({
+      settings: {
+        secretKey: 'e2e-intake-secret-key-0123456789abcdef',
+        placedTopic: topics.placed,
+        h5Origin: 'http://127.0.0.1',
+        open311ApiKeys: [],
+        operatorTokens: [],
+        rateLimitPerMinute: 1000,
+        wechat: { token: 'e2e-token', appId: '', aesKey: '' },
+        attachmentsDir: path.join(os.tmpdir(), `${taskQueue}-attachments`),
+        attachmentMaxBytes: 1024 * 1024,
+        publishTimeoutMs: 4000,
+      },
+      logger,
+      producer: intakeProducer,
+      prisma,
+    });
+    const started = await Promise.all([
+      serve(intakeApp.app),
+      serve(createDispatchApp({ prisma, temporal: client, logger, feed: new FeedHub(), tokens: JWT })),
+      serve(createFeedbackApp({ prisma, temporal: client, logger, jwtSecret: JWT.secret })),
+    ]);
+    [intake, dispatch, feedback] = started.map((s) => s.url) as [string, string, string];
+    servers.push(...started.map((s) => s.server));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    await Promise.all(consumers.map((c) => c.stop()));
+    worker?.shutdown();
+    await workerRun;
+    await Promise.allSettled([producer?.disconnect(), intakeProducer?.disconnect(), prisma?.$disconnect(), connection?.close(), nativeConnection?.close()]);
+  });
+
+  it('placeToRate.stateCheck: each step reaches the read model and the timeline, in order', async () => {
+    const placed = await call(`${intake}/v1/orders`, 'POST', {
+      content: '我们工地三十多名工人想春节前买返乡火车票，能否帮忙集中代购？',
+      categoryCode: 'train-tickets',
+      channel: 'web',
+      location: { address: '江北嘴俊豪工地' },
+      contact: { name: '张师傅', phone: '13812345678' },
+    }, { 'idempotency-key': randomUUID() });
+    expect(placed.status).toBe(202);
+    const { orderId, trackingCode, secret } = placed.body as { orderId: string; trackingCode: string; secret: string };
+
+    const row = await eventually(async () => (await prisma.order.findUnique({ where: { id: orderId } })) ?? undefined, 'the placed order in the read model');
+    expect(row).toMatchObject({ status: 'placed', trackingCode, channel: 'web', categoryCode: 'train-tickets' });
+    expect(JSON.stringify(row)).not.toContain('13812345678');
+
+    const login = async (username: string) => {
+      const { status, body } = await call(`${dispatch}/v1/auth/login`, 'POST', { username, password: DEMO_PASSWORD });
+      expect(status).toBe(200);
+      return { authorization: `Bearer ${body.accessToken}` };
+    };
+    const dispatcher = await login('dispatcher');
+    const handler = await login('handler-jianxin');
+    const act = async (who: Record<string, string>, action: string, body: unknown = {}) => {
+      const answer = await call(`${dispatch}/v1/orders/${orderId}/${action}`, 'POST', body, who);
+      expect([action, answer.status, answer.body?.error?.message]).toEqual([action, 200, undefined]);
+      return answer.body;
+    };
+    const statusInReadModel = (status: string) =>
+      eventually(async () => ((await prisma.order.findUnique({ where: { id: orderId } }))?.status === status ? true : undefined), `read model status ${status}`);
+
+    await act(dispatcher, 'dispatch', { unitId: 'jianxin-north' });
+    await statusInReadModel('dispatched');
+    await act(handler, 'accept');
+    await statusInReadModel('accepted');
+    await act(handler, 'opinion', { opinion: '社区将联系区总工会，统一代购，三日内答复' });
+    await statusInReadModel('in_progress');
+    await act(handler, 'resolve', { result: '已在工地设立购票服务点，32张车票已全部购得' });
+    await statusInReadModel('awaiting_rating');
+
+    // A unit handler of another unit cannot act on it; an illegal step is a 409 with the workflow's reason.
+    const again = await call(`${dispatch}/v1/orders/${orderId}/accept`, 'POST', {}, handler);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toMatch(/cannot accept/);
+
+    const rated = await call(`${feedback}/v1/orders/track/${trackingCode}/rating`, 'POST', { secret, rating: 'satisfied', comment: '服务很贴心' });
+    expect(rated.status).toBe(200);
+    await statusInReadModel('closed');
+
+    const timeline = await call(`${dispatch}/v1/orders/${orderId}/timeline`, 'GET', undefined, dispatcher);
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.events.map((e: { type: string }) => e.type)).toEqual([
+      'order.placed', 'order.dispatched', 'order.accepted', 'order.opinion_given', 'order.resolved', 'order.rated', 'order.closed',
+    ]);
+    expect(timeline.body.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const closed = await prisma.order.findUniqueOrThrow({ where: { id: orderId } });
+    expect(closed).toMatchObject({ status: 'closed', rating: 'satisfied', unitId: 'jianxin-north', level: 'community' });
+    expect(closed.dispatchedAt && closed.acceptedAt && closed.resolvedAt && closed.closedAt).toBeTruthy();
+
+    // The resident follows it with code and secret through intake.
+    const tracked = await call(`${intake}/v1/orders/track/${trackingCode}?secret=${encodeURIComponent(secret)}`, 'GET');
+    expect(tracked.body).toMatchObject({ status: 'closed' });
+  });
+});
