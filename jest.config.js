@@ -24,6 +24,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
+  // Most suites wait on servers, not on the CPU: more workers than the 2 cores overlap the waiting.
+  maxWorkers: 4,
   projects: [
     project('packages/domain'),
     project('packages/platform'),
