@@ -42,6 +42,7 @@ COPY --from=build --chown=node:node /app/node_modules/.prisma ./node_modules/.pr
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/packages/domain/package.json ./packages/domain/
 COPY --from=build /app/packages/domain/dist ./packages/domain/dist
+COPY --from=build /app/packages/domain/rules.js ./packages/domain/rules.js
 COPY --from=build /app/packages/platform/package.json ./packages/platform/
 COPY --from=build /app/packages/platform/dist ./packages/platform/dist
 COPY --from=build /app/workflows/package.json ./workflows/

@@ -5,6 +5,7 @@ const transform = {
 };
 // Tests import workspace packages from source, so a change needs no build before `jest`.
 const moduleNameMapper = {
+  '^@diandan/domain/rules$': '<rootDir>/../../packages/domain/src/rules',
   '^@diandan/(domain|platform)$': '<rootDir>/../../packages/$1/src',
   '^@diandan/workflows$': '<rootDir>/../../workflows/src',
 };

@@ -25,7 +25,7 @@ import {
   type LifecycleEvent,
   type LifecycleEventDraft,
   type OrderSnapshot,
-} from '@diandan/domain';
+} from '@diandan/domain/rules';
 import type { Activities } from './activities';
 import { actUpdate, stateQuery, type OrderView, type RunningDeadline, type ServiceOrderInput } from './contract';
 

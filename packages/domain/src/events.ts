@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { PRIORITIES } from './deadlines';
-import { LEVELS, type Level } from './ladder';
-import { ORDER_STATUSES, ROLES, type Actor, type OrderStatus } from './order';
+import { LEVELS } from './ladder';
+import { ORDER_STATUSES, ROLES } from './order';
 import { isValidTrackingCode } from './trackingCode';
+import { lifecycleEventId } from './lifecycle';
 
 /**
  * The Kafka contract. Both topics are keyed by order id, so one order's events stay in one
@@ -16,11 +17,7 @@ export const TOPICS = {
   lifecycleDlq: 'orders.lifecycle.dlq',
 } as const;
 
-/** Starting the same order twice is then a no-op in Temporal rather than a second lifecycle. */
-export const workflowIdFor = (orderId: string): string => `order-${orderId}`;
-
-/** Stable across retries, so consumers can upsert by it. */
-export const lifecycleEventId = (orderId: string, seq: number): string => `${workflowIdFor(orderId)}#${seq}`;
+export { workflowIdFor, lifecycleEventId, stampEvents, type LifecycleEventDraft } from './lifecycle';
 
 /** Custom search attributes of the order workflow, with their Temporal index types. */
 export const SEARCH_ATTRIBUTES = {
@@ -132,36 +129,3 @@ export const lifecycleEventSchema = z
     path: ['eventId'],
   });
 export type LifecycleEvent = z.infer<typeof lifecycleEventSchema>;
-
-/** A lifecycle event as the domain decides it; the workflow stamps identity, time and actor. */
-export interface LifecycleEventDraft {
-  readonly type: LifecycleEventType;
-  readonly status: OrderStatus;
-  readonly level?: Level;
-  readonly unitId?: string;
-  readonly data: Readonly<Record<string, unknown>>;
-}
-
-/** Numbers drafts from `nextSeq` on; the workflow keeps `nextSeq` in its state. */
-export function stampEvents(
-  drafts: readonly LifecycleEventDraft[],
-  stamp: { orderId: string; nextSeq: number; at: Date; actor: Actor },
-): LifecycleEvent[] {
-  const actor = {
-    role: stamp.actor.role,
-    ...(stamp.actor.id === undefined ? {} : { id: stamp.actor.id }),
-    ...(stamp.actor.unitId === undefined ? {} : { unitId: stamp.actor.unitId }),
-  };
-  return drafts.map((draft, i) => ({
-    eventId: lifecycleEventId(stamp.orderId, stamp.nextSeq + i),
-    orderId: stamp.orderId,
-    seq: stamp.nextSeq + i,
-    type: draft.type,
-    at: stamp.at.toISOString(),
-    actor,
-    status: draft.status,
-    ...(draft.level === undefined ? {} : { level: draft.level }),
-    ...(draft.unitId === undefined ? {} : { unitId: draft.unitId }),
-    data: { ...draft.data },
-  }));
-}

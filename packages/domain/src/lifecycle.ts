@@ -1,0 +1,44 @@
+// Lifecycle event identity and stamping, free of schema code: the serviceOrder workflow imports
+// this (through ./rules) and its sandbox bundle stays small. The schemas live in ./events.
+import type { LifecycleEvent, LifecycleEventType } from './events';
+import type { Level } from './ladder';
+import type { Actor, OrderStatus } from './order';
+
+/** Starting the same order twice is then a no-op in Temporal rather than a second lifecycle. */
+export const workflowIdFor = (orderId: string): string => `order-${orderId}`;
+
+/** Stable across retries, so consumers can upsert by it. */
+export const lifecycleEventId = (orderId: string, seq: number): string => `${workflowIdFor(orderId)}#${seq}`;
+
+/** A lifecycle event as the domain decides it; the workflow stamps identity, time and actor. */
+export interface LifecycleEventDraft {
+  readonly type: LifecycleEventType;
+  readonly status: OrderStatus;
+  readonly level?: Level;
+  readonly unitId?: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Numbers drafts from `nextSeq` on; the workflow keeps `nextSeq` in its state. */
+export function stampEvents(
+  drafts: readonly LifecycleEventDraft[],
+  stamp: { orderId: string; nextSeq: number; at: Date; actor: Actor },
+): LifecycleEvent[] {
+  const actor = {
+    role: stamp.actor.role,
+    ...(stamp.actor.id === undefined ? {} : { id: stamp.actor.id }),
+    ...(stamp.actor.unitId === undefined ? {} : { unitId: stamp.actor.unitId }),
+  };
+  return drafts.map((draft, i) => ({
+    eventId: lifecycleEventId(stamp.orderId, stamp.nextSeq + i),
+    orderId: stamp.orderId,
+    seq: stamp.nextSeq + i,
+    type: draft.type,
+    at: stamp.at.toISOString(),
+    actor,
+    status: draft.status,
+    ...(draft.level === undefined ? {} : { level: draft.level }),
+    ...(draft.unitId === undefined ? {} : { unitId: draft.unitId }),
+    data: { ...draft.data },
+  }));
+}
