@@ -31,7 +31,10 @@ async function emptyStartRate(client: Client, nativeConnection: NativeConnection
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'empty-workflow.ts'), logger: new DefaultLogger('ERROR') }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: path.join(__dirname, 'empty-workflow.ts'),
+      logger: new DefaultLogger('ERROR'),
+    }),
   });
   const running = worker.run();
   const started = Date.now();
@@ -66,20 +69,40 @@ async function main(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
   const taskQueue = `${prefix}orders`;
 
-  console.log(`dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')})`);
+  console.log(
+    `dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')})`,
+  );
   const emptyRate = await emptyStartRate(client, nativeConnection, Math.min(orders, 500));
   console.log(`  empty workflow starts: ${emptyRate.toFixed(0)}/s (16 concurrent clients)`);
 
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'), logger: new DefaultLogger('ERROR') }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'),
+      logger: new DefaultLogger('ERROR'),
+    }),
     activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
     maxConcurrentWorkflowTaskExecutions: 100,
   });
   const workerRun = worker.run();
-  const starter = await startStarter({ kafka, client, taskQueue, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${prefix}starter` });
-  const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${prefix}projector` });
+  const starter = await startStarter({
+    kafka,
+    client,
+    taskQueue,
+    logger,
+    topic: topics.placed,
+    deadLetterTopic: topics.placedDlq,
+    groupId: `${prefix}starter`,
+  });
+  const projector = await startProjector({
+    kafka,
+    prisma,
+    logger,
+    topic: topics.lifecycle,
+    deadLetterTopic: topics.lifecycleDlq,
+    groupId: `${prefix}projector`,
+  });
 
   // (a) running: the workflow's first lifecycle event (order.placed) is on orders.lifecycle.
   const placedAt = new Map<string, number>();
@@ -90,60 +113,82 @@ async function main(): Promise<void> {
   await watcher.run({
     eachMessage: async ({ message }) => {
       const event = lifecycleEventSchema.safeParse(JSON.parse(String(message.value)));
-      if (event.success && event.data.type === 'order.placed' && !runningAt.has(event.data.orderId)) runningAt.set(event.data.orderId, Date.now());
+      if (event.success && event.data.type === 'order.placed' && !runningAt.has(event.data.orderId))
+        runningAt.set(event.data.orderId, Date.now());
     },
   });
 
-  const started = Date.now();
-  for (let i = 0; i < orders; i++) {
-    const orderId = randomUUID();
-    const event: OrderPlaced = {
-      eventId: `placed-${orderId}`,
-      type: 'order.placed',
-      orderId,
-      trackingCode: generateTrackingCode((n) => randomBytes(n)),
-      secretHash: randomBytes(32).toString('hex'),
-      channel: 'api',
-      content: `压测订单 ${i}：小区门口路灯坏了`,
-      priority: 'normal',
-      attachments: [],
-      placedAt: new Date().toISOString(),
-    } as OrderPlaced;
-    const due = started + (i * 1000) / ratePerSecond;
-    if (due > Date.now()) await sleep(due - Date.now());
-    placedAt.set(orderId, Date.now());
-    void publish(producer, topics.placed, [{ key: orderId, value: event }]);
-  }
-
-  // (b) read model: poll for the rows.
+  // (b) read model: poll for the rows while the orders are being placed.
   const rowAt = new Map<string, number>();
-  const ids = [...placedAt.keys()];
-  const deadline = Date.now() + 120_000 + (orders * 1000) / ratePerSecond;
-  while (rowAt.size < orders && Date.now() < deadline) {
-    const missing = ids.filter((id) => !rowAt.has(id));
-    for (let i = 0; i < missing.length; i += 5000) {
-      const rows = await prisma.order.findMany({ where: { id: { in: missing.slice(i, i + 5000) } }, select: { id: true } });
-      const now = Date.now();
-      for (const row of rows) rowAt.set(row.id, now);
+  let placing = true;
+  const polling = (async () => {
+    const deadline = Date.now() + 120_000 + (orders * 1000) / ratePerSecond;
+    while ((placing || rowAt.size < placedAt.size) && Date.now() < deadline) {
+      const missing = [...placedAt.keys()].filter((id) => !rowAt.has(id));
+      for (let i = 0; i < missing.length; i += 5000) {
+        const rows = await prisma.order.findMany({ where: { id: { in: missing.slice(i, i + 5000) } }, select: { id: true } });
+        const now = Date.now();
+        for (const row of rows) rowAt.set(row.id, now);
+      }
+      await sleep(20);
     }
-    await sleep(20);
-  }
+  })();
+
+  const started = Date.now();
+  const publishing = (async () => {
+    for (let i = 0; i < orders; i++) {
+      const orderId = randomUUID();
+      const event: OrderPlaced = {
+        eventId: `placed-${orderId}`,
+        type: 'order.placed',
+        orderId,
+        trackingCode: generateTrackingCode((n) => randomBytes(n)),
+        secretHash: randomBytes(32).toString('hex'),
+        channel: 'api',
+        content: `压测订单 ${i}：小区门口路灯坏了`,
+        priority: 'normal',
+        attachments: [],
+        placedAt: new Date().toISOString(),
+      } as OrderPlaced;
+      const due = started + (i * 1000) / ratePerSecond;
+      if (due > Date.now()) await sleep(due - Date.now());
+      placedAt.set(orderId, Date.now());
+      void publish(producer, topics.placed, [{ key: orderId, value: event }]);
+    }
+    placing = false;
+  })();
+
+  await publishing;
+  await polling;
   const finished = Date.now();
 
+  const ids = [...placedAt.keys()];
   const latency = (seen: Map<string, number>) => ids.filter((id) => seen.has(id)).map((id) => seen.get(id)! - placedAt.get(id)!);
   const running = latency(runningAt);
   const projected = latency(rowAt);
   const throughput = rowAt.size / ((finished - started) / 1000);
-  console.log(`  orders placed → read-model row: ${rowAt.size}/${orders} in ${((finished - started) / 1000).toFixed(1)} s = ${throughput.toFixed(0)} orders/s`);
-  console.log(`  placed → workflow running:  p50 ${fmt(percentile(running, 50))}  p99 ${fmt(percentile(running, 99))}  (${running.length} seen)`);
-  console.log(`  placed → read-model row:    p50 ${fmt(percentile(projected, 50))}  p99 ${fmt(percentile(projected, 99))}  (${projected.length} seen)`);
-  console.log(`  ratio orders/s ÷ empty starts/s: ${(throughput / emptyRate).toFixed(2)}  (offered load ${ratePerSecond}/s; at an offered load below capacity, throughput = offered load)`);
+  console.log(
+    `  orders placed → read-model row: ${rowAt.size}/${orders} in ${((finished - started) / 1000).toFixed(1)} s = ${throughput.toFixed(0)} orders/s`,
+  );
+  console.log(
+    `  placed → workflow running:  p50 ${fmt(percentile(running, 50))}  p99 ${fmt(percentile(running, 99))}  (${running.length} seen)`,
+  );
+  console.log(
+    `  placed → read-model row:    p50 ${fmt(percentile(projected, 50))}  p99 ${fmt(percentile(projected, 99))}  (${projected.length} seen)`,
+  );
+  console.log(
+    `  ratio orders/s ÷ empty starts/s: ${(throughput / emptyRate).toFixed(2)}  (offered load ${ratePerSecond}/s; at an offered load below capacity, throughput = offered load)`,
+  );
 
   await watcher.disconnect();
   await starter.stop();
   await projector.stop();
   // The bench's workflows keep their deadline timers; end them so they do not linger on the dev server.
-  for (const id of ids) await client.workflow.getHandle(`order-${id}`).terminate('benchmark done').catch(() => undefined);
+  for (const id of ids)
+    await client.workflow
+      .getHandle(`order-${id}`)
+      .terminate('benchmark done')
+      .catch(() => undefined);
   worker.shutdown();
   await workerRun;
   await producer.disconnect();
