@@ -42,3 +42,8 @@ export LOG_LEVEL="${LOG_LEVEL:-info}"
 export JWT_SECRET="${JWT_SECRET:-diandan-local-development-secret-not-for-production}"
 # Encrypts residents' contact addresses kept by services/feedback for notices. A public DEV value.
 export FEEDBACK_CONTACT_KEY="${FEEDBACK_CONTACT_KEY:-diandan-local-dev-contact-key-not-secret-0001}"
+# Bearer token services/intake presents to services/feedback (WeChat "评价" → POST /v1/wechat/rating).
+# A public DEV value (at least 32 characters); production sets its own secret.
+export FEEDBACK_SERVICE_TOKEN="${FEEDBACK_SERVICE_TOKEN:-diandan-local-dev-service-token-not-secret-01}"
+# Where services/intake reaches services/feedback.
+export FEEDBACK_URL="${FEEDBACK_URL:-http://127.0.0.1:$FEEDBACK_PORT}"

@@ -61,6 +61,13 @@ export const intakeEnv = {
   SMTP_OUT_PORT: port.default(25),
   ATTACHMENTS_DIR: z.string().min(1).default('.diandan/attachments'),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** services/feedback's base URL: WeChat "评价" messages are passed to its rating endpoint. */
+  FEEDBACK_URL: z.url().default('http://127.0.0.1:3003'),
+};
+
+/** Service-to-service bearer token: services/intake calls services/feedback's WeChat rating endpoint with it. */
+export const serviceTokenEnv = {
+  FEEDBACK_SERVICE_TOKEN: z.string().min(32, 'at least 32 characters'),
 };
 
 /** Staff tokens (services/dispatch): HMAC secret and lifetimes (seconds). */
@@ -90,9 +97,9 @@ export const feedbackEnv = {
 
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
-  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv },
+  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv },
   dispatch: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, DISPATCH_PORT: port },
-  feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, FEEDBACK_PORT: port },
+  feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, FEEDBACK_PORT: port },
   worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv },
 } as const;
 export type ProcessName = keyof typeof processEnv;
