@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import type { PrismaClient } from '@diandan/platform';
-import { monthOf, monthStart, nextMonth } from '../kpis/facts';
+import { monthOf, monthStart, nextMonth, type KpiCounters } from '../kpis/facts';
 import { streetOfUnits, type KpiReport } from '../kpis/report';
 import { scrub } from '../scrub';
 
@@ -58,16 +58,10 @@ export const ORDER_COLUMNS: Column<ExportedOrder>[] = [
   { key: 'content', header: '诉求内容（已脱敏）', width: 60 },
 ];
 
-export interface ExportedRate {
+/** One row of the rates export: the rollup's counters and the rates formatted for people. */
+export interface ExportedRate extends KpiCounters {
   key: string;
   name: string;
-  placed: number;
-  received: number;
-  respondedOnTime: number;
-  resolved: number;
-  satisfied: number;
-  basicallySatisfied: number;
-  dissatisfied: number;
   response: string;
   resolution: string;
   satisfaction: string;
