@@ -24,6 +24,7 @@ import { FeedHub } from '../../services/dispatch/src/feed';
 import { startProjector } from '../../services/dispatch/src/projector';
 import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
+import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
@@ -113,6 +114,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
         operatorTokens: [],
         rateLimitPerMinute: 1000,
         wechat: { token: 'e2e-token', appId: '', aesKey: '' },
+        feedback: { url: 'http://127.0.0.1:9', serviceToken: 'e2e-feedback-service-token-0123456789' }, // no WeChat rating here
         attachmentsDir: path.join(os.tmpdir(), `${taskQueue}-attachments`),
         attachmentMaxBytes: 1024 * 1024,
         publishTimeoutMs: 4000,
@@ -124,7 +126,16 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     const started = await Promise.all([
       serve(intakeApp.app),
       serve(createDispatchApp({ prisma, temporal: client, logger, feed: new FeedHub(), tokens: JWT })),
-      serve(createFeedbackApp({ prisma, temporal: client, logger, jwtSecret: JWT.secret })),
+      serve(
+        createFeedbackApp({
+          prisma,
+          temporal: client,
+          logger,
+          jwtSecret: JWT.secret,
+          serviceToken: 'e2e-feedback-service-token-0123456789',
+          contactCipher: new ContactCipher('e2e-feedback-contact-key-0123456789abcdef'),
+        }),
+      ),
     ]);
     [intake, dispatch, feedback] = started.map((s) => s.url) as [string, string, string];
     servers.push(...started.map((s) => s.server));
@@ -184,7 +195,8 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
 
     const rated = await call(`${feedback}/v1/orders/track/${trackingCode}/rating`, 'POST', { secret, rating: 'satisfied', comment: '服务很贴心' });
     expect(rated.status).toBe(200);
-    await statusInReadModel('closed');
+    // order.rated already carries the status closed; wait for the last event, order.closed, too.
+    await eventually(async () => ((await prisma.orderEvent.count({ where: { orderId } })) === 7 ? true : undefined), 'all seven events projected');
 
     const timeline = await call(`${dispatch}/v1/orders/${orderId}/timeline`, 'GET', undefined, dispatcher);
     expect(timeline.status).toBe(200);

@@ -7,13 +7,19 @@ import { boardRoutes } from './board/routes';
 import { evaluatorRoutes } from './evaluator/routes';
 import { DEFAULT_RATE_SETTINGS, type RateSettings } from './kpis/report';
 import { kpiRoutes } from './kpis/routes';
+import type { ContactCipher } from './notify/contacts';
 import { ratingRoutes } from './rating';
+import { wechatRatingRoutes } from './wechatRating';
 
 export interface FeedbackDeps {
   prisma: PrismaClient;
   temporal: Client;
   logger: Logger;
   jwtSecret: string;
+  /** Bearer token of services/intake for `POST /v1/wechat/rating` (FEEDBACK_SERVICE_TOKEN). */
+  serviceToken: string;
+  /** Opens the stored contacts (FEEDBACK_CONTACT_KEY): a WeChat rating's openid is checked against them. */
+  contactCipher: ContactCipher;
   rateSettings?: RateSettings;
   readiness?: Record<string, ReadinessCheck>;
 }
@@ -22,6 +28,7 @@ export function createFeedbackApp(deps: FeedbackDeps): Express {
   const settings = deps.rateSettings ?? DEFAULT_RATE_SETTINGS;
   const app = createHttpApp({ name: 'feedback', logger: deps.logger, readiness: deps.readiness ?? {} });
   app.use(ratingRoutes({ prisma: deps.prisma, temporal: deps.temporal }));
+  app.use(wechatRatingRoutes({ prisma: deps.prisma, temporal: deps.temporal, serviceToken: deps.serviceToken, cipher: deps.contactCipher, logger: deps.logger }));
   app.use(boardRoutes(deps.prisma));
   app.use(kpiRoutes(deps.prisma, settings));
   app.use(evaluatorRoutes(deps.prisma, deps.jwtSecret, settings));

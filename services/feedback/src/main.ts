@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     temporal: temporal.client,
     logger,
     jwtSecret: config.JWT_SECRET,
+    serviceToken: config.FEEDBACK_SERVICE_TOKEN,
+    contactCipher: cipher,
     rateSettings: { ...DEFAULT_RATE_SETTINGS, basicallySatisfiedWeight: config.KPI_BASICALLY_SATISFIED_WEIGHT },
     readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   });

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { createLogger, createPrisma, listen, type PrismaClient } from '@diandan/platform';
 import { createFeedbackApp } from '../src/app';
 import { AUDIENCE, ISSUER } from '../src/evaluator/auth';
+import { ContactCipher } from '../src/notify/contacts';
 
 export const env = (name: string): string => {
   const value = process.env[name];
@@ -19,6 +20,9 @@ export const logger = createLogger('feedback-test', process.env.TEST_LOG_LEVEL ?
 export const testPrisma = (): PrismaClient => createPrisma(env('DATABASE_URL'), { maxConnections: 5 });
 
 export const JWT_SECRET = 'feedback-test-secret-at-least-32-characters-long';
+/** services/intake's bearer token for `POST /v1/wechat/rating` in tests. */
+export const SERVICE_TOKEN = 'feedback-test-service-token-at-least-32-chars';
+export const CONTACT_CIPHER = new ContactCipher('feedback-test-contact-key-at-least-32-chars');
 
 /** An access token as services/dispatch issues it (HS256, its issuer, audience and claims). */
 export function staffToken(claims: { role: string; sub?: string; username?: string; unitId?: string | null }, options: { secret?: string; expiresIn?: number } = {}): string {
@@ -48,7 +52,7 @@ export interface RunningApp {
 }
 
 export async function startApp(prisma: PrismaClient, temporal: Client): Promise<RunningApp> {
-  const app = createFeedbackApp({ prisma, temporal, logger, jwtSecret: JWT_SECRET });
+  const app = createFeedbackApp({ prisma, temporal, logger, jwtSecret: JWT_SECRET, serviceToken: SERVICE_TOKEN, contactCipher: CONTACT_CIPHER });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };

@@ -37,6 +37,7 @@ async function serve(topic: string): Promise<void> {
       operatorTokens: [],
       rateLimitPerMinute: 10_000_000,
       wechat: { token: 't', appId: '', aesKey: '' },
+      feedback: { url: 'http://127.0.0.1:9', serviceToken: 'bench-feedback-service-token-0123456789' }, // not benchmarked
       attachmentsDir: path.join(os.tmpdir(), 'diandan-bench'),
       attachmentMaxBytes: 1024,
     },

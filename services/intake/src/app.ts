@@ -10,6 +10,7 @@ import { apiChannel } from './channels/api';
 import { open311Channel } from './channels/open311';
 import { operatorChannels } from './channels/operators';
 import { wechatChannel } from './channels/wechat';
+import { FeedbackClient, type FeedbackSettings } from './feedbackClient';
 import { OrderIdentities } from './identity';
 import { docsPage, openapiDocument } from './openapi';
 import { Placer } from './placing';
@@ -23,6 +24,8 @@ export interface IntakeSettings {
   operatorTokens: readonly string[];
   rateLimitPerMinute: number;
   wechat: { token: string; appId: string; aesKey: string };
+  /** services/feedback, for WeChat "评价" messages. */
+  feedback: FeedbackSettings;
   attachmentsDir: string;
   attachmentMaxBytes: number;
   /** Longest wait for Kafka's acknowledgement on the request path (default 4 s). */
@@ -65,7 +68,8 @@ export function createIntakeApp({ settings, logger, producer, prisma, readiness 
   app.use(apiChannel({ placer, attachments, attachmentMaxBytes, rateLimitPerMinute }));
   app.use(trackingRoutes(tracker, rateLimitPerMinute));
   app.use(operatorChannels({ placer, attachments, attachmentMaxBytes, operatorTokens: settings.operatorTokens }));
-  app.use(wechatChannel({ ...settings.wechat, placer, identities, tracker, logger }));
+  const rater = new FeedbackClient(settings.feedback, logger);
+  app.use(wechatChannel({ ...settings.wechat, placer, identities, tracker, rater, logger }));
   app.use('/open311/v2', open311Channel({ placer, prisma, apiKeys: settings.open311ApiKeys, rateLimitPerMinute }));
   finishHttpApp(app, logger);
   return { app, placer, attachments };

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       operatorTokens: config.INTAKE_OPERATOR_TOKENS,
       rateLimitPerMinute: config.INTAKE_RATE_LIMIT_PER_MINUTE,
       wechat: { token: config.WECHAT_TOKEN, appId: config.WECHAT_APP_ID, aesKey: config.WECHAT_AES_KEY },
+      feedback: { url: config.FEEDBACK_URL, serviceToken: config.FEEDBACK_SERVICE_TOKEN },
       attachmentsDir: path.resolve(config.ATTACHMENTS_DIR),
       attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
     },

@@ -30,7 +30,7 @@ export const openapiDocument = {
       get: {
         summary: 'Status and timeline of an order, with its secret',
         parameters: [
-          { name: 'code', in: 'path', required: true, schema: { type: 'string', example: 'DD-7K3M-Q9TX' } },
+          { name: 'code', in: 'path', required: true, schema: { type: 'string', example: 'DD-7K3M-Q9TB' } },
           { name: 'X-Order-Secret', in: 'header', schema: { type: 'string' } },
           { name: 'secret', in: 'query', schema: { type: 'string' } },
         ],

@@ -25,6 +25,8 @@ export function env(name: string): string {
 export const SECRET_KEY = 'test-intake-secret-key-0123456789abcdef';
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0001';
 export const OPEN311_KEY = 'open311-key-for-tests';
+/** Bearer token intake presents to feedback (the WeChat rating stand-in checks it). */
+export const FEEDBACK_TOKEN = 'intake-test-feedback-service-token-0001';
 export const WECHAT = { token: 'wechat-test-token', appId: 'wx1234567890abcdef', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
 
 export const logger = createLogger('intake-test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -49,6 +51,8 @@ export function testSettings(topic: string, overrides: Partial<IntakeSettings> =
     operatorTokens: [OPERATOR_TOKEN],
     rateLimitPerMinute: 100_000,
     wechat: WECHAT,
+    // Nothing listens on port 9 (discard): tests that rate point this at their stand-in.
+    feedback: { url: 'http://127.0.0.1:9', serviceToken: FEEDBACK_TOKEN },
     attachmentsDir: path.join(os.tmpdir(), unique('attachments')),
     attachmentMaxBytes: 256 * 1024,
     publishTimeoutMs: 4000,

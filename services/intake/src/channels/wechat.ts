@@ -1,10 +1,12 @@
 // WeChat official account message callback (plaintext and safe mode). Every request is signed;
 // XML is parsed without any DTD; a text becomes an order and gets a passive reply with its
 // tracking code well within WeChat's 5 s. WeChat retries a message up to three times: the same
-// MsgId gives the same order and a byte-identical reply.
-import { MAX_CONTENT_LENGTH } from '@diandan/domain';
+// MsgId gives the same order and a byte-identical reply. "评价 <code> 满意|基本满意|不满意 [意见]" rates an
+// order through services/feedback (the sender's openid must be the order's contact there).
+import { MAX_CONTENT_LENGTH, parseTrackingCode, type Rating } from '@diandan/domain';
 import { HttpError, type Logger } from '@diandan/platform';
 import express, { Router, type Request } from 'express';
+import type { WechatRater, WechatRatingResult } from '../feedbackClient';
 import type { OrderIdentities } from '../identity';
 import { KafkaUnavailableError, type Placer } from '../placing';
 import type { OrderTracker } from '../tracking';
@@ -19,13 +21,94 @@ export interface WechatOptions {
   placer: Placer;
   identities: OrderIdentities;
   tracker: OrderTracker;
+  rater: WechatRater;
   logger: Logger;
 }
 
 export const WELCOME =
-  '欢迎关注点单服务！直接发送文字留言即可“点单”，我们会回复查询码；发送“查询 查询码”（例如：查询 DD-7K3M-Q9TX）可查看办理进度。';
+  '欢迎关注点单服务！直接发送文字留言即可“点单”，我们会回复查询码；发送“查询 查询码”（例如：查询 DD-7K3M-Q9TB）可查看办理进度。';
 export const NOT_TEXT = '目前只受理文字留言，请用文字描述您的需求。';
 export const BUSY = '系统繁忙，您的留言未能受理，请稍后重新发送。';
+
+export const RATING_WORDS: Record<string, Rating> = { 满意: 'satisfied', 基本满意: 'basically_satisfied', 不满意: 'dissatisfied' };
+export const RATING_FORMAT = '评价格式：评价 查询码 满意/基本满意/不满意 [意见]，例如：评价 DD-7K3M-Q9TB 满意 处理很及时。请核对查询码是否抄写正确。';
+export const RATING_REPLIES = {
+  rated: (code: string) => `感谢评价！查询码 ${code} 已结单。`,
+  reopened: (code: string) => `感谢评价。查询码 ${code} 的诉求已重新派往上一级单位办理，办结后会再请您评价。`,
+  not_resolved: '订单尚未办结，暂不能评价。办结后我们会通知您。',
+  closed: '该订单已评价或已关闭，不能再次评价。',
+  not_found: '未找到您的订单，请核对查询码（只能评价用本微信号提交的订单）。',
+  unavailable: '系统繁忙，请稍后再试。',
+} as const;
+/** The longest comment passed on (feedback's limit). */
+const MAX_COMMENT_LENGTH = 1000;
+
+export type ParsedRating = { code: string; rating: Rating; comment?: string } | 'malformed';
+
+/**
+ * "评价 DD-7K3M-Q9TB 不满意 一直没人联系我" → code, rating, comment. Codes as people type them (lower
+ * case, spaces inside); any whitespace, full-width included. null: not a rating message at all
+ * ("评价一下…" is an ordinary message and becomes an order).
+ */
+export function parseRatingText(content: string): ParsedRating | null {
+  const head = /^评价(?=$|[\s:：]|dd)[\s:：]*/iu.exec(content);
+  if (!head) return null;
+  const rest = content.slice(head[0].length);
+  const words = /\S+/gu;
+  const codeParts: string[] = [];
+  for (let word = words.exec(rest); word; word = words.exec(rest)) {
+    const rating = RATING_WORDS[word[0]];
+    if (rating) {
+      const code = parseTrackingCode(codeParts.join(''));
+      if (!code) return 'malformed';
+      const comment = rest.slice(word.index + word[0].length).trim().slice(0, MAX_COMMENT_LENGTH);
+      return comment ? { code, rating, comment } : { code, rating };
+    }
+    codeParts.push(word[0]);
+    if (codeParts.length > 3) return 'malformed';
+  }
+  return 'malformed';
+}
+
+function ratingReply(result: WechatRatingResult): string {
+  switch (result.kind) {
+    case 'rated':
+      return result.reopened ? RATING_REPLIES.reopened(result.trackingCode) : RATING_REPLIES.rated(result.trackingCode);
+    default:
+      return RATING_REPLIES[result.kind];
+  }
+}
+
+/**
+ * Replies by message, for a few minutes: WeChat retries a message it got no answer for (within
+ * 15 s), and a retry of a rating that went through must not hear "already rated". In memory: one
+ * intake process answers one retry sequence unless a load balancer spreads them (see docs/intake.md).
+ */
+export class ReplyCache {
+  private readonly entries = new Map<string, { expires: number; reply: Promise<string> }>();
+
+  constructor(
+    private readonly ttlMs = 5 * 60_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  /** The reply remembered under key, else compute's (shared by concurrent retries). */
+  get(key: string, compute: () => Promise<string>): Promise<string> {
+    const now = Date.now();
+    const found = this.entries.get(key);
+    if (found && found.expires > now) return found.reply;
+    this.entries.delete(key);
+    for (const [old, entry] of this.entries) {
+      if (entry.expires > now && this.entries.size < this.maxEntries) break;
+      this.entries.delete(old);
+    }
+    const reply = compute();
+    this.entries.set(key, { expires: now + this.ttlMs, reply });
+    // A failure is not an answer: the next retry computes again.
+    reply.catch(() => this.entries.delete(key));
+    return reply;
+  }
+}
 
 const STATUS_LABELS: Record<string, string> = {
   placed: '已受理，等待分派',
@@ -50,7 +133,8 @@ function element(xml: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function wechatChannel(options: WechatOptions): Router {
-  const { token, placer, identities, tracker, logger } = options;
+  const { token, placer, identities, tracker, rater, logger } = options;
+  const ratingReplies = new ReplyCache();
   const crypto = options.aesKey ? new WechatCrypto(options.aesKey, options.appId) : undefined;
   const router = Router();
 
@@ -78,6 +162,13 @@ export function wechatChannel(options: WechatOptions): Router {
     }
     if (content === '') return '请用文字描述您的需求。';
     const msgId = textOf(message.MsgId);
+    const rating = parseRatingText(content);
+    if (rating === 'malformed') return RATING_FORMAT;
+    if (rating) {
+      if (!openId) return RATING_REPLIES.not_found;
+      const rate = async () => ratingReply(await rater.rate({ openId: openId.slice(0, 128), ...rating }));
+      return msgId ? ratingReplies.get(`${openId}\n${msgId}`, rate) : rate();
+    }
     try {
       const placed = await placer.place(
         { channel: 'wechat', content: content.slice(0, MAX_CONTENT_LENGTH), contact: { wechatOpenId: openId.slice(0, 128) || undefined } },

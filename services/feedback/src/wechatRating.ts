@@ -1,0 +1,83 @@
+// 评单 from the WeChat official account: services/intake receives "评价 <code> 满意 …", and passes it
+// here with the sender's openid (WeChat signed the callback). Intake proves itself with a service
+// token; the sender proves itself by being the order's contact: the openid feedback keeps, encrypted,
+// from orders.placed (notify/contacts.ts). The workflow then decides, as for the web (rating.ts).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { parseTrackingCode, RATINGS } from '@diandan/domain';
+import { HttpError, validate, type Logger } from '@diandan/platform';
+import type { ContactCipher } from './notify/contacts';
+import { rateOrder, type RatingDeps } from './rating';
+
+export interface WechatRatingDeps extends RatingDeps {
+  /** The bearer token services/intake presents (FEEDBACK_SERVICE_TOKEN). */
+  serviceToken: string;
+  cipher: ContactCipher;
+  logger: Logger;
+}
+
+/** Equal strings in constant time (both sides hashed first, so lengths leak nothing either). */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+const wechatRatingBody = z.object({
+  openId: z.string().min(1).max(128),
+  code: z.string().min(1).max(64),
+  rating: z.enum(RATINGS),
+  comment: z.string().trim().max(1000).optional(),
+});
+
+// One answer for an unknown code and for somebody else's order: the endpoint never tells whether a code exists.
+const notFound = () => new HttpError(404, 'not_found', 'no order with this tracking code for this sender');
+
+function authenticate(req: Request, serviceToken: string): void {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  // An empty configured token never matches (config requires ≥ 32 characters; this is a second guard).
+  if (!match || serviceToken.length === 0 || !constantTimeEqual(match[1]!, serviceToken)) {
+    throw new HttpError(401, 'unauthorized', 'a valid service token is required', undefined, { 'WWW-Authenticate': 'Bearer' });
+  }
+}
+
+export function wechatRatingRoutes(deps: WechatRatingDeps): Router {
+  const router = Router();
+  router.post('/v1/wechat/rating', async (req, res) => {
+    authenticate(req, deps.serviceToken);
+    const body = validate(wechatRatingBody, req.body);
+    const trackingCode = parseTrackingCode(body.code);
+    if (!trackingCode) throw notFound();
+    // Codes may collide: the sender's openid picks its own order among the candidates.
+    const candidates = await deps.prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, trackingCode: true, status: true } });
+    if (candidates.length === 0) throw notFound();
+    const recipients = await deps.prisma.noticeRecipient.findMany({
+      where: { orderId: { in: candidates.map((c) => c.id) }, channel: 'wechat' },
+      select: { orderId: true, address: true },
+    });
+    const owned = new Set<string>();
+    for (const recipient of recipients) {
+      let openId: string;
+      try {
+        openId = deps.cipher.decrypt(recipient.address);
+      } catch {
+        // Sealed under another key (rotated) or damaged: it proves nothing.
+        deps.logger.warn({ orderId: recipient.orderId }, 'stored contact could not be decrypted');
+        continue;
+      }
+      if (constantTimeEqual(openId, body.openId)) owned.add(recipient.orderId);
+    }
+    const order = candidates.find((candidate) => owned.has(candidate.id));
+    if (!order) throw notFound();
+    try {
+      res.json(await rateOrder(deps, order, body.rating, body.comment || undefined));
+    } catch (error) {
+      // Intake answers the resident in Chinese: a machine-readable reason beside the workflow's words.
+      if (error instanceof HttpError && error.status === 409) {
+        throw new HttpError(409, error.code, error.message, { reason: /not resolved yet/.test(error.message) ? 'not_resolved' : 'closed' });
+      }
+      throw error;
+    }
+  });
+  return router;
+}
