@@ -183,6 +183,12 @@ async function main(): Promise<void> {
   await watcher.disconnect();
   await starter.stop();
   await projector.stop();
+  // Leave the platform as it was: no benchmark rows in the read model, no lingering workflows.
+  for (let i = 0; i < ids.length; i += 5000) {
+    const batch = ids.slice(i, i + 5000);
+    await prisma.orderEvent.deleteMany({ where: { orderId: { in: batch } } });
+    await prisma.order.deleteMany({ where: { id: { in: batch } } });
+  }
   // The bench's workflows keep their deadline timers; end them so they do not linger on the dev server.
   for (const id of ids)
     await client.workflow
