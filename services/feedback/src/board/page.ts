@@ -2,7 +2,7 @@
 // selection on top, then one card per handled order, filters and pages. No script at all.
 import type { KpiReport } from '../kpis/report';
 import type { BoardFilter, BoardItem, BoardPage } from './boardQuery';
-import { html, type Html } from './html';
+import { Html, html } from './html';
 
 export interface BoardOptions {
   categories: Array<{ code: string; name: string }>;
@@ -42,6 +42,8 @@ nav.pages .off{visibility:hidden}.empty{text-align:center;color:#888;padding:40p
 footer{text-align:center;color:#999;font-size:12px;padding:20px}
 @media (max-width:560px){.rates{grid-template-columns:1fr}.badge{margin-left:0}}
 `;
+// Our own constant, not user input: trusted as markup (inside <style>, entities would not be decoded).
+const STYLE = new Html(CSS);
 
 const percent = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 const day = (iso: string): string => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
@@ -82,7 +84,7 @@ export function renderBoard(page: BoardPage, filter: BoardFilter, options: Board
   const rates = kpis.total.rates;
   const scope = filter.month ? `${filter.month} 月受理` : `近 12 个月受理（${kpis.query.from} 至 ${kpis.query.to}）`;
   return `<!doctype html>${html`<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>回首望 · 群众点单办理公示</title><style>${CSS}</style></head>
+<title>回首望 · 群众点单办理公示</title><style>${STYLE}</style></head>
 <body>
 <header><h1>回首望</h1><p>群众点单、部门办单、群众评单 —— 每一单怎么办的，群众怎么评的，都在这里。</p></header>
 <main>
