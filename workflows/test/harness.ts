@@ -3,7 +3,13 @@
 // topics under a unique prefix, and a small unit tree seeded for the ladder.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import {
+  Client as TemporalClient,
+  Connection as ClientConnection,
+  type Client,
+  type Connection,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '@diandan/domain';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -127,7 +133,8 @@ export async function waitForState(handle: WorkflowHandle, done: (view: OrderVie
   for (;;) {
     const view = await state(handle);
     if (done(view)) return view;
-    if (Date.now() > end) throw new Error(`timed out; last state ${view.order.status}, events ${view.timeline.map((e) => e.type).join(', ')}`);
+    if (Date.now() > end)
+      throw new Error(`timed out; last state ${view.order.status}, events ${view.timeline.map((e) => e.type).join(', ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -136,3 +143,30 @@ export const DISPATCHER = { role: 'dispatcher', id: 'dispatcher-1' } as const;
 export const handlerOf = (unitId: string) => ({ role: 'unit_handler', id: `handler-${unitId}`, unitId }) as const;
 export const RESIDENT = { role: 'resident' } as const;
 export const types = (view: OrderView): string[] => view.timeline.map((e) => e.type);
+
+export interface DevServerRig {
+  harness: Harness;
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** The real serviceOrder workflow running on the dev server, on a task queue of this test file's own. */
+export async function startOnDevServer(name: string): Promise<DevServerRig> {
+  const harness = await createHarness(name);
+  const nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
+  const connection = await ClientConnection.connect({ address: env('TEMPORAL_ADDRESS') });
+  const client = new TemporalClient({ connection, namespace: env('TEMPORAL_NAMESPACE') });
+  const worker = await harness.createWorker(nativeConnection);
+  const running = worker.run();
+  return {
+    harness,
+    client,
+    close: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await harness.close();
+    },
+  };
+}

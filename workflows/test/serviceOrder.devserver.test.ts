@@ -4,34 +4,35 @@
 // (DIANDAN_RECORD_HISTORIES=1 rewrites the fixture).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { lifecycleEventSchema, type LifecycleEvent } from '@diandan/domain';
-import { act, createHarness, DISPATCHER, env, handlerOf, placedInput, RESIDENT, startOrder, state, types, waitForState, type Harness } from './harness';
+import {
+  act,
+  startOnDevServer,
+  type DevServerRig,
+  DISPATCHER,
+  handlerOf,
+  placedInput,
+  RESIDENT,
+  startOrder,
+  state,
+  types,
+  waitForState,
+  type Harness,
+} from './harness';
 
+let rig: DevServerRig;
 let harness: Harness;
-let nativeConnection: NativeConnection;
-let connection: Connection;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  harness = await createHarness('devserver');
-  nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
-  connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
-  client = new Client({ connection, namespace: env('TEMPORAL_NAMESPACE') });
-  worker = await harness.createWorker(nativeConnection);
-  running = worker.run();
+  rig = await startOnDevServer('devserver');
+  ({ harness, client } = rig);
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
-  await harness?.close();
+  await rig?.close();
 });
 
 const start = async (overrides = {}) => {
@@ -99,7 +100,9 @@ describe('serviceOrder updates are validated (dev server)', () => {
     const open = await start();
     await act(open, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
     expect((await rejection(act(open, { command: { type: 'accept' }, actor: handlerOf('wf-community-2') }))).type).toBe('out_of_scope');
-    expect((await rejection(act(open, { command: { type: 'deadlinePassed', stage: 'accept' }, actor: { role: 'system' } }))).type).toBe('forbidden');
+    expect((await rejection(act(open, { command: { type: 'deadlinePassed', stage: 'accept' }, actor: { role: 'system' } }))).type).toBe(
+      'forbidden',
+    );
     const garbage = { command: { type: 'dispatch', unitId: 42 }, actor: null } as unknown as Parameters<typeof act>[1];
     expect((await rejection(act(open, garbage))).type).toBe('invalid_input');
   });
@@ -152,7 +155,15 @@ describe('serviceOrder lifecycle events on Kafka (dev server)', () => {
     await resolveOrder(handle);
     await act(handle, { command: { type: 'rate', rating: 'satisfied', comment: '很满意' }, actor: RESIDENT });
     const result = await waitForState(handle, (v) => v.order.status === 'closed' && v.timeline.length === 7);
-    const expected = ['order.placed', 'order.dispatched', 'order.accepted', 'order.opinion_given', 'order.resolved', 'order.rated', 'order.closed'];
+    const expected = [
+      'order.placed',
+      'order.dispatched',
+      'order.accepted',
+      'order.opinion_given',
+      'order.resolved',
+      'order.rated',
+      'order.closed',
+    ];
     expect(types(result)).toEqual(expected);
 
     const received: { key: string | undefined; event: LifecycleEvent }[] = [];

@@ -5,7 +5,21 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { OrderView } from '../src/contract';
-import { act, createHarness, registerSearchAttributes, DISPATCHER, env, handlerOf, placedInput, RESIDENT, startOrder, state, types, waitForState, type Harness } from './harness';
+import {
+  act,
+  createHarness,
+  registerSearchAttributes,
+  DISPATCHER,
+  env,
+  handlerOf,
+  placedInput,
+  RESIDENT,
+  startOrder,
+  state,
+  types,
+  waitForState,
+  type Harness,
+} from './harness';
 
 let testEnv: TestWorkflowEnvironment;
 let harness: Harness;
@@ -13,7 +27,9 @@ let worker: Worker;
 let running: Promise<void>;
 
 beforeAll(async () => {
-  testEnv = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: env('TEMPORAL_TEST_SERVER') } } });
+  testEnv = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: env('TEMPORAL_TEST_SERVER') } },
+  });
   await registerSearchAttributes(testEnv.connection);
   harness = await createHarness('timeouts');
   worker = await harness.createWorker(testEnv.nativeConnection);
@@ -102,14 +118,20 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     await act(handle, { command: { type: 'dispatch', unitId: 'wf-hrss' }, actor: DISPATCHER });
     const view = await advanceUntil(handle, has('order.accountability_recorded'));
     expect(view.timeline.find((e) => e.type === 'order.supervisor_alerted')?.data).toMatchObject({ stage: 'accept' });
-    expect(view.timeline.find((e) => e.type === 'order.accountability_recorded')?.data).toMatchObject({ stage: 'accept', unitId: 'wf-hrss' });
+    expect(view.timeline.find((e) => e.type === 'order.accountability_recorded')?.data).toMatchObject({
+      stage: 'accept',
+      unitId: 'wf-hrss',
+    });
     expect(view.order).toMatchObject({ status: 'dispatched', level: 'district', unitId: 'wf-hrss' });
     expect(view.deadline?.overdue).toBe(true);
   });
 
   it('rating window runs out: closed unrated and flagged for a callback (回访); late ratings get a reason', async () => {
     const handle = await start();
-    await act(handle, { command: { type: 'answer', answer: '可拨打12333劳动保障热线，或到区劳动监察大队现场投诉' }, actor: { role: 'operator', id: 'op-1' } });
+    await act(handle, {
+      command: { type: 'answer', answer: '可拨打12333劳动保障热线，或到区劳动监察大队现场投诉' },
+      actor: { role: 'operator', id: 'op-1' },
+    });
     expect((await settled(handle)).deadline?.stage).toBe('rating');
     await testEnv.sleep('8 days');
     const result = await state(handle);

@@ -19,7 +19,10 @@ const env = (name: string) => {
 
 let workflowBundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures/infra-workflows.ts'), logger: new DefaultLogger('WARN') });
+  workflowBundle = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, 'fixtures/infra-workflows.ts'),
+    logger: new DefaultLogger('WARN'),
+  });
 });
 
 describe('Temporal dev server', () => {
@@ -38,7 +41,9 @@ describe('Temporal dev server', () => {
       // `npm run up` registered the serviceOrder search attributes: the worker's start-up check passes.
       await expect(assertSearchAttributes(connection, env('TEMPORAL_NAMESPACE'), Object.keys(SEARCH_ATTRIBUTES))).resolves.toBeUndefined();
       // …and a missing one is refused by its name.
-      await expect(assertSearchAttributes(connection, env('TEMPORAL_NAMESPACE'), ['OrderStatus', 'OrderMood'])).rejects.toThrow(/lacks search attributes: OrderMood \(/);
+      await expect(assertSearchAttributes(connection, env('TEMPORAL_NAMESPACE'), ['OrderStatus', 'OrderMood'])).rejects.toThrow(
+        /lacks search attributes: OrderMood \(/,
+      );
     } finally {
       await connection.close();
       await nativeConnection.close();

@@ -18,18 +18,40 @@ beforeAll(async () => {
   await prisma.category.create({ data: { code: category, name: '路灯<维修>' } });
   const t = (iso: string) => new Date(iso);
   ids.a1 = await insertOrder(prisma, category, {
-    unitId: 'fb-a-c1', status: 'closed', rating: 'satisfied', placedAt: t('2018-05-02T02:00:00Z'), resolvedAt: t('2018-05-03T02:00:00Z'),
-    content: '张先生反映3栋2单元门口路灯不亮，电话13812345678<script>alert(1)</script>', opinion: '已派电工，联系人：李华', result: '已更换灯泡', comment: '很快，谢谢王师傅',
+    unitId: 'fb-a-c1',
+    status: 'closed',
+    rating: 'satisfied',
+    placedAt: t('2018-05-02T02:00:00Z'),
+    resolvedAt: t('2018-05-03T02:00:00Z'),
+    content: '张先生反映3栋2单元门口路灯不亮，电话13812345678<script>alert(1)</script>',
+    opinion: '已派电工，联系人：李华',
+    result: '已更换灯泡',
+    comment: '很快，谢谢王师傅',
   });
   ids.a2 = await insertOrder(prisma, category, {
-    unitId: 'fb-a-c2', status: 'awaiting_rating', placedAt: t('2018-05-04T02:00:00Z'), resolvedAt: t('2018-05-06T02:00:00Z'),
-    content: '我叫王小明，身份证500103198503127716，路灯闪烁', result: '线路已检修',
+    unitId: 'fb-a-c2',
+    status: 'awaiting_rating',
+    placedAt: t('2018-05-04T02:00:00Z'),
+    resolvedAt: t('2018-05-06T02:00:00Z'),
+    content: '我叫王小明，身份证500103198503127716，路灯闪烁',
+    result: '线路已检修',
   });
   ids.b1 = await insertOrder(prisma, category, {
-    unitId: 'fb-b-c1', status: 'closed', rating: 'dissatisfied', placedAt: t('2018-05-20T02:00:00Z'), resolvedAt: t('2018-06-02T02:00:00Z'),
-    content: '华新街路灯坏了', result: '已报修',
+    unitId: 'fb-b-c1',
+    status: 'closed',
+    rating: 'dissatisfied',
+    placedAt: t('2018-05-20T02:00:00Z'),
+    resolvedAt: t('2018-06-02T02:00:00Z'),
+    content: '华新街路灯坏了',
+    result: '已报修',
   });
-  ids.open = await insertOrder(prisma, category, { unitId: 'fb-b-c1', status: 'in_progress', placedAt: t('2018-05-21T02:00:00Z'), resolvedAt: null, content: '尚在办理' });
+  ids.open = await insertOrder(prisma, category, {
+    unitId: 'fb-b-c1',
+    status: 'in_progress',
+    placedAt: t('2018-05-21T02:00:00Z'),
+    resolvedAt: null,
+    content: '尚在办理',
+  });
   connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
   app = await startApp(prisma, new Client({ connection, namespace: env('TEMPORAL_NAMESPACE') }));
 });
@@ -41,7 +63,15 @@ afterAll(async () => {
 });
 
 interface Page {
-  items: Array<{ id: string; content: string; opinion: string | null; result: string | null; comment: string | null; rating: string | null; unit: { name: string } | null }>;
+  items: Array<{
+    id: string;
+    content: string;
+    opinion: string | null;
+    result: string | null;
+    comment: string | null;
+    rating: string | null;
+    unit: { name: string } | null;
+  }>;
   page: number;
   hasNext: boolean;
 }
@@ -61,9 +91,16 @@ describe('GET /v1/board', () => {
   it('board.scrubCheck: content, opinion and comment are scrubbed; no phone or ID number leaves', async () => {
     const page = await board('');
     const text = JSON.stringify(page);
-    for (const personal of ['13812345678', '500103198503127716', '张先生', '王小明', '李华', '3栋2单元', 'trackingCode', '幸福路']) expect(text).not.toContain(personal);
+    for (const personal of ['13812345678', '500103198503127716', '张先生', '王小明', '李华', '3栋2单元', 'trackingCode', '幸福路'])
+      expect(text).not.toContain(personal);
     const a1 = page.items.find((i) => i.id === ids.a1)!;
-    expect(a1).toMatchObject({ opinion: '已派电工，联系人：某某', result: '已更换灯泡', comment: '很快，谢谢某师傅', rating: 'satisfied', unit: { name: '建新北路社区' } });
+    expect(a1).toMatchObject({
+      opinion: '已派电工，联系人：某某',
+      result: '已更换灯泡',
+      comment: '很快，谢谢某师傅',
+      rating: 'satisfied',
+      unit: { name: '建新北路社区' },
+    });
   });
 
   it('board.filterCheck: street (with its communities), unit and month of the result', async () => {

@@ -44,14 +44,21 @@ afterAll(async () => {
   await prisma?.$disconnect();
 });
 
-const get = (path: string, token: string | null = evaluator) => fetch(`${app.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (path: string, token: string | null = evaluator) =>
+  fetch(`${app.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 const post = (path: string, body: unknown, token = evaluator) =>
-  fetch(`${app.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${app.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('evaluator auth', () => {
   it('evaluatorAuth.tokenCheck: no token, a forged one or an expired one is 401; a unit handler is 403', async () => {
     expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, null)).status).toBe(401);
-    expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'evaluator' }, { secret: 'x'.repeat(40) }))).status).toBe(401);
+    expect(
+      (await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'evaluator' }, { secret: 'x'.repeat(40) }))).status,
+    ).toBe(401);
     expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'evaluator' }, { expiresIn: -10 }))).status).toBe(401);
     expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'unit_handler', unitId: 'fb-a-c1' }))).status).toBe(403);
     expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'supervisor' }))).status).toBe(200);
@@ -83,7 +90,8 @@ describe('evaluator exports', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await response.arrayBuffer());
     const sheet = workbook.getWorksheet('订单')!;
-    const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v)));
+    const values = (n: number) =>
+      (sheet.getRow(n).values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? '' : String(v)));
     expect(values(1)[0]).toBe('订单编号');
     const db = await dbOrders();
     expect(sheet.rowCount).toBe(db.length + 1);
@@ -139,10 +147,19 @@ describe('callbacks 回访', () => {
   it('callbacks.recordCheck: an outcome is recorded with the evaluator and the sample, its note scrubbed', async () => {
     const drawn = await sample('record');
     const orderId = drawn.orders[0]!.orderId;
-    const created = await post('/v1/evaluator/callbacks', { orderId, sample: drawn.sample, outcome: 'reached', rating: 'satisfied', resolved: true, note: '居民张先生表示满意，电话13800001111' });
+    const created = await post('/v1/evaluator/callbacks', {
+      orderId,
+      sample: drawn.sample,
+      outcome: 'reached',
+      rating: 'satisfied',
+      resolved: true,
+      note: '居民张先生表示满意，电话13800001111',
+    });
     expect(created.status).toBe(201);
     const listed = await get(`/v1/evaluator/callbacks?sample=${encodeURIComponent(drawn.sample)}`);
-    const { records } = (await listed.json()) as { records: Array<{ orderId: string; note: string; outcome: string; evaluatorId: string }> };
+    const { records } = (await listed.json()) as {
+      records: Array<{ orderId: string; note: string; outcome: string; evaluatorId: string }>;
+    };
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ orderId, outcome: 'reached', note: '居民某先生表示满意，电话***' });
     const rejected = await post('/v1/evaluator/callbacks', { orderId, outcome: 'unreachable', rating: 'satisfied' });

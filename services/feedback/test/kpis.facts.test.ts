@@ -14,8 +14,15 @@ describe('KPI facts', () => {
 
   it('facts.onTimeCheck: accepted before the accept deadline responds on time; after it, late', () => {
     const id = randomUUID();
-    const onTime = fold(lifecycle(id, placedAt, 'c', [dispatched(10, 'u', placedAt), { type: 'order.accepted', after: 60, status: 'accepted', unitId: 'u' }]));
-    const late = fold(lifecycle(id, placedAt, 'c', [dispatched(10, 'u', placedAt), { type: 'order.accepted', after: 300, status: 'accepted', unitId: 'u' }]));
+    const onTime = fold(
+      lifecycle(id, placedAt, 'c', [dispatched(10, 'u', placedAt), { type: 'order.accepted', after: 60, status: 'accepted', unitId: 'u' }]),
+    );
+    const late = fold(
+      lifecycle(id, placedAt, 'c', [
+        dispatched(10, 'u', placedAt),
+        { type: 'order.accepted', after: 300, status: 'accepted', unitId: 'u' },
+      ]),
+    );
     expect(onTime).toMatchObject({ received: true, responded: true, respondedOnTime: true });
     expect(late).toMatchObject({ received: true, responded: true, respondedOnTime: false });
   });
@@ -35,7 +42,13 @@ describe('KPI facts', () => {
     const fact = fold(
       lifecycle(randomUUID(), placedAt, 'c', [
         dispatched(10, 'u1', placedAt),
-        { type: 'order.escalated', after: 250, status: 'dispatched', unitId: 'u2', data: { trigger: 'deadline', stage: 'accept', deadline: { stage: 'accept', dueAt: placedAt.toISOString() } } },
+        {
+          type: 'order.escalated',
+          after: 250,
+          status: 'dispatched',
+          unitId: 'u2',
+          data: { trigger: 'deadline', stage: 'accept', deadline: { stage: 'accept', dueAt: placedAt.toISOString() } },
+        },
         { type: 'order.accepted', after: 260, status: 'accepted', unitId: 'u2' },
       ]),
     );
@@ -62,7 +75,10 @@ describe('KPI facts', () => {
   });
 
   it('facts.deltaCheck: moving to another unit takes the contribution out of the old cell', () => {
-    const events = lifecycle(randomUUID(), placedAt, 'c', [dispatched(10, 'u1', placedAt), { type: 'order.escalated', after: 20, status: 'dispatched', unitId: 'u2', data: {} }]);
+    const events = lifecycle(randomUUID(), placedAt, 'c', [
+      dispatched(10, 'u1', placedAt),
+      { type: 'order.escalated', after: 20, status: 'dispatched', unitId: 'u2', data: {} },
+    ]);
     const before = fold(events.slice(0, 2));
     const after = applyEvent(before, events[2]!)!;
     const deltas = rollupDeltas(before, after);
@@ -74,7 +90,12 @@ describe('KPI facts', () => {
   });
 
   it('facts.excludedCheck: a withdrawn order counts as placed only', () => {
-    const fact = fold(lifecycle(randomUUID(), placedAt, 'c', [dispatched(10, 'u', placedAt), { type: 'order.withdrawn', after: 20, status: 'withdrawn', unitId: 'u' }]));
+    const fact = fold(
+      lifecycle(randomUUID(), placedAt, 'c', [
+        dispatched(10, 'u', placedAt),
+        { type: 'order.withdrawn', after: 20, status: 'withdrawn', unitId: 'u' },
+      ]),
+    );
     expect(contributionOf(fact)).toMatchObject({ placed: 1, received: 0, respondedOnTime: 0, resolved: 0 });
   });
 });

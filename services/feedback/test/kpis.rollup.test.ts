@@ -27,7 +27,12 @@ const placed = (day: number) => new Date(`2019-03-${String(day).padStart(2, '0')
  *   O7 light b1  placed 00:30 on 1 April China time, resolved, closed unrated → April
  */
 function fixture(): LifecycleEvent[][] {
-  const p1 = placed(2), p2 = placed(3), p3 = placed(4), p4 = placed(5), p5 = placed(6), p6 = placed(7);
+  const p1 = placed(2),
+    p2 = placed(3),
+    p3 = placed(4),
+    p4 = placed(5),
+    p5 = placed(6),
+    p6 = placed(7);
   const p7 = new Date('2019-03-31T16:30:00Z');
   return [
     lifecycle(randomUUID(), p1, 'fb-wage', [
@@ -50,16 +55,35 @@ function fixture(): LifecycleEvent[][] {
     ]),
     lifecycle(randomUUID(), p4, 'fb-light', [
       dispatched(10, 'fb-a-c2', p4),
-      { type: 'order.escalated', after: 250, status: 'dispatched', unitId: 'fb-a-section', data: { trigger: 'deadline', stage: 'accept', deadline: { stage: 'accept', dueAt: new Date(p4.getTime() + 490 * 60_000).toISOString() } } },
+      {
+        type: 'order.escalated',
+        after: 250,
+        status: 'dispatched',
+        unitId: 'fb-a-section',
+        data: {
+          trigger: 'deadline',
+          stage: 'accept',
+          deadline: { stage: 'accept', dueAt: new Date(p4.getTime() + 490 * 60_000).toISOString() },
+        },
+      },
       { type: 'order.accepted', after: 260, status: 'accepted', unitId: 'fb-a-section' },
       { type: 'order.resolved', after: 2000, status: 'awaiting_rating', unitId: 'fb-a-section', data: { result: '已修好' } },
       { type: 'order.rated', after: 2100, status: 'dispatched', unitId: 'fb-dept', data: { rating: 'dissatisfied' } },
-      { type: 'order.reopened', after: 2100, status: 'dispatched', unitId: 'fb-dept', data: { deadline: { stage: 'accept', dueAt: new Date(p4.getTime() + 2340 * 60_000).toISOString() } } },
+      {
+        type: 'order.reopened',
+        after: 2100,
+        status: 'dispatched',
+        unitId: 'fb-dept',
+        data: { deadline: { stage: 'accept', dueAt: new Date(p4.getTime() + 2340 * 60_000).toISOString() } },
+      },
       { type: 'order.accepted', after: 2110, status: 'accepted', unitId: 'fb-dept' },
       { type: 'order.resolved', after: 3000, status: 'awaiting_rating', unitId: 'fb-dept', data: { result: '已更换灯杆' } },
       { type: 'order.rated', after: 3100, status: 'closed', unitId: 'fb-dept', data: { rating: 'satisfied' } },
     ]),
-    lifecycle(randomUUID(), p5, 'fb-wage', [dispatched(10, 'fb-b-c1', p5), { type: 'order.accepted', after: 20, status: 'accepted', unitId: 'fb-b-c1' }]),
+    lifecycle(randomUUID(), p5, 'fb-wage', [
+      dispatched(10, 'fb-b-c1', p5),
+      { type: 'order.accepted', after: 20, status: 'accepted', unitId: 'fb-b-c1' },
+    ]),
     lifecycle(randomUUID(), p6, 'fb-wage', [{ type: 'order.withdrawn', after: 5, status: 'withdrawn' }]),
     lifecycle(randomUUID(), p7, 'fb-light', [
       dispatched(10, 'fb-b-c1', p7),
@@ -79,7 +103,10 @@ let connection: Connection;
 let app: RunningApp;
 
 const lastSeqs = async () => {
-  const facts = await prisma.kpiOrderFact.findMany({ where: { orderId: { in: orders.map((o) => o[0]!.orderId) } }, select: { lastSeq: true } });
+  const facts = await prisma.kpiOrderFact.findMany({
+    where: { orderId: { in: orders.map((o) => o[0]!.orderId) } },
+    select: { lastSeq: true },
+  });
   return facts.reduce((s, f) => s + f.lastSeq, 0);
 };
 const expectedSeqs = () => orders.reduce((s, o) => s + o.length, 0);
@@ -98,13 +125,24 @@ beforeAll(async () => {
   kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: unique('kpis') });
   topics = topicNames(`${unique('kpis')}-`);
   await ensureTopics(kafka, [topics.lifecycle, topics.lifecycleDlq], 3);
-  consumer = await startKpiConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: unique('kpis-group') });
+  consumer = await startKpiConsumer({
+    kafka,
+    prisma,
+    logger,
+    topic: topics.lifecycle,
+    deadLetterTopic: topics.lifecycleDlq,
+    groupId: unique('kpis-group'),
+  });
   orders = fixture();
   const producer = createProducer(kafka);
   await producer.connect();
   // Every order's events, and then O1's and O4's again: a redelivery after a crash.
   const all = [...orders.flat(), ...orders[0]!, ...orders[3]!];
-  await publish(producer, topics.lifecycle, all.map((e) => ({ key: e.orderId, value: e })));
+  await publish(
+    producer,
+    topics.lifecycle,
+    all.map((e) => ({ key: e.orderId, value: e })),
+  );
   await producer.disconnect();
   await waitForAllApplied();
   connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
@@ -123,7 +161,16 @@ const row = (rows: KpiRow[], key: string) => rows.find((r) => r.key === key)!;
 describe('the three rates (hand-checked fixture)', () => {
   it('kpis.unitCheck: per unit, March', async () => {
     const report = await kpiReport(prisma, { by: 'unit', from: MARCH, to: MARCH });
-    expect(row(report.rows, 'fb-a-c1').counters).toEqual({ placed: 2, received: 2, respondedOnTime: 1, resolved: 2, satisfied: 1, basicallySatisfied: 1, dissatisfied: 0, rated: 2 });
+    expect(row(report.rows, 'fb-a-c1').counters).toEqual({
+      placed: 2,
+      received: 2,
+      respondedOnTime: 1,
+      resolved: 2,
+      satisfied: 1,
+      basicallySatisfied: 1,
+      dissatisfied: 0,
+      rated: 2,
+    });
     expect(row(report.rows, 'fb-a-c1').rates).toMatchObject({ response: 0.5, resolution: 1, satisfaction: 1 });
     expect(row(report.rows, 'fb-dept').rates).toMatchObject({ response: 0, resolution: 1, satisfaction: 1 });
     expect(row(report.rows, 'fb-b-c1').rates).toMatchObject({ response: 1, resolution: 0, satisfaction: null });
@@ -133,10 +180,22 @@ describe('the three rates (hand-checked fixture)', () => {
 
   it('kpis.totalCheck: March in total: response 3/5, resolution 4/5, satisfaction 4/4 (基本满意 weight 1) or 3.8/4 (0.8)', async () => {
     const report = await kpiReport(prisma, { by: 'month', from: MARCH, to: '2019-04' });
-    expect(row(report.rows, MARCH).counters).toMatchObject({ placed: 6, received: 5, respondedOnTime: 3, resolved: 4, satisfied: 3, basicallySatisfied: 1, dissatisfied: 0 });
+    expect(row(report.rows, MARCH).counters).toMatchObject({
+      placed: 6,
+      received: 5,
+      respondedOnTime: 3,
+      resolved: 4,
+      satisfied: 3,
+      basicallySatisfied: 1,
+      dissatisfied: 0,
+    });
     expect(row(report.rows, MARCH).rates).toMatchObject({ response: 0.6, resolution: 0.8, satisfaction: 1 });
     expect(row(report.rows, '2019-04').counters).toMatchObject({ placed: 1, received: 1, respondedOnTime: 1, resolved: 1, satisfied: 0 });
-    const weighted = await kpiReport(prisma, { by: 'month', from: MARCH, to: MARCH }, { basicallySatisfiedWeight: 0.8, compositeWeights: { response: 0.1, resolution: 0.45, satisfaction: 0.45 } });
+    const weighted = await kpiReport(
+      prisma,
+      { by: 'month', from: MARCH, to: MARCH },
+      { basicallySatisfiedWeight: 0.8, compositeWeights: { response: 0.1, resolution: 0.45, satisfaction: 0.45 } },
+    );
     expect(weighted.total.rates.satisfaction).toBeCloseTo(0.95, 10);
   });
 
@@ -167,7 +226,11 @@ describe('the three rates (hand-checked fixture)', () => {
   });
 
   it('kpis.rebuildCheck: rebuilding the rollup from the facts gives the same cells', async () => {
-    const cells = () => prisma.kpiRollup.findMany({ where: { month: { in: [MARCH, '2019-04'] } }, orderBy: [{ month: 'asc' }, { unitId: 'asc' }, { categoryCode: 'asc' }] });
+    const cells = () =>
+      prisma.kpiRollup.findMany({
+        where: { month: { in: [MARCH, '2019-04'] } },
+        orderBy: [{ month: 'asc' }, { unitId: 'asc' }, { categoryCode: 'asc' }],
+      });
     const incremental = (await cells()).filter((c) => c.placed !== 0 || c.received !== 0);
     await rebuildRollup(prisma);
     expect(await cells()).toEqual(incremental);

@@ -16,7 +16,12 @@ export const at = (placedAt: Date, minutes: number): string => new Date(placedAt
 /** Events of one order; `order.placed` first, carrying placedAt, category and the triage deadline. */
 export function lifecycle(orderId: string, placedAt: Date, categoryCode: string, steps: Step[]): LifecycleEvent[] {
   const all: Step[] = [
-    { type: 'order.placed', after: 0, status: 'placed', data: { placedAt: placedAt.toISOString(), categoryCode, deadline: { stage: 'triage', dueAt: at(placedAt, 120) } } },
+    {
+      type: 'order.placed',
+      after: 0,
+      status: 'placed',
+      data: { placedAt: placedAt.toISOString(), categoryCode, deadline: { stage: 'triage', dueAt: at(placedAt, 120) } },
+    },
     ...steps,
   ];
   return all.map((step, i) => ({
@@ -34,7 +39,13 @@ export function lifecycle(orderId: string, placedAt: Date, categoryCode: string,
 }
 
 /** A dispatch (or reopen) to a unit with its accept deadline `acceptWithin` minutes later. */
-export const dispatched = (after: number, unitId: string, placedAt: Date, acceptWithin = 240, type: Step['type'] = 'order.dispatched'): Step => ({
+export const dispatched = (
+  after: number,
+  unitId: string,
+  placedAt: Date,
+  acceptWithin = 240,
+  type: Step['type'] = 'order.dispatched',
+): Step => ({
   type,
   after,
   status: 'dispatched',

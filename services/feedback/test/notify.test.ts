@@ -58,7 +58,11 @@ async function startStandIn(): Promise<void> {
   const app = express();
   app.use(express.json());
   app.get('/cgi-bin/token', (req, res) => {
-    res.json(req.query.appid === 'wx-app' && req.query.secret === 'wx-secret' ? { access_token: 'token-1', expires_in: 7200 } : { errcode: 40013, errmsg: 'invalid appid' });
+    res.json(
+      req.query.appid === 'wx-app' && req.query.secret === 'wx-secret'
+        ? { access_token: 'token-1', expires_in: 7200 }
+        : { errcode: 40013, errmsg: 'invalid appid' },
+    );
   });
   app.post('/cgi-bin/message/custom/send', (req, res) => {
     if (req.query.access_token !== 'token-1') return void res.json({ errcode: 40001, errmsg: 'invalid credential' });
@@ -79,8 +83,17 @@ async function startStandIn(): Promise<void> {
 
 function placedEvent(channel: OrderPlaced['channel'], contact: OrderPlaced['contact']): OrderPlaced {
   return {
-    eventId: randomUUID(), type: 'order.placed', orderId: randomUUID(), trackingCode: generateTrackingCode(randomBytes), secretHash: 'x'.repeat(64),
-    channel, content: '路灯坏了', priority: 'normal', attachments: [], placedAt: new Date().toISOString(), ...(contact ? { contact } : {}),
+    eventId: randomUUID(),
+    type: 'order.placed',
+    orderId: randomUUID(),
+    trackingCode: generateTrackingCode(randomBytes),
+    secretHash: 'x'.repeat(64),
+    channel,
+    content: '路灯坏了',
+    priority: 'normal',
+    attachments: [],
+    placedAt: new Date().toISOString(),
+    ...(contact ? { contact } : {}),
   };
 }
 
@@ -90,7 +103,13 @@ function lifecycleOf(order: OrderPlaced): LifecycleEvent[] {
     { type: 'order.dispatched', after: 10, status: 'dispatched', unitId: 'u', data: { unitName: '建新北路社区' } },
     { type: 'order.accepted', after: 20, status: 'accepted', unitId: 'u' },
     { type: 'order.resolved', after: 30, status: 'awaiting_rating', unitId: 'u', data: { result: '已修好' } },
-    { type: 'order.urged', after: 40, status: 'awaiting_rating', unitId: 'u', data: { stage: 'rating', automatic: true, dueAt: new Date(placedAt.getTime() + 7 * 86_400_000).toISOString() } },
+    {
+      type: 'order.urged',
+      after: 40,
+      status: 'awaiting_rating',
+      unitId: 'u',
+      data: { stage: 'rating', automatic: true, dueAt: new Date(placedAt.getTime() + 7 * 86_400_000).toISOString() },
+    },
   ]);
   events[0]!.data.trackingCode = order.trackingCode;
   return events;
@@ -136,18 +155,49 @@ describe('notices', () => {
   it('notify.onceCheck: every notice is delivered once, through restarts, duplicates and two senders', async () => {
     const groupId = unique('notices');
     const contactGroup = unique('contacts');
-    await publish(producer, topics.placed, orders.map((o) => ({ key: o.orderId, value: o })));
+    await publish(
+      producer,
+      topics.placed,
+      orders.map((o) => ({ key: o.orderId, value: o })),
+    );
     const events = orders.flatMap(lifecycleOf);
-    await publish(producer, topics.lifecycle, events.map((e) => ({ key: e.orderId, value: e })));
+    await publish(
+      producer,
+      topics.lifecycle,
+      events.map((e) => ({ key: e.orderId, value: e })),
+    );
 
-    consumers.push(await startContactConsumer({ kafka, prisma, cipher, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: contactGroup }));
+    consumers.push(
+      await startContactConsumer({
+        kafka,
+        prisma,
+        cipher,
+        logger,
+        topic: topics.placed,
+        deadLetterTopic: topics.placedDlq,
+        groupId: contactGroup,
+      }),
+    );
     // The first notice consumer stops as soon as it has done some of the work (a restart mid-stream)…
-    const first = await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId });
+    const first = await startNoticeConsumer({
+      kafka,
+      prisma,
+      logger,
+      topic: topics.lifecycle,
+      deadLetterTopic: topics.lifecycleDlq,
+      groupId,
+    });
     await waitFor('the first notices', async () => (await outboxRows()) >= 3);
     await first.stop();
     // …the same events arrive again, and a second consumer of the same group carries on.
-    await publish(producer, topics.lifecycle, events.slice(0, 7).map((e) => ({ key: e.orderId, value: e })));
-    consumers.push(await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId }));
+    await publish(
+      producer,
+      topics.lifecycle,
+      events.slice(0, 7).map((e) => ({ key: e.orderId, value: e })),
+    );
+    consumers.push(
+      await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId }),
+    );
     await waitFor('16 notices in the outbox', async () => (await outboxRows()) === 16);
     await waitFor('3 contacts', async () => (await prisma.noticeRecipient.count({ where: { orderId: { in: orderIds } } })) === 3);
 
@@ -156,7 +206,9 @@ describe('notices', () => {
       wechat: new WechatNotifier({ apiBase: standInUrl, appId: 'wx-app', appSecret: 'wx-secret' }),
       sms: new SmsNotifier({ apiBase: `${standInUrl}/sms`, apiKey: 'sms-key' }),
     };
-    const senders = [0, 1].map(() => new NoticeSender(prisma, cipher, notifiers, logger, { batchSize: 3, recipientWaitMs: 500 }).start(100));
+    const senders = [0, 1].map(() =>
+      new NoticeSender(prisma, cipher, notifiers, logger, { batchSize: 3, recipientWaitMs: 500 }).start(100),
+    );
     const settled = async () => (await prisma.noticeOutbox.count({ where: { orderId: { in: orderIds }, status: 'pending' } })) === 0;
     await waitFor('every notice settled', settled, 30_000);
     await Promise.all(senders.map((s) => s.stop()));

@@ -1,37 +1,36 @@
 // Rating (评单) end to end on the real servers: the HTTP endpoint, the read model for the secret,
 // and the real serviceOrder workflow on the dev server (its Worker on a task queue of our own).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateTrackingCode } from '@diandan/domain';
-import { act, createHarness, DISPATCHER, handlerOf, placedInput, startOrder, state, waitForState, type Harness } from '../../../workflows/test/harness';
-import { env, startApp, type RunningApp } from './support';
+import {
+  act,
+  startOnDevServer,
+  type DevServerRig,
+  DISPATCHER,
+  handlerOf,
+  placedInput,
+  startOrder,
+  state,
+  waitForState,
+  type Harness,
+} from '../../../workflows/test/harness';
+import { startApp, type RunningApp } from './support';
 
+let rig: DevServerRig;
 let harness: Harness;
-let nativeConnection: NativeConnection;
-let connection: Connection;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
 let app: RunningApp;
 
 beforeAll(async () => {
-  harness = await createHarness('feedback-rating');
-  nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
-  connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
-  client = new Client({ connection, namespace: env('TEMPORAL_NAMESPACE') });
-  worker = await harness.createWorker(nativeConnection);
-  running = worker.run();
+  rig = await startOnDevServer('feedback-rating');
+  ({ harness, client } = rig);
   app = await startApp(harness.prisma, client);
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
-  await harness?.close();
+  await rig?.close();
 });
 
 interface Placed {
@@ -50,7 +49,15 @@ async function place(): Promise<Placed> {
   const handle = await startOrder(client, harness.taskQueue, input);
   await waitForState(handle, (v) => v.deadline !== null);
   await harness.prisma.order.create({
-    data: { id: input.orderId, trackingCode, secretHash, channel: 'web', status: 'placed', content: input.content, placedAt: new Date(input.placedAt) },
+    data: {
+      id: input.orderId,
+      trackingCode,
+      secretHash,
+      channel: 'web',
+      status: 'placed',
+      content: input.content,
+      placedAt: new Date(input.placedAt),
+    },
   });
   return { handle, orderId: input.orderId, trackingCode, secret };
 }
@@ -69,7 +76,11 @@ interface ErrorBody {
 const errorOf = async (r: Response) => ((await r.json()) as ErrorBody).error;
 
 const rate = (code: string, body: Record<string, unknown>) =>
-  fetch(`${app.url}/v1/orders/track/${code}/rating`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${app.url}/v1/orders/track/${code}/rating`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('POST /v1/orders/track/:code/rating', () => {
   it('rating.satisfiedClosesCheck: a satisfied rating closes the order in its workflow', async () => {
@@ -77,7 +88,12 @@ describe('POST /v1/orders/track/:code/rating', () => {
     await resolve(order);
     const response = await rate(order.trackingCode, { secret: order.secret, rating: 'satisfied', comment: '很及时，谢谢' });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ trackingCode: order.trackingCode, status: 'closed', rating: 'satisfied', reopened: false });
+    expect(await response.json()).toMatchObject({
+      trackingCode: order.trackingCode,
+      status: 'closed',
+      rating: 'satisfied',
+      reopened: false,
+    });
     const view = await state(order.handle);
     expect(view.order).toMatchObject({ status: 'closed', rating: 'satisfied' });
     expect(view.timeline.find((e) => e.type === 'order.rated')?.data).toEqual({ rating: 'satisfied', comment: '很及时，谢谢' });
@@ -97,7 +113,7 @@ describe('POST /v1/orders/track/:code/rating', () => {
     const order = await place();
     const response = await rate(order.trackingCode, { secret: order.secret, rating: 'satisfied' });
     expect(response.status).toBe(409);
-    expect((await errorOf(response))).toEqual({ code: 'not_ratable', message: 'cannot rate: order is not resolved yet' });
+    expect(await errorOf(response)).toEqual({ code: 'not_ratable', message: 'cannot rate: order is not resolved yet' });
     expect((await state(order.handle)).order.status).toBe('placed');
   });
 
@@ -116,13 +132,19 @@ describe('POST /v1/orders/track/:code/rating', () => {
     const trackingCode = generateTrackingCode(randomBytes);
     await harness.prisma.order.create({
       data: {
-        id: randomUUID(), trackingCode, channel: 'web', status: 'closed', content: '旧单', placedAt: new Date('2026-01-05T02:00:00Z'),
-        closedAt: new Date('2026-01-20T02:00:00Z'), secretHash: createHash('sha256').update(secret).digest('hex'),
+        id: randomUUID(),
+        trackingCode,
+        channel: 'web',
+        status: 'closed',
+        content: '旧单',
+        placedAt: new Date('2026-01-05T02:00:00Z'),
+        closedAt: new Date('2026-01-20T02:00:00Z'),
+        secretHash: createHash('sha256').update(secret).digest('hex'),
       },
     });
     const response = await rate(trackingCode, { secret, rating: 'satisfied' });
     expect(response.status).toBe(409);
-    expect((await errorOf(response))).toEqual({ code: 'not_ratable', message: 'cannot rate: order is closed' });
+    expect(await errorOf(response)).toEqual({ code: 'not_ratable', message: 'cannot rate: order is closed' });
   });
 
   it('rating.secretCheck: a wrong secret looks like an unknown code', async () => {

@@ -15,7 +15,11 @@ export interface HandledOrder {
   comment?: string;
 }
 
-export async function insertOrder(prisma: PrismaClient, categoryCode: string, order: Omit<HandledOrder, 'id'> & { id?: string }): Promise<string> {
+export async function insertOrder(
+  prisma: PrismaClient,
+  categoryCode: string,
+  order: Omit<HandledOrder, 'id'> & { id?: string },
+): Promise<string> {
   const id = order.id ?? randomUUID();
   await prisma.order.create({
     data: {
@@ -36,9 +40,18 @@ export async function insertOrder(prisma: PrismaClient, categoryCode: string, or
   const events: Array<{ type: string; data: Record<string, unknown> }> = [];
   if (order.opinion) events.push({ type: 'order.opinion_given', data: { opinion: order.opinion } });
   if (order.result) events.push({ type: 'order.resolved', data: { result: order.result } });
-  if (order.rating) events.push({ type: 'order.rated', data: { rating: order.rating, ...(order.comment ? { comment: order.comment } : {}) } });
+  if (order.rating)
+    events.push({ type: 'order.rated', data: { rating: order.rating, ...(order.comment ? { comment: order.comment } : {}) } });
   await prisma.orderEvent.createMany({
-    data: events.map((e, i) => ({ id: `order-${id}#${i + 2}`, orderId: id, seq: i + 2, type: e.type, at: order.resolvedAt ?? order.placedAt, actor: { role: 'system' }, data: e.data as object })),
+    data: events.map((e, i) => ({
+      id: `order-${id}#${i + 2}`,
+      orderId: id,
+      seq: i + 2,
+      type: e.type,
+      at: order.resolvedAt ?? order.placedAt,
+      actor: { role: 'system' },
+      data: e.data as object,
+    })),
   });
   return id;
 }

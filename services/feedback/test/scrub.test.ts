@@ -37,7 +37,14 @@ describe('scrub (generated texts)', () => {
     .tuple(fc.constantFrom('', '+86 ', '86', '+86-'), fc.integer({ min: 3, max: 9 }), digits(1), sep, digits(4), sep, digits(4))
     .map(([prefix, second, third, s1, a, s2, b]) => `${prefix}1${second}${third}${s1}${a}${s2}${b}`);
   const idCard = fc
-    .tuple(digits(6), fc.integer({ min: 1940, max: 2010 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), digits(3), fc.constantFrom('X', 'x', '0', '7'))
+    .tuple(
+      digits(6),
+      fc.integer({ min: 1940, max: 2010 }),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 1, max: 28 }),
+      digits(3),
+      fc.constantFrom('X', 'x', '0', '7'),
+    )
     .map(([area, y, m, d, seq, check]) => `${area}${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}${seq}${check}`);
 
   it('scrub.mobileCheck: a mobile number in any spelling never survives', () => {

@@ -25,7 +25,10 @@ export const SERVICE_TOKEN = 'feedback-test-service-token-at-least-32-chars';
 export const CONTACT_CIPHER = new ContactCipher('feedback-test-contact-key-at-least-32-chars');
 
 /** An access token as services/dispatch issues it (HS256, its issuer, audience and claims). */
-export function staffToken(claims: { role: string; sub?: string; username?: string; unitId?: string | null }, options: { secret?: string; expiresIn?: number } = {}): string {
+export function staffToken(
+  claims: { role: string; sub?: string; username?: string; unitId?: string | null },
+  options: { secret?: string; expiresIn?: number } = {},
+): string {
   const now = Math.floor(Date.now() / 1000);
   const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
   const payload = Buffer.from(
@@ -42,7 +45,9 @@ export function staffToken(claims: { role: string; sub?: string; username?: stri
       exp: now + (options.expiresIn ?? 600),
     }),
   ).toString('base64url');
-  const signature = createHmac('sha256', options.secret ?? JWT_SECRET).update(`${header}.${payload}`).digest('base64url');
+  const signature = createHmac('sha256', options.secret ?? JWT_SECRET)
+    .update(`${header}.${payload}`)
+    .digest('base64url');
   return `${header}.${payload}.${signature}`;
 }
 
@@ -52,7 +57,14 @@ export interface RunningApp {
 }
 
 export async function startApp(prisma: PrismaClient, temporal: Client): Promise<RunningApp> {
-  const app = createFeedbackApp({ prisma, temporal, logger, jwtSecret: JWT_SECRET, serviceToken: SERVICE_TOKEN, contactCipher: CONTACT_CIPHER });
+  const app = createFeedbackApp({
+    prisma,
+    temporal,
+    logger,
+    jwtSecret: JWT_SECRET,
+    serviceToken: SERVICE_TOKEN,
+    contactCipher: CONTACT_CIPHER,
+  });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };

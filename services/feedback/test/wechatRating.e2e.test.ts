@@ -2,37 +2,36 @@
 // service token, the openid checked against the contact feedback stored (encrypted) from
 // orders.placed, and the real serviceOrder workflow on the dev server deciding.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateTrackingCode } from '@diandan/domain';
-import { act, createHarness, DISPATCHER, handlerOf, placedInput, startOrder, state, waitForState, type Harness } from '../../../workflows/test/harness';
-import { CONTACT_CIPHER, env, SERVICE_TOKEN, startApp, type RunningApp } from './support';
+import {
+  act,
+  startOnDevServer,
+  type DevServerRig,
+  DISPATCHER,
+  handlerOf,
+  placedInput,
+  startOrder,
+  state,
+  waitForState,
+  type Harness,
+} from '../../../workflows/test/harness';
+import { CONTACT_CIPHER, SERVICE_TOKEN, startApp, type RunningApp } from './support';
 
+let rig: DevServerRig;
 let harness: Harness;
-let nativeConnection: NativeConnection;
-let connection: Connection;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
 let app: RunningApp;
 
 beforeAll(async () => {
-  harness = await createHarness('feedback-wechat-rating');
-  nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
-  connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
-  client = new Client({ connection, namespace: env('TEMPORAL_NAMESPACE') });
-  worker = await harness.createWorker(nativeConnection);
-  running = worker.run();
+  rig = await startOnDevServer('feedback-wechat-rating');
+  ({ harness, client } = rig);
   app = await startApp(harness.prisma, client);
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await nativeConnection?.close();
-  await harness?.close();
+  await rig?.close();
 });
 
 interface Placed {
@@ -50,9 +49,18 @@ async function place(trackingCode = generateTrackingCode(randomBytes), openId = 
   const handle = await startOrder(client, harness.taskQueue, input);
   await waitForState(handle, (v) => v.deadline !== null);
   await harness.prisma.order.create({
-    data: { id: input.orderId, trackingCode, channel: 'wechat', status: 'placed', content: input.content, placedAt: new Date(input.placedAt) },
+    data: {
+      id: input.orderId,
+      trackingCode,
+      channel: 'wechat',
+      status: 'placed',
+      content: input.content,
+      placedAt: new Date(input.placedAt),
+    },
   });
-  await harness.prisma.noticeRecipient.create({ data: { orderId: input.orderId, channel: 'wechat', address: CONTACT_CIPHER.encrypt(openId), trackingCode } });
+  await harness.prisma.noticeRecipient.create({
+    data: { orderId: input.orderId, channel: 'wechat', address: CONTACT_CIPHER.encrypt(openId), trackingCode },
+  });
   return { handle, orderId: input.orderId, trackingCode, openId };
 }
 
@@ -82,7 +90,12 @@ describe('POST /v1/wechat/rating', () => {
     await resolve(order);
     const response = await rate({ openId: order.openId, code: order.trackingCode.toLowerCase(), rating: 'satisfied', comment: '很及时' });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ trackingCode: order.trackingCode, status: 'closed', rating: 'satisfied', reopened: false });
+    expect(await response.json()).toMatchObject({
+      trackingCode: order.trackingCode,
+      status: 'closed',
+      rating: 'satisfied',
+      reopened: false,
+    });
     const view = await state(order.handle);
     expect(view.order).toMatchObject({ status: 'closed', rating: 'satisfied' });
     expect(view.timeline.find((e) => e.type === 'order.rated')?.data).toEqual({ rating: 'satisfied', comment: '很及时' });
@@ -144,7 +157,11 @@ describe('POST /v1/wechat/rating', () => {
     const order = await place();
     const response = await rate({ openId: order.openId, code: order.trackingCode, rating: 'satisfied' });
     expect(response.status).toBe(409);
-    expect(await errorOf(response)).toEqual({ code: 'not_ratable', message: 'cannot rate: order is not resolved yet', details: { reason: 'not_resolved' } });
+    expect(await errorOf(response)).toEqual({
+      code: 'not_ratable',
+      message: 'cannot rate: order is not resolved yet',
+      details: { reason: 'not_resolved' },
+    });
     expect((await state(order.handle)).order.status).toBe('placed');
   });
 
