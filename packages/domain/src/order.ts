@@ -33,6 +33,10 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TRANSIENT_STATUSES: readonly OrderStatus[] = ['answered', 'resolved'];
 export const FINAL_STATUSES: readonly OrderStatus[] = ['closed', 'invalid', 'merged', 'withdrawn'];
 export const isFinalStatus = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
+/** Where an order can rest while it is still being worked on: the queues and supervision lists. */
+export const ACTIVE_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
+  (status) => !FINAL_STATUSES.includes(status) && !TRANSIENT_STATUSES.includes(status),
+);
 
 export const ROLES = ['resident', 'operator', 'dispatcher', 'unit_handler', 'supervisor', 'evaluator', 'admin', 'system'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,5 +1,6 @@
 // Read side of the staff API, from the read model (PostgreSQL): queues, one order, its timeline,
 // and the supervisor's views. Unit handlers see only orders of their own unit.
+import { ACTIVE_STATUSES } from '@diandan/domain';
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, validate, type PrismaClient } from '@diandan/platform';
@@ -10,7 +11,6 @@ import type { ApiDeps } from './deps';
 import { publicEvent, publicOrder } from './views';
 
 /** Statuses in which an order is still being handled (a clock can run). */
-export const ACTIVE_STATUSES = ['placed', 'dispatched', 'accepted', 'in_progress', 'awaiting_rating'];
 
 const pageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -49,7 +49,7 @@ export function orderRoutes({ prisma }: ApiDeps): Router {
     const unitId = staff.role === 'unit_handler' ? staff.unitId : query.unitId;
     if (staff.role === 'unit_handler' && query.unitId && query.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', 'you see only your own unit’s queue');
     if (!unitId) throw new HttpError(400, 'invalid_request', 'unitId: required');
-    const where: Prisma.OrderWhereInput = { unitId, status: query.status ?? { in: ACTIVE_STATUSES } };
+    const where: Prisma.OrderWhereInput = { unitId, status: query.status ?? { in: [...ACTIVE_STATUSES] } };
     res.json(await page(prisma, staff, where, req.query, [{ deadlineAt: { sort: 'asc', nulls: 'last' } }, { placedAt: 'asc' }]));
   });
 
@@ -68,7 +68,7 @@ export function orderRoutes({ prisma }: ApiDeps): Router {
   const supervisors = allow('supervisor', 'evaluator');
   router.get('/v1/supervision/overdue', supervisors, async (req, res) => {
     const where: Prisma.OrderWhereInput = {
-      status: { in: ACTIVE_STATUSES },
+      status: { in: [...ACTIVE_STATUSES] },
       OR: [{ overdue: true }, { deadlineAt: { lt: new Date() } }],
     };
     res.json(await page(prisma, staffOf(res), where, req.query, [{ deadlineAt: { sort: 'asc', nulls: 'last' } }]));
