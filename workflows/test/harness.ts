@@ -141,6 +141,15 @@ export async function waitForState(handle: WorkflowHandle, done: (view: OrderVie
 
 export const DISPATCHER = { role: 'dispatcher', id: 'dispatcher-1' } as const;
 export const handlerOf = (unitId: string) => ({ role: 'unit_handler', id: `handler-${unitId}`, unitId }) as const;
+
+/** 派单 → accept → opinion → resolve by the unit's handler: the order then awaits its rating. */
+export async function resolveOrder(handle: WorkflowHandle, unitId = 'wf-community', result = '已协调施工方补发工资'): Promise<OrderView> {
+  const unit = handlerOf(unitId);
+  await act(handle, { command: { type: 'dispatch', unitId }, actor: DISPATCHER });
+  await act(handle, { command: { type: 'accept' }, actor: unit });
+  await act(handle, { command: { type: 'opinion', opinion: '已受理，三个工作日内答复' }, actor: unit });
+  return act(handle, { command: { type: 'resolve', result }, actor: unit });
+}
 export const RESIDENT = { role: 'resident' } as const;
 export const types = (view: OrderView): string[] => view.timeline.map((e) => e.type);
 

@@ -15,6 +15,7 @@ import {
   handlerOf,
   placedInput,
   RESIDENT,
+  resolveOrder,
   startOrder,
   state,
   types,
@@ -55,14 +56,6 @@ async function rejection(promise: Promise<unknown>): Promise<{ type: string | un
 /** Accepted updates in the history: a rejected one must add none. */
 const acceptedUpdates = async (handle: WorkflowHandle) =>
   (await handle.fetchHistory()).events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length ?? 0;
-
-async function resolveOrder(handle: WorkflowHandle, unitId = 'wf-community'): Promise<Awaited<ReturnType<typeof act>>> {
-  const unit = handlerOf(unitId);
-  await act(handle, { command: { type: 'dispatch', unitId }, actor: DISPATCHER });
-  await act(handle, { command: { type: 'accept' }, actor: unit });
-  await act(handle, { command: { type: 'opinion', opinion: '已受理，三个工作日内答复' }, actor: unit });
-  return act(handle, { command: { type: 'resolve', result: '已协调施工方补发工资' }, actor: unit });
-}
 
 describe('serviceOrder updates are validated (dev server)', () => {
   it('rate.unresolvedCheck: rating an order that is not resolved is rejected with its reason, history untouched', async () => {

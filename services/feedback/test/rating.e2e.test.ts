@@ -3,35 +3,20 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateTrackingCode } from '@diandan/domain';
-import {
-  act,
-  startOnDevServer,
-  type DevServerRig,
-  DISPATCHER,
-  handlerOf,
-  placedInput,
-  startOrder,
-  state,
-  waitForState,
-  type Harness,
-} from '../../../workflows/test/harness';
-import { startApp, type RunningApp } from './support';
+import { placedInput, resolveOrder, startOrder, state, waitForState, type Harness } from '../../../workflows/test/harness';
+import { startRatingRig, type RatingRig, type RunningApp } from './support';
 
-let rig: DevServerRig;
+let rig: RatingRig;
 let harness: Harness;
 let client: Client;
 let app: RunningApp;
 
 beforeAll(async () => {
-  rig = await startOnDevServer('feedback-rating');
-  ({ harness, client } = rig);
-  app = await startApp(harness.prisma, client);
+  rig = await startRatingRig('feedback-rating');
+  ({ harness, client, app } = rig);
 }, 120_000);
 
-afterAll(async () => {
-  await app?.close();
-  await rig?.close();
-});
+afterAll(() => rig?.close());
 
 interface Placed {
   handle: WorkflowHandle;
@@ -62,14 +47,6 @@ async function place(): Promise<Placed> {
   return { handle, orderId: input.orderId, trackingCode, secret };
 }
 
-async function resolve(order: Placed): Promise<void> {
-  const unit = handlerOf('wf-community');
-  await act(order.handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
-  await act(order.handle, { command: { type: 'accept' }, actor: unit });
-  await act(order.handle, { command: { type: 'opinion', opinion: '已受理，三个工作日内答复' }, actor: unit });
-  await act(order.handle, { command: { type: 'resolve', result: '已协调施工方补发工资' }, actor: unit });
-}
-
 interface ErrorBody {
   error: { code: string; message: string };
 }
@@ -85,7 +62,7 @@ const rate = (code: string, body: Record<string, unknown>) =>
 describe('POST /v1/orders/track/:code/rating', () => {
   it('rating.satisfiedClosesCheck: a satisfied rating closes the order in its workflow', async () => {
     const order = await place();
-    await resolve(order);
+    await resolveOrder(order.handle);
     const response = await rate(order.trackingCode, { secret: order.secret, rating: 'satisfied', comment: '很及时，谢谢' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -101,7 +78,7 @@ describe('POST /v1/orders/track/:code/rating', () => {
 
   it('rating.dissatisfiedReopensCheck: a dissatisfied rating reopens the order one level up', async () => {
     const order = await place();
-    await resolve(order);
+    await resolveOrder(order.handle);
     const response = await rate(order.trackingCode, { secret: order.secret, rating: 'dissatisfied' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ rating: 'dissatisfied', reopened: true, status: 'dispatched' });
@@ -119,7 +96,7 @@ describe('POST /v1/orders/track/:code/rating', () => {
 
   it('rating.tooLateCheck: a closed order (workflow lingering) is refused with the reason', async () => {
     const order = await place();
-    await resolve(order);
+    await resolveOrder(order.handle);
     expect((await rate(order.trackingCode, { secret: order.secret, rating: 'satisfied' })).status).toBe(200);
     const again = await rate(order.trackingCode, { secret: order.secret, rating: 'dissatisfied' });
     expect(again.status).toBe(409);

@@ -8,6 +8,7 @@ import { createLogger, createPrisma, listen, type PrismaClient } from '@diandan/
 import { createFeedbackApp } from '../src/app';
 import { AUDIENCE, ISSUER } from '../src/evaluator/auth';
 import { ContactCipher } from '../src/notify/contacts';
+import { startOnDevServer, type DevServerRig } from '../../../workflows/test/harness';
 
 export const env = (name: string): string => {
   const value = process.env[name];
@@ -89,4 +90,22 @@ export const CATEGORIES = [
 export async function seedUnits(prisma: PrismaClient): Promise<void> {
   for (const unit of UNITS) await prisma.unit.upsert({ where: { id: unit.id }, create: { ...unit }, update: {} });
   for (const c of CATEGORIES) await prisma.category.upsert({ where: { code: c.code }, create: { ...c }, update: {} });
+}
+
+export interface RatingRig extends DevServerRig {
+  app: RunningApp;
+}
+
+/** The real serviceOrder workflow on the dev server, and the feedback app on a port of its own. */
+export async function startRatingRig(name: string): Promise<RatingRig> {
+  const rig = await startOnDevServer(name);
+  const app = await startApp(rig.harness.prisma, rig.client);
+  return {
+    ...rig,
+    app,
+    close: async () => {
+      await app.close();
+      await rig.close();
+    },
+  };
 }

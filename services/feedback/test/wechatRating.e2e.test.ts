@@ -4,35 +4,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateTrackingCode } from '@diandan/domain';
-import {
-  act,
-  startOnDevServer,
-  type DevServerRig,
-  DISPATCHER,
-  handlerOf,
-  placedInput,
-  startOrder,
-  state,
-  waitForState,
-  type Harness,
-} from '../../../workflows/test/harness';
-import { CONTACT_CIPHER, SERVICE_TOKEN, startApp, type RunningApp } from './support';
+import { placedInput, resolveOrder, startOrder, state, waitForState, type Harness } from '../../../workflows/test/harness';
+import { CONTACT_CIPHER, SERVICE_TOKEN, startRatingRig, type RatingRig, type RunningApp } from './support';
 
-let rig: DevServerRig;
+let rig: RatingRig;
 let harness: Harness;
 let client: Client;
 let app: RunningApp;
 
 beforeAll(async () => {
-  rig = await startOnDevServer('feedback-wechat-rating');
-  ({ harness, client } = rig);
-  app = await startApp(harness.prisma, client);
+  rig = await startRatingRig('feedback-wechat-rating');
+  ({ harness, client, app } = rig);
 }, 120_000);
 
-afterAll(async () => {
-  await app?.close();
-  await rig?.close();
-});
+afterAll(() => rig?.close());
 
 interface Placed {
   handle: WorkflowHandle;
@@ -64,14 +49,6 @@ async function place(trackingCode = generateTrackingCode(randomBytes), openId = 
   return { handle, orderId: input.orderId, trackingCode, openId };
 }
 
-async function resolve(order: Placed): Promise<void> {
-  const unit = handlerOf('wf-community');
-  await act(order.handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
-  await act(order.handle, { command: { type: 'accept' }, actor: unit });
-  await act(order.handle, { command: { type: 'opinion', opinion: '已受理，三个工作日内答复' }, actor: unit });
-  await act(order.handle, { command: { type: 'resolve', result: '已修复楼道灯' }, actor: unit });
-}
-
 interface ErrorBody {
   error: { code: string; message: string; details?: { reason?: string } };
 }
@@ -87,7 +64,7 @@ const rate = (body: Record<string, unknown>, token: string | null = SERVICE_TOKE
 describe('POST /v1/wechat/rating', () => {
   it('wechatRating.satisfiedClosesCheck: the order contact rates satisfied, the workflow closes the order', async () => {
     const order = await place();
-    await resolve(order);
+    await resolveOrder(order.handle);
     const response = await rate({ openId: order.openId, code: order.trackingCode.toLowerCase(), rating: 'satisfied', comment: '很及时' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
@@ -103,7 +80,7 @@ describe('POST /v1/wechat/rating', () => {
 
   it('wechatRating.dissatisfiedReopensCheck: dissatisfied reopens the order one level up', async () => {
     const order = await place();
-    await resolve(order);
+    await resolveOrder(order.handle);
     const response = await rate({ openId: order.openId, code: order.trackingCode, rating: 'dissatisfied', comment: '一直没人联系我' });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ rating: 'dissatisfied', reopened: true, status: 'dispatched' });
@@ -112,7 +89,7 @@ describe('POST /v1/wechat/rating', () => {
 
   it('wechatRating.openIdCheck: another openid gets the 404 of an unknown code, and the order is untouched', async () => {
     const order = await place();
-    await resolve(order);
+    await resolveOrder(order.handle);
     const wrong = await rate({ openId: newOpenId(), code: order.trackingCode, rating: 'dissatisfied' });
     const unknown = await rate({ openId: order.openId, code: generateTrackingCode(randomBytes), rating: 'dissatisfied' });
     const garbage = await rate({ openId: order.openId, code: 'not-a-code', rating: 'dissatisfied' });
@@ -127,8 +104,8 @@ describe('POST /v1/wechat/rating', () => {
     const trackingCode = generateTrackingCode(randomBytes);
     const mine = await place(trackingCode);
     const theirs = await place(trackingCode);
-    await resolve(mine);
-    await resolve(theirs);
+    await resolveOrder(mine.handle);
+    await resolveOrder(theirs.handle);
     const response = await rate({ openId: theirs.openId, code: trackingCode, rating: 'satisfied' });
     expect(response.status).toBe(200);
     expect((await state(theirs.handle)).order.status).toBe('closed');
@@ -137,7 +114,7 @@ describe('POST /v1/wechat/rating', () => {
 
   it('wechatRating.tokenCheck: without the service token, or with another, 401 before anything is looked up', async () => {
     const order = await place();
-    await resolve(order);
+    await resolveOrder(order.handle);
     const body = { openId: order.openId, code: order.trackingCode, rating: 'satisfied' };
     for (const token of [null, 'wrong-token', `${SERVICE_TOKEN}x`, SERVICE_TOKEN.slice(0, -1), '']) {
       const response = await rate(body, token);
@@ -167,7 +144,7 @@ describe('POST /v1/wechat/rating', () => {
 
   it('wechatRating.tooLateCheck: a second rating of a closed order is a 409 "closed"', async () => {
     const order = await place();
-    await resolve(order);
+    await resolveOrder(order.handle);
     expect((await rate({ openId: order.openId, code: order.trackingCode, rating: 'basically_satisfied' })).status).toBe(200);
     const again = await rate({ openId: order.openId, code: order.trackingCode, rating: 'dissatisfied' });
     expect(again.status).toBe(409);

@@ -5,24 +5,19 @@ import { isValidTrackingCode } from '@diandan/domain';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Kafka } from 'kafkajs';
 import { hashSecret } from '../src/identity';
-import { PNG, PlacedEvents, createPlacedTopic, insertOrder, kafkaFor, postJson, startIntake, type RunningIntake } from './support';
+import { followIntake, insertOrder, PlacedEvents, PNG, postJson, type RunningIntake } from './support';
 
 describe('JSON API: POST /v1/orders', () => {
-  let kafka: Kafka;
   let intake: RunningIntake;
   let placed: PlacedEvents;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    kafka = kafkaFor();
-    const topic = await createPlacedTopic(kafka);
-    intake = await startIntake({ topic });
-    placed = await PlacedEvents.follow(kafka, topic);
+    ({ intake, placed, stop } = await followIntake());
   });
   afterAll(async () => {
-    await placed.stop();
-    await intake.stop();
+    await stop();
   });
 
   it('placeOrder.responseCheck+messageQueueCheck: 202 with id, code and secret; the event on the topic carries the secret hash only', async () => {
@@ -32,7 +27,14 @@ describe('JSON API: POST /v1/orders', () => {
       contact: { name: '张三', phone: '+86 138 0013 8000' },
     });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual(expect.objectContaining({ orderId: expect.any(String), trackingCode: expect.any(String), secret: expect.any(String), status: 'placed' }));
+    expect(res.body).toEqual(
+      expect.objectContaining({
+        orderId: expect.any(String),
+        trackingCode: expect.any(String),
+        secret: expect.any(String),
+        status: 'placed',
+      }),
+    );
     expect(isValidTrackingCode(res.body.trackingCode)).toBe(true);
     const [event] = await placed.waitFor((e) => e.orderId === res.body.orderId);
     expect(event).toEqual(
@@ -89,13 +91,22 @@ describe('JSON API: POST /v1/orders', () => {
   });
 
   it('malformedJson.responseCheck: a broken body is a 400 in the platform error shape', async () => {
-    const res = await fetch(`${intake.url}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"content":' });
+    const res = await fetch(`${intake.url}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"content":',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).error.code).toBe('bad_request');
   });
 
   it('h5Form.messageQueueCheck: a form-encoded H5 post becomes a web order', async () => {
-    const form = new URLSearchParams({ content: '想报名妇联的育儿讲座', channel: 'web', 'contact[phone]': '13912345678', 'location[address]': '' });
+    const form = new URLSearchParams({
+      content: '想报名妇联的育儿讲座',
+      channel: 'web',
+      'contact[phone]': '13912345678',
+      'location[address]': '',
+    });
     const res = await fetch(`${intake.url}/v1/orders`, { method: 'POST', body: form });
     const body = (await res.json()) as any;
     expect(res.status).toBe(202);
@@ -133,7 +144,11 @@ describe('JSON API: POST /v1/orders', () => {
   it('headers.responseCheck: security headers everywhere, CORS only for the H5 origin', async () => {
     const preflight = await fetch(`${intake.url}/v1/orders`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://h5.example.cn', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,idempotency-key' },
+      headers: {
+        Origin: 'https://h5.example.cn',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,idempotency-key',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://h5.example.cn');
     const res = await postJson(`${intake.url}/v1/orders`, { content: '' }, { Origin: 'https://evil.example' });
@@ -146,9 +161,21 @@ describe('JSON API: POST /v1/orders', () => {
     const res = await postJson(`${intake.url}/v1/orders`, { content: '社区老人助餐点' });
     const { orderId, trackingCode, secret } = res.body;
     await insertOrder(intake.prisma, { id: orderId, trackingCode, secretHash: hashSecret(secret), content: '社区老人助餐点' });
-    await intake.prisma.orderEvent.create({ data: { id: `order-${orderId}#1`, orderId, seq: 1, type: 'order.placed', at: new Date(), actor: { role: 'system' }, data: { note: 'internal' } } });
+    await intake.prisma.orderEvent.create({
+      data: {
+        id: `order-${orderId}#1`,
+        orderId,
+        seq: 1,
+        type: 'order.placed',
+        at: new Date(),
+        actor: { role: 'system' },
+        data: { note: 'internal' },
+      },
+    });
 
-    const ok = await fetch(`${intake.url}/v1/orders/track/${trackingCode.toLowerCase().replaceAll('-', ' ')}`, { headers: { 'X-Order-Secret': secret } });
+    const ok = await fetch(`${intake.url}/v1/orders/track/${trackingCode.toLowerCase().replaceAll('-', ' ')}`, {
+      headers: { 'X-Order-Secret': secret },
+    });
     const order = (await ok.json()) as any;
     expect(ok.status).toBe(200);
     expect(order).toEqual(expect.objectContaining({ trackingCode, status: 'placed', content: '社区老人助餐点' }));
@@ -165,7 +192,9 @@ describe('JSON API: POST /v1/orders', () => {
   it('openapi.responseCheck: the OpenAPI document and the docs page are served', async () => {
     const doc = (await (await fetch(`${intake.url}/v1/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/track/{code}', '/v1/wechat', '/v1/hotline/calls', '/v1/letters']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/orders', '/v1/orders/track/{code}', '/v1/wechat', '/v1/hotline/calls', '/v1/letters']),
+    );
     const page = await fetch(`${intake.url}/docs`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/v1/openapi.json');

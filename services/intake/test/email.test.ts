@@ -1,29 +1,25 @@
 // E-mail: a real SMTP client (nodemailer) → intake's SMTP listener → order on the topic, and the
 // reply with the tracking code arrives at a local SMTP sink.
-import type { Kafka } from 'kafkajs';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { emailChannel, type EmailIntake } from '../src/channels/email';
-import { PNG, PlacedEvents, createPlacedTopic, kafkaFor, logger, startIntake, unique, type RunningIntake } from './support';
+import { followIntake, logger, PlacedEvents, PNG, type RunningIntake, unique } from './support';
 
 const INTAKE_ADDRESS = 'dianddan-intake@jiangbei.example.cn';
 
 describe('e-mail channel (SMTP)', () => {
-  let kafka: Kafka;
   let intake: RunningIntake;
   let placed: PlacedEvents;
+  let stop: () => Promise<void>;
   let email: EmailIntake;
   let smtpPort: number;
   let sink: SMTPServer;
   const replies: ParsedMail[] = [];
 
   beforeAll(async () => {
-    kafka = kafkaFor();
-    const topic = await createPlacedTopic(kafka);
-    intake = await startIntake({ topic });
-    placed = await PlacedEvents.follow(kafka, topic);
+    ({ intake, placed, stop } = await followIntake());
     // Where our replies go: a local SMTP server standing in for the residents' mail servers.
     sink = new SMTPServer({
       authOptional: true,
@@ -39,14 +35,21 @@ describe('e-mail channel (SMTP)', () => {
     await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
     const sinkPort = (sink.server.address() as AddressInfo).port;
     const mailer = nodemailer.createTransport({ host: '127.0.0.1', port: sinkPort, secure: false, ignoreTLS: true });
-    email = emailChannel({ placer: intake.placer, attachments: intake.attachments, logger, mailer, address: INTAKE_ADDRESS, maxBytes: 200 * 1024, attachmentMaxBytes: 100 * 1024 });
+    email = emailChannel({
+      placer: intake.placer,
+      attachments: intake.attachments,
+      logger,
+      mailer,
+      address: INTAKE_ADDRESS,
+      maxBytes: 200 * 1024,
+      attachmentMaxBytes: 100 * 1024,
+    });
     smtpPort = await email.listen(0, '127.0.0.1');
   });
   afterAll(async () => {
     await email.close();
     await new Promise<void>((resolve) => sink.close(() => resolve()));
-    await placed.stop();
-    await intake.stop();
+    await stop();
   });
 
   const client = () => nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
@@ -54,7 +57,17 @@ describe('e-mail channel (SMTP)', () => {
   it('mail.messageQueueCheck: a mail to the intake address becomes an e-mail order and the sender gets the tracking code back', async () => {
     const from = `${unique('resident')}@example.cn`;
     const messageId = `<${unique('msg')}@example.cn>`;
-    const mail = { from, to: INTAKE_ADDRESS, subject: '反映问题', text: '小区门口的路面塌陷了，请尽快处理。', messageId, attachments: [{ filename: 'road.png', content: PNG }, { filename: 'card.vcf', content: 'BEGIN:VCARD' }] };
+    const mail = {
+      from,
+      to: INTAKE_ADDRESS,
+      subject: '反映问题',
+      text: '小区门口的路面塌陷了，请尽快处理。',
+      messageId,
+      attachments: [
+        { filename: 'road.png', content: PNG },
+        { filename: 'card.vcf', content: 'BEGIN:VCARD' },
+      ],
+    };
     const info = await client().sendMail(mail);
     expect(info.accepted).toEqual([INTAKE_ADDRESS]);
     const [event] = await placed.waitFor((e) => e.contact?.email === from);
@@ -76,13 +89,21 @@ describe('e-mail channel (SMTP)', () => {
 
   it('mail.rejectCheck: mail for another address is refused at RCPT TO and places nothing', async () => {
     const before = placed.events.length;
-    await expect(client().sendMail({ from: 'a@example.cn', to: 'someone-else@example.cn', subject: 's', text: 't' })).rejects.toThrow(/550/);
+    await expect(client().sendMail({ from: 'a@example.cn', to: 'someone-else@example.cn', subject: 's', text: 't' })).rejects.toThrow(
+      /550/,
+    );
     expect(placed.events.length).toBe(before);
   });
 
   it('mail.limitCheck: a message over the size limit is refused with 552', async () => {
     await expect(
-      client().sendMail({ from: 'a@example.cn', to: INTAKE_ADDRESS, subject: 'big', text: 'x', attachments: [{ filename: 'big.bin', content: Buffer.alloc(300 * 1024) }] }),
+      client().sendMail({
+        from: 'a@example.cn',
+        to: INTAKE_ADDRESS,
+        subject: 'big',
+        text: 'x',
+        attachments: [{ filename: 'big.bin', content: Buffer.alloc(300 * 1024) }],
+      }),
     ).rejects.toThrow(/552/);
   });
 });

@@ -19,7 +19,14 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
   beforeAll(async () => {
     kafka = kafkaFor();
     intake = await startIntake({ topic: await createPlacedTopic(kafka) });
-    email = emailChannel({ placer: intake.placer, attachments: intake.attachments, logger, address: MAIL, maxBytes: 64 * 1024, attachmentMaxBytes: 32 * 1024 });
+    email = emailChannel({
+      placer: intake.placer,
+      attachments: intake.attachments,
+      logger,
+      address: MAIL,
+      maxBytes: 64 * 1024,
+      attachmentMaxBytes: 32 * 1024,
+    });
     smtpPort = await email.listen(0, '127.0.0.1');
   });
   afterAll(async () => {
@@ -42,7 +49,11 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
     expect((await fetch(`${intake.url}/healthz`)).status).toBe(200);
   });
 
-  const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ' ', '13800138000', 'DD-2222-2222', '<x>', '&amp;', '查询 DD-7K3M-Q9TX', 'a'.repeat(5000)));
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom('', ' ', '13800138000', 'DD-2222-2222', '<x>', '&amp;', '查询 DD-7K3M-Q9TX', 'a'.repeat(5000)),
+  );
   const loose = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 }));
   const orderLike = fc.record(
     {
@@ -65,8 +76,22 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
       content: fc.string({ minLength: 1, maxLength: 300 }).filter((s) => s.trim() !== ''),
       channel: fc.constantFrom('api', 'web'),
       priority: fc.constantFrom('normal', 'urgent'),
-      location: fc.record({ address: fc.string({ maxLength: 50 }), lat: fc.double({ min: -90, max: 90, noNaN: true }), lng: fc.double({ min: -180, max: 180, noNaN: true }) }, { requiredKeys: [] }),
-      contact: fc.record({ name: fc.string({ maxLength: 20 }), phone: fc.constantFrom('13800138000', '+86 139 1234 5678', '1234'), email: fc.emailAddress() }, { requiredKeys: [] }),
+      location: fc.record(
+        {
+          address: fc.string({ maxLength: 50 }),
+          lat: fc.double({ min: -90, max: 90, noNaN: true }),
+          lng: fc.double({ min: -180, max: 180, noNaN: true }),
+        },
+        { requiredKeys: [] },
+      ),
+      contact: fc.record(
+        {
+          name: fc.string({ maxLength: 20 }),
+          phone: fc.constantFrom('13800138000', '+86 139 1234 5678', '1234'),
+          email: fc.emailAddress(),
+        },
+        { requiredKeys: [] },
+      ),
       callId: fc.string({ minLength: 1, maxLength: 20 }),
       callerNumber: fc.constantFrom('13800138000', '023-63851234', 'x'),
       agentId: fc.string({ minLength: 1, maxLength: 10 }),
@@ -76,7 +101,25 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
   );
   const jsonBody = fc.oneof(validish, orderLike, fc.jsonValue({ maxDepth: 4 }));
   const formBody = fc.dictionary(
-    fc.oneof(fc.constantFrom('content', 'channel', 'contact[phone]', 'location[lat]', 'api_key', 'service_code', 'lat', 'long', 'address_string', 'description', 'phone', 'email', 'a[b][c][d]', 'content[]'), fc.string()),
+    fc.oneof(
+      fc.constantFrom(
+        'content',
+        'channel',
+        'contact[phone]',
+        'location[lat]',
+        'api_key',
+        'service_code',
+        'lat',
+        'long',
+        'address_string',
+        'description',
+        'phone',
+        'email',
+        'a[b][c][d]',
+        'content[]',
+      ),
+      fc.string(),
+    ),
     fc.oneof(text, fc.constant(OPEN311_KEY)),
     { maxKeys: 8 },
   );
@@ -96,7 +139,14 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
       fc.asyncProperty(
         formBody,
         fc.uint8Array({ maxLength: 512 }),
-        fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=xyz', 'multipart/form-data', 'text/xml', 'application/octet-stream'),
+        fc.constantFrom(
+          'application/json',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=xyz',
+          'multipart/form-data',
+          'text/xml',
+          'application/octet-stream',
+        ),
         async (form, raw, contentType) => {
           await expectNo5xx('/v1/orders', { method: 'POST', body: new URLSearchParams(form) });
           await expectNo5xx('/v1/orders', { method: 'POST', headers: { 'content-type': contentType }, body: raw });
@@ -107,7 +157,11 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
   });
 
   it('postOrdersAndLetters.fuzzCheck: multipart (MIME) bodies with random fields and files', async () => {
-    const file = fc.record({ name: fc.string(), bytes: fc.oneof(fc.uint8Array({ maxLength: 256 }), fc.constant(new Uint8Array(PNG))), field: fc.constantFrom('files', 'scans', 'other') });
+    const file = fc.record({
+      name: fc.string(),
+      bytes: fc.oneof(fc.uint8Array({ maxLength: 256 }), fc.constant(new Uint8Array(PNG))),
+      field: fc.constantFrom('files', 'scans', 'other'),
+    });
     await fc.assert(
       fc.asyncProperty(formBody, fc.array(file, { maxLength: 4 }), fc.string(), async (fields, files, idempotencyKey) => {
         const build = () => {
@@ -127,7 +181,11 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
   it('hotlineAndTracking.fuzzCheck: operator JSON and tracking lookups', async () => {
     await fc.assert(
       fc.asyncProperty(jsonBody, text, text, async (body, code, secret) => {
-        await expectNo5xx('/v1/hotline/calls', { method: 'POST', headers: { 'content-type': 'application/json', Authorization: `Bearer ${OPERATOR_TOKEN}` }, body: JSON.stringify(body) });
+        await expectNo5xx('/v1/hotline/calls', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', Authorization: `Bearer ${OPERATOR_TOKEN}` },
+          body: JSON.stringify(body),
+        });
         await expectNo5xx(`/v1/orders/track/${encodeURIComponent(code || 'x')}?secret=${encodeURIComponent(secret)}`, {});
       }),
       { numRuns: RUNS },
@@ -135,9 +193,14 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
   });
 
   it('wechat.fuzzCheck: signed XML (well-formed, random and hostile) and random queries', async () => {
-    const element = fc.record({ tag: fc.constantFrom('ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'Event', 'Encrypt', 'x'), value: fc.oneof(text, fc.constantFrom('text', 'event', 'subscribe', 'image')) });
+    const element = fc.record({
+      tag: fc.constantFrom('ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'Event', 'Encrypt', 'x'),
+      value: fc.oneof(text, fc.constantFrom('text', 'event', 'subscribe', 'image')),
+    });
     const xmlBody = fc.oneof(
-      fc.array(element, { maxLength: 8 }).map((els) => `<xml>${els.map((e) => `<${e.tag}><![CDATA[${e.value.replaceAll(']]>', '')}]]></${e.tag}>`).join('')}</xml>`),
+      fc
+        .array(element, { maxLength: 8 })
+        .map((els) => `<xml>${els.map((e) => `<${e.tag}><![CDATA[${e.value.replaceAll(']]>', '')}]]></${e.tag}>`).join('')}</xml>`),
       fc.array(element, { maxLength: 8 }).map((els) => `<xml>${els.map((e) => `<${e.tag}>${e.value}</${e.tag}>`).join('')}</xml>`),
       fc.string(),
       fc.constantFrom('<!DOCTYPE x [<!ENTITY a "b">]><xml>&a;</xml>', '<xml>' + '<a>'.repeat(2000) + '</xml>', '<?xml version="1.0"?>', ''),
@@ -163,13 +226,19 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
 
   it('open311.fuzzCheck: form POSTs, GET filters and resource names, JSON and XML', async () => {
     await fc.assert(
-      fc.asyncProperty(formBody, fc.dictionary(fc.constantFrom('service_request_id', 'service_code', 'start_date', 'end_date', 'status', 'x'), text, { maxKeys: 5 }), text, fc.constantFrom('json', 'xml', 'csv', ''), async (form, query, name, format) => {
-        await expectNo5xx(`/open311/v2/requests.${format}`, { method: 'POST', body: new URLSearchParams(form) });
-        await expectNo5xx(`/open311/v2/requests.${format}?${new URLSearchParams(query)}`, {});
-        await expectNo5xx(`/open311/v2/requests/${encodeURIComponent(name || 'x')}.${format}`, {});
-        await expectNo5xx(`/open311/v2/services/${encodeURIComponent(name || 'x')}.${format}`, {});
-        await expectNo5xx(`/open311/v2/tokens/${encodeURIComponent(name || 'x')}.${format}`, {});
-      }),
+      fc.asyncProperty(
+        formBody,
+        fc.dictionary(fc.constantFrom('service_request_id', 'service_code', 'start_date', 'end_date', 'status', 'x'), text, { maxKeys: 5 }),
+        text,
+        fc.constantFrom('json', 'xml', 'csv', ''),
+        async (form, query, name, format) => {
+          await expectNo5xx(`/open311/v2/requests.${format}`, { method: 'POST', body: new URLSearchParams(form) });
+          await expectNo5xx(`/open311/v2/requests.${format}?${new URLSearchParams(query)}`, {});
+          await expectNo5xx(`/open311/v2/requests/${encodeURIComponent(name || 'x')}.${format}`, {});
+          await expectNo5xx(`/open311/v2/services/${encodeURIComponent(name || 'x')}.${format}`, {});
+          await expectNo5xx(`/open311/v2/tokens/${encodeURIComponent(name || 'x')}.${format}`, {});
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -177,14 +246,27 @@ describe('fuzzing every public endpoint: never a 5xx', () => {
   it('smtp.fuzzCheck: random mails are answered with 250 or a 5xx SMTP refusal, never a crash', async () => {
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: false });
     await fc.assert(
-      fc.asyncProperty(fc.string(), fc.string(), fc.string(), fc.array(fc.uint8Array({ maxLength: 2048 }), { maxLength: 2 }), async (subject, body, messageId, files) => {
-        try {
-          await transport.sendMail({ from: 'fuzz@example.cn', to: MAIL, subject, text: body, messageId: messageId ? `<${messageId}>` : undefined, attachments: files.map((f, i) => ({ filename: `f${i}`, content: Buffer.from(f) })) });
-        } catch (error) {
-          // Only refusals we mean: empty message (550) or too large (552).
-          expect(String(error)).toMatch(/55[02]/);
-        }
-      }),
+      fc.asyncProperty(
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        fc.array(fc.uint8Array({ maxLength: 2048 }), { maxLength: 2 }),
+        async (subject, body, messageId, files) => {
+          try {
+            await transport.sendMail({
+              from: 'fuzz@example.cn',
+              to: MAIL,
+              subject,
+              text: body,
+              messageId: messageId ? `<${messageId}>` : undefined,
+              attachments: files.map((f, i) => ({ filename: `f${i}`, content: Buffer.from(f) })),
+            });
+          } catch (error) {
+            // Only refusals we mean: empty message (550) or too large (552).
+            expect(String(error)).toMatch(/55[02]/);
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -3,30 +3,27 @@
 // one request, tokens; JSON and XML; the spec's errors; no contact data in GET answers.
 import { randomUUID } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
-import type { Kafka } from 'kafkajs';
-import { OPEN311_KEY, PlacedEvents, createPlacedTopic, insertOrder, kafkaFor, startIntake, unique, type RunningIntake } from './support';
+import { followIntake, insertOrder, OPEN311_KEY, PlacedEvents, type RunningIntake, unique } from './support';
 
 const xml = new XMLParser({ parseTagValue: false });
 
 describe('Open311 GeoReport v2', () => {
-  let kafka: Kafka;
   let intake: RunningIntake;
   let placed: PlacedEvents;
+  let stop: () => Promise<void>;
   const serviceCode = unique('311');
   const categoryCode = unique('cat');
   let base: string;
 
   beforeAll(async () => {
-    kafka = kafkaFor();
-    const topic = await createPlacedTopic(kafka);
-    intake = await startIntake({ topic });
+    ({ intake, placed, stop } = await followIntake());
     base = `${intake.url}/open311/v2`;
-    placed = await PlacedEvents.follow(kafka, topic);
-    await intake.prisma.category.create({ data: { code: categoryCode, name: '路灯维修', description: '路灯不亮、损坏', open311Code: serviceCode, keywords: ['路灯', '照明'] } });
+    await intake.prisma.category.create({
+      data: { code: categoryCode, name: '路灯维修', description: '路灯不亮、损坏', open311Code: serviceCode, keywords: ['路灯', '照明'] },
+    });
   });
   afterAll(async () => {
-    await placed.stop();
-    await intake.stop();
+    await stop();
   });
 
   const post = (fields: Record<string, string>, format = 'json') =>
@@ -34,7 +31,15 @@ describe('Open311 GeoReport v2', () => {
 
   it('services.responseCheck: the catalogue as JSON and as XML with the declaration', async () => {
     const json = (await (await fetch(`${base}/services.json`)).json()) as any[];
-    expect(json).toContainEqual({ service_code: serviceCode, service_name: '路灯维修', description: '路灯不亮、损坏', metadata: false, type: 'batch', keywords: '路灯,照明', group: '' });
+    expect(json).toContainEqual({
+      service_code: serviceCode,
+      service_name: '路灯维修',
+      description: '路灯不亮、损坏',
+      metadata: false,
+      type: 'batch',
+      keywords: '路灯,照明',
+      group: '',
+    });
     const res = await fetch(`${base}/services.xml`);
     expect(res.headers.get('content-type')).toMatch(/^application\/xml; charset=utf-8/);
     const text = await res.text();
@@ -53,10 +58,24 @@ describe('Open311 GeoReport v2', () => {
   });
 
   it('postRequest.messageQueueCheck: a form-encoded request becomes an open311 order with its category', async () => {
-    const res = await post({ service_code: serviceCode, lat: '29.57', long: '106.53', address_string: '建新北路 1 号', description: '路灯不亮', first_name: '三', last_name: '张', phone: '13800138000', email: 'zs@example.cn' });
+    const res = await post({
+      service_code: serviceCode,
+      lat: '29.57',
+      long: '106.53',
+      address_string: '建新北路 1 号',
+      description: '路灯不亮',
+      first_name: '三',
+      last_name: '张',
+      phone: '13800138000',
+      email: 'zs@example.cn',
+    });
     expect(res.status).toBe(200);
     const [created] = (await res.json()) as any[];
-    expect(created).toEqual({ service_request_id: expect.any(String), service_notice: expect.stringMatching(/^tracking code DD-/), account_id: null });
+    expect(created).toEqual({
+      service_request_id: expect.any(String),
+      service_notice: expect.stringMatching(/^tracking code DD-/),
+      account_id: null,
+    });
     const [event] = await placed.waitFor((e) => e.orderId === created.service_request_id);
     expect(event).toEqual(
       expect.objectContaining({
@@ -95,13 +114,27 @@ describe('Open311 GeoReport v2', () => {
   it('getRequests.privacyCheck: requests by service code, id, status and dates, without contact data and with masked descriptions', async () => {
     const open = randomUUID();
     const closed = randomUUID();
-    await insertOrder(intake.prisma, { id: open, trackingCode: unique('TC'), categoryCode, content: '我的电话 13800138000，邮箱 a@b.cn', address: '建新北路' });
+    await insertOrder(intake.prisma, {
+      id: open,
+      trackingCode: unique('TC'),
+      categoryCode,
+      content: '我的电话 13800138000，邮箱 a@b.cn',
+      address: '建新北路',
+    });
     await insertOrder(intake.prisma, { id: closed, trackingCode: unique('TC'), categoryCode, status: 'closed' });
 
     const all = (await (await fetch(`${base}/requests.json?service_code=${serviceCode}`)).json()) as any[];
     expect(all.map((r) => r.service_request_id)).toEqual(expect.arrayContaining([open, closed]));
     const mine = all.find((r) => r.service_request_id === open);
-    expect(mine).toEqual(expect.objectContaining({ status: 'open', service_code: serviceCode, service_name: '路灯维修', address: '建新北路', description: '我的电话 138****8000，邮箱 [e-mail]' }));
+    expect(mine).toEqual(
+      expect.objectContaining({
+        status: 'open',
+        service_code: serviceCode,
+        service_name: '路灯维修',
+        address: '建新北路',
+        description: '我的电话 138****8000，邮箱 [e-mail]',
+      }),
+    );
     expect(JSON.stringify(all)).not.toMatch(/13800138000|a@b\.cn|first_name|phone|email/);
 
     const onlyClosed = (await (await fetch(`${base}/requests.json?service_code=${serviceCode}&status=closed`)).json()) as any[];

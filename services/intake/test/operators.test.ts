@@ -2,25 +2,20 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON answers loosely and assert on their shape */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Kafka } from 'kafkajs';
-import { OPERATOR_TOKEN, PDF, PNG, PlacedEvents, createPlacedTopic, kafkaFor, postJson, startIntake, unique, type RunningIntake } from './support';
+import { followIntake, OPERATOR_TOKEN, PDF, PlacedEvents, PNG, postJson, type RunningIntake, unique } from './support';
 
 const auth = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
 
 describe('operator entries', () => {
-  let kafka: Kafka;
   let intake: RunningIntake;
   let placed: PlacedEvents;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    kafka = kafkaFor();
-    const topic = await createPlacedTopic(kafka);
-    intake = await startIntake({ topic });
-    placed = await PlacedEvents.follow(kafka, topic);
+    ({ intake, placed, stop } = await followIntake());
   });
   afterAll(async () => {
-    await placed.stop();
-    await intake.stop();
+    await stop();
   });
 
   it('hotline.authCheck: without a valid operator token the webhook is a 401', async () => {
@@ -31,13 +26,29 @@ describe('operator entries', () => {
 
   it('hotline.messageQueueCheck: a call becomes a hotline order; the same call id again is the same order', async () => {
     const callId = unique('call');
-    const call = { callId, callerNumber: '023-63851234', agentId: 'agent-7', notes: '来电反映小区电梯停运', callerName: '李四', priority: 'urgent' };
+    const call = {
+      callId,
+      callerNumber: '023-63851234',
+      agentId: 'agent-7',
+      notes: '来电反映小区电梯停运',
+      callerName: '李四',
+      priority: 'urgent',
+    };
     const first = await postJson(`${intake.url}/v1/hotline/calls`, call, auth);
     const again = await postJson(`${intake.url}/v1/hotline/calls`, call, auth);
     expect(first.status).toBe(202);
-    expect(again.body).toEqual(expect.objectContaining({ orderId: first.body.orderId, trackingCode: first.body.trackingCode, secret: first.body.secret, callId }));
+    expect(again.body).toEqual(
+      expect.objectContaining({ orderId: first.body.orderId, trackingCode: first.body.trackingCode, secret: first.body.secret, callId }),
+    );
     const events = await placed.waitFor((e) => e.orderId === first.body.orderId, 2);
-    expect(events[0]).toEqual(expect.objectContaining({ channel: 'hotline', priority: 'urgent', content: '来电反映小区电梯停运', contact: { name: '李四', phone: '023-63851234' } }));
+    expect(events[0]).toEqual(
+      expect.objectContaining({
+        channel: 'hotline',
+        priority: 'urgent',
+        content: '来电反映小区电梯停运',
+        contact: { name: '李四', phone: '023-63851234' },
+      }),
+    );
   });
 
   it('hotline.validationCheck: a bad caller number and missing notes are 400s naming the fields', async () => {

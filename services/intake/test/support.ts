@@ -30,7 +30,8 @@ export const FEEDBACK_TOKEN = 'intake-test-feedback-service-token-0001';
 export const WECHAT = { token: 'wechat-test-token', appId: 'wx1234567890abcdef', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
 
 export const logger = createLogger('intake-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-export const kafkaFor = (brokers = env('KAFKA_BROKERS')): Kafka => createKafka({ brokers: brokers.split(','), clientId: unique('intake-test') }, logger);
+export const kafkaFor = (brokers = env('KAFKA_BROKERS')): Kafka =>
+  createKafka({ brokers: brokers.split(','), clientId: unique('intake-test') }, logger);
 
 export interface RunningIntake extends IntakeApp {
   url: string;
@@ -67,7 +68,12 @@ export async function createPlacedTopic(kafka: Kafka): Promise<string> {
   return topic;
 }
 
-export async function startIntake(options: { topic: string; brokers?: string; settings?: Partial<IntakeSettings>; connect?: boolean }): Promise<RunningIntake> {
+export async function startIntake(options: {
+  topic: string;
+  brokers?: string;
+  settings?: Partial<IntakeSettings>;
+  connect?: boolean;
+}): Promise<RunningIntake> {
   const kafka = kafkaFor(options.brokers);
   const producer = createRequestPathProducer(kafka);
   if (options.connect !== false) await producer.connect();
@@ -120,7 +126,8 @@ export class PlacedEvents {
     for (;;) {
       const found = this.events.filter(predicate);
       if (found.length >= count) return found;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${count} event(s); saw ${this.events.length}, invalid ${this.invalid.length}`);
+      if (Date.now() > end)
+        throw new Error(`timed out waiting for ${count} event(s); saw ${this.events.length}, invalid ${this.invalid.length}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -130,7 +137,11 @@ export class PlacedEvents {
   }
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const text = await res.text();
   let parsed: unknown = text;
@@ -143,7 +154,18 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 }
 
 /** An Order row as dispatch's projector would write it. */
-export async function insertOrder(prisma: PrismaClient, fields: { id: string; trackingCode: string; secretHash?: string; content?: string; status?: string; categoryCode?: string; address?: string }) {
+export async function insertOrder(
+  prisma: PrismaClient,
+  fields: {
+    id: string;
+    trackingCode: string;
+    secretHash?: string;
+    content?: string;
+    status?: string;
+    categoryCode?: string;
+    address?: string;
+  },
+) {
   return prisma.order.create({
     data: {
       id: fields.id,
@@ -160,5 +182,27 @@ export async function insertOrder(prisma: PrismaClient, fields: { id: string; tr
 }
 
 /** The smallest valid PNG (1×1). */
-export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+/** Intake on a placed-orders topic of its own, with a follower collecting what it placed. */
+export async function followIntake(
+  settings?: Partial<IntakeSettings>,
+): Promise<{ kafka: Kafka; intake: RunningIntake; placed: PlacedEvents; stop(): Promise<void> }> {
+  const kafka = kafkaFor();
+  const topic = await createPlacedTopic(kafka);
+  const intake = await startIntake({ topic, ...(settings ? { settings } : {}) });
+  const placed = await PlacedEvents.follow(kafka, topic);
+  return {
+    kafka,
+    intake,
+    placed,
+    stop: async () => {
+      await placed.stop();
+      await intake.stop();
+    },
+  };
+}

@@ -21,7 +21,15 @@ describe('tracking with colliding codes', () => {
     ];
     for (const o of orders) {
       await prisma.order.create({
-        data: { id: o.id, trackingCode: code, channel: 'web', status: 'placed', content: o.content, placedAt: new Date(), secretHash: hashSecret(o.secret) },
+        data: {
+          id: o.id,
+          trackingCode: code,
+          channel: 'web',
+          status: 'placed',
+          content: o.content,
+          placedAt: new Date(),
+          secretHash: hashSecret(o.secret),
+        },
       });
     }
     const tracker = new OrderTracker(prisma);

@@ -1,10 +1,9 @@
 // WeChat official account callback: signatures, plaintext and safe mode, retries of one MsgId,
 // subscribe, "查询", and hostile XML (external entities, entity bombs).
 import { XMLParser } from 'fast-xml-parser';
-import type { Kafka } from 'kafkajs';
 import { WELCOME } from '../src/channels/wechat';
 import { WechatCrypto, wechatSignature } from '../src/channels/wechatCrypto';
-import { PlacedEvents, WECHAT, createPlacedTopic, insertOrder, kafkaFor, startIntake, unique, type RunningIntake } from './support';
+import { followIntake, insertOrder, PlacedEvents, type RunningIntake, unique, WECHAT } from './support';
 
 const parser = new XMLParser({ parseTagValue: false });
 const timestamp = '1732700000';
@@ -18,27 +17,26 @@ const textMessage = (openId: string, msgId: string, content: string) =>
   `<xml><ToUserName><![CDATA[gh_diandan]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>1732700000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
 
 describe('WeChat official account callback', () => {
-  let kafka: Kafka;
   let intake: RunningIntake;
   let placed: PlacedEvents;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    kafka = kafkaFor();
-    const topic = await createPlacedTopic(kafka);
-    intake = await startIntake({ topic });
-    placed = await PlacedEvents.follow(kafka, topic);
+    ({ intake, placed, stop } = await followIntake());
   });
   afterAll(async () => {
-    await placed.stop();
-    await intake.stop();
+    await stop();
   });
 
-  const send = (body: string, query = signedQuery()) => fetch(`${intake.url}/v1/wechat?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+  const send = (body: string, query = signedQuery()) =>
+    fetch(`${intake.url}/v1/wechat?${query}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
 
   it('verification.responseCheck: GET echoes echostr only with a valid signature', async () => {
     const ok = await fetch(`${intake.url}/v1/wechat?${signedQuery({ echostr: 'echo-1234' })}`);
     expect([ok.status, await ok.text()]).toEqual([200, 'echo-1234']);
-    const bad = await fetch(`${intake.url}/v1/wechat?${new URLSearchParams({ signature: 'x'.repeat(40), timestamp, nonce, echostr: 'e' })}`);
+    const bad = await fetch(
+      `${intake.url}/v1/wechat?${new URLSearchParams({ signature: 'x'.repeat(40), timestamp, nonce, echostr: 'e' })}`,
+    );
     expect(bad.status).toBe(401);
   });
 
@@ -54,7 +52,9 @@ describe('WeChat official account callback', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(res.status).toBe(200);
     const reply = parser.parse(await res.text()).xml;
-    expect(reply).toEqual(expect.objectContaining({ ToUserName: openId, FromUserName: 'gh_diandan', MsgType: 'text', CreateTime: '1732700000' }));
+    expect(reply).toEqual(
+      expect.objectContaining({ ToUserName: openId, FromUserName: 'gh_diandan', MsgType: 'text', CreateTime: '1732700000' }),
+    );
     const code = /查询码：(DD-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(reply.Content)?.[1];
     expect(code).toBeDefined();
     const [event] = await placed.waitFor((e) => e.trackingCode === code);
@@ -91,7 +91,10 @@ describe('WeChat official account callback', () => {
   });
 
   it.each([
-    ['an external entity (XXE)', '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><Content>&xxe;</Content></xml>'],
+    [
+      'an external entity (XXE)',
+      '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><Content>&xxe;</Content></xml>',
+    ],
     [
       'an entity bomb (billion laughs)',
       '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><xml><Content>&lol3;</Content></xml>',

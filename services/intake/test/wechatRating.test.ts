@@ -57,13 +57,28 @@ class FeedbackStandIn {
 
 const rated = (code: string, reopened = false): Answer => ({
   status: 200,
-  body: { trackingCode: code, status: reopened ? 'dispatched' : 'closed', rating: reopened ? 'dissatisfied' : 'satisfied', reopened, message: '…' },
+  body: {
+    trackingCode: code,
+    status: reopened ? 'dispatched' : 'closed',
+    rating: reopened ? 'dissatisfied' : 'satisfied',
+    reopened,
+    message: '…',
+  },
 });
 const refused = (reason: 'not_resolved' | 'closed'): Answer => ({
   status: 409,
-  body: { error: { code: 'not_ratable', message: reason === 'closed' ? 'cannot rate: order is closed' : 'cannot rate: order is not resolved yet', details: { reason } } },
+  body: {
+    error: {
+      code: 'not_ratable',
+      message: reason === 'closed' ? 'cannot rate: order is closed' : 'cannot rate: order is not resolved yet',
+      details: { reason },
+    },
+  },
 });
-const notFound: Answer = { status: 404, body: { error: { code: 'not_found', message: 'no order with this tracking code for this sender' } } };
+const notFound: Answer = {
+  status: 404,
+  body: { error: { code: 'not_found', message: 'no order with this tracking code for this sender' } },
+};
 
 let msgIds = 910_000_000;
 const nextMsgId = () => String(++msgIds);
@@ -81,7 +96,15 @@ describe('parseRatingText', () => {
     expect(parseRatingText(text)).toEqual(expected);
   });
 
-  it.each(['评价', '评价 DD-7K3M-Q9TB', '评价 DD-7K3M-Q9TB 很好', '评价 满意', '评价 DD-7K3M 满意', '评价 DD-7K3M-Q9TB 非常满意', '评价 DD-7K3M-Q9TX 满意'])('malformed: %s', (text) => {
+  it.each([
+    '评价',
+    '评价 DD-7K3M-Q9TB',
+    '评价 DD-7K3M-Q9TB 很好',
+    '评价 满意',
+    '评价 DD-7K3M 满意',
+    '评价 DD-7K3M-Q9TB 非常满意',
+    '评价 DD-7K3M-Q9TX 满意',
+  ])('malformed: %s', (text) => {
     expect(parseRatingText(text)).toBe('malformed');
   });
 
@@ -90,7 +113,11 @@ describe('parseRatingText', () => {
   });
 
   it('cuts the comment at 1,000 characters', () => {
-    expect(parseRatingText(`评价 DD-7K3M-Q9TB 满意 ${'好'.repeat(1500)}`)).toEqual({ code: 'DD-7K3M-Q9TB', rating: 'satisfied', comment: '好'.repeat(1000) });
+    expect(parseRatingText(`评价 DD-7K3M-Q9TB 满意 ${'好'.repeat(1500)}`)).toEqual({
+      code: 'DD-7K3M-Q9TB',
+      rating: 'satisfied',
+      comment: '好'.repeat(1000),
+    });
   });
 });
 
@@ -135,7 +162,10 @@ describe('WeChat "评价" against a feedback stand-in', () => {
     const code = newCode();
     standIn.answer = () => rated(code, true);
     const before = standIn.calls.length;
-    const { content } = await replyTo(intake, textMessage(openId, nextMsgId(), `评价\u3000${code.toLowerCase()}\u3000不满意\u3000一直没人联系我`));
+    const { content } = await replyTo(
+      intake,
+      textMessage(openId, nextMsgId(), `评价\u3000${code.toLowerCase()}\u3000不满意\u3000一直没人联系我`),
+    );
     expect(standIn.calls.slice(before)).toEqual([
       { authorization: `Bearer ${FEEDBACK_TOKEN}`, body: { openId, code, rating: 'dissatisfied', comment: '一直没人联系我' } },
     ]);
@@ -148,8 +178,18 @@ describe('WeChat "评价" against a feedback stand-in', () => {
     ['not resolved yet', () => refused('not_resolved'), () => RATING_REPLIES.not_resolved, '订单尚未办结，暂不能评价'],
     ['already rated or closed', () => refused('closed'), () => RATING_REPLIES.closed, '已评价或已关闭'],
     ['not the sender’s order', () => notFound, () => RATING_REPLIES.not_found, '未找到您的订单'],
-    ['a wrong service token (401)', () => ({ status: 401, body: { error: { code: 'unauthorized' } } }), () => RATING_REPLIES.unavailable, '系统繁忙，请稍后再试'],
-    ['feedback failing (500)', () => ({ status: 500, body: { error: { code: 'internal' } } }), () => RATING_REPLIES.unavailable, '系统繁忙，请稍后再试'],
+    [
+      'a wrong service token (401)',
+      () => ({ status: 401, body: { error: { code: 'unauthorized' } } }),
+      () => RATING_REPLIES.unavailable,
+      '系统繁忙，请稍后再试',
+    ],
+    [
+      'feedback failing (500)',
+      () => ({ status: 500, body: { error: { code: 'internal' } } }),
+      () => RATING_REPLIES.unavailable,
+      '系统繁忙，请稍后再试',
+    ],
   ])('wechatRating.replyCheck: %s', async (_what, answer, expected, words) => {
     const code = newCode();
     standIn.answer = () => answer(code);
