@@ -42,6 +42,9 @@ export LOG_LEVEL="${LOG_LEVEL:-info}"
 export JWT_SECRET="${JWT_SECRET:-diandan-local-development-secret-not-for-production}"
 # Encrypts residents' contact addresses kept by services/feedback for notices. A public DEV value.
 export FEEDBACK_CONTACT_KEY="${FEEDBACK_CONTACT_KEY:-diandan-local-dev-contact-key-not-secret-0001}"
+# Seals residents' contact details on orders.placed (intake seals, feedback opens): id:base64(32 bytes),
+# the first key seals, all open (rotate by putting a new key first). A public DEV value.
+export CONTACT_SEAL_KEYS="${CONTACT_SEAL_KEYS:-dev1:ZGlhbmRhbi1sb2NhbC1kZXYtc2VhbC1rZXktMDAwMDE=}"
 # Bearer token services/intake presents to services/feedback (WeChat "评价" → POST /v1/wechat/rating).
 # A public DEV value (at least 32 characters); production sets its own secret.
 export FEEDBACK_SERVICE_TOKEN="${FEEDBACK_SERVICE_TOKEN:-diandan-local-dev-service-token-not-secret-01}"

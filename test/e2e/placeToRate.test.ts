@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import {
   createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, topicNames, type ConsumerRunner, type PrismaClient,
+  sealingKeysSchema,
 } from '@diandan/platform';
 import { createActivities } from '@diandan/workflows';
 import type { Express } from 'express';
@@ -21,6 +22,7 @@ import { createIntakeApp } from '../../services/intake/src/app';
 import { createRequestPathProducer } from '../../services/intake/src/producer';
 import { createDispatchApp } from '../../services/dispatch/src/api/app';
 import { FeedHub } from '../../services/dispatch/src/feed';
+import { startIntakeProjection } from '../../services/dispatch/src/intakeProjection';
 import { startProjector } from '../../services/dispatch/src/projector';
 import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
@@ -101,6 +103,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     });
     workerRun = worker.run();
     consumers.push(await startStarter({ kafka, client, taskQueue, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${taskQueue}-starter` }));
+    consumers.push(await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${taskQueue}-intake` }));
     consumers.push(await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${taskQueue}-projector` }));
 
     intakeProducer = createRequestPathProducer(kafka);
@@ -108,6 +111,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     const intakeApp = createIntakeApp({
       settings: {
         secretKey: 'e2e-intake-secret-key-0123456789abcdef',
+        contactSealKeys: sealingKeysSchema.parse(`e2e:${Buffer.alloc(32, 2).toString('base64')}`),
         placedTopic: topics.placed,
         h5Origin: 'http://127.0.0.1',
         open311ApiKeys: [],

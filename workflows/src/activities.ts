@@ -31,6 +31,8 @@ export interface ActivityDeps {
 export interface DecisionContextData {
   units: Unit[];
   routing: Record<string, CategoryRouting>;
+  /** Changes whenever an administrator changes a unit or a category (their newest updatedAt). */
+  version: string;
 }
 
 export interface DeadlineRequest {
@@ -43,7 +45,7 @@ export interface DeadlineRequest {
 
 export interface Activities {
   loadDecisionContext(): Promise<DecisionContextData>;
-  computeDeadline(request: DeadlineRequest): Promise<{ dueAt: string; warnAt: string }>;
+  computeDeadline(request: DeadlineRequest): Promise<{ dueAt: string; warnAt: string; referenceVersion: string }>;
   publishEvents(events: LifecycleEvent[]): Promise<void>;
 }
 
@@ -70,13 +72,13 @@ export function createActivities(deps: ActivityDeps): Activities {
 
   return {
     async loadDecisionContext() {
-      const { units, routing } = await referenceData();
-      return { units, routing };
+      const { units, routing, version } = await referenceData();
+      return { units, routing, version };
     },
     async computeDeadline(request) {
-      const { policy } = await referenceData();
+      const { policy, version } = await referenceData();
       const due = stageDeadline(policy, request.categoryCode, request.priority, request.level, request.stage, new Date(request.from), calendar);
-      return { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString() };
+      return { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString(), referenceVersion: version };
     },
     async publishEvents(events) {
       await publish(
@@ -89,9 +91,14 @@ export function createActivities(deps: ActivityDeps): Activities {
 }
 
 async function readReferenceData(prisma: PrismaClient): Promise<ReferenceData> {
-  const [units, categories] = await Promise.all([
+  const [units, categories, changed] = await Promise.all([
     prisma.unit.findMany({ where: { active: true }, select: { id: true, name: true, kind: true, level: true, parentId: true } }),
     prisma.category.findMany({ where: { active: true }, select: { code: true, responsible: true, deadlines: true } }),
+    // Deactivating a unit or category updates its row too, so the newest updatedAt of both tables
+    // (and their sizes, for rows added with an old timestamp) versions what the workflows decide on.
+    prisma.$queryRaw<{ version: string }[]>`
+      SELECT concat((SELECT max("updatedAt") FROM "Unit"), '|', (SELECT count(*) FROM "Unit"), '|',
+                    (SELECT max("updatedAt") FROM "Category"), '|', (SELECT count(*) FROM "Category")) AS version`,
   ]);
   const routing: Record<string, CategoryRouting> = {};
   const categoryDeadlines: Record<string, DeadlinePolicy['categories'][string]> = {};
@@ -104,5 +111,5 @@ async function readReferenceData(prisma: PrismaClient): Promise<ReferenceData> {
     else log.warn({ category: category.code }, 'ignoring malformed deadline overrides');
   }
   const policy: DeadlinePolicy = { ...DEFAULT_DEADLINE_POLICY, categories: categoryDeadlines };
-  return { units: units.map((u) => ({ ...u, parentId: u.parentId ?? null })), routing, policy };
+  return { units: units.map((u) => ({ ...u, parentId: u.parentId ?? null })), routing, policy, version: changed[0]?.version ?? '' };
 }

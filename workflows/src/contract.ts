@@ -6,19 +6,26 @@ import type { Actor, Command, LifecycleEvent, OrderSnapshot, Priority, Stage, Ch
 
 export const SERVICE_ORDER_WORKFLOW = 'serviceOrder';
 
-/** What the workflow keeps of the placed order: never contact details (they stay out of histories). */
+/**
+ * What the workflow decides on, and nothing else: the resident's text, address, coordinates,
+ * attachments and contact details reach the read model from orders.placed directly, so they never
+ * sit in a workflow history. (Histories started before this carry `content`, `address` and
+ * `secretHash` too; the workflow ignores them.)
+ */
 export interface ServiceOrderInput {
   orderId: string;
   trackingCode: string;
   channel: Channel;
-  content: string;
   categoryCode?: string;
   priority: Priority;
   placedAt: string;
-  address?: string;
-  /** sha256 of the resident's tracking secret (not the secret): lets the read model check it. */
-  secretHash?: string;
 }
+
+/** Patches of serviceOrder (docs/lifecycle.md, "Changing the workflow"): one name per change, never reused. */
+export const PATCHES = {
+  /** 2026-11: an action's answer carries the new stage's deadline (the clock is computed inside the update). */
+  deadlineInUpdate: 'deadline-in-update',
+} as const;
 
 export interface ActRequest {
   command: Command;

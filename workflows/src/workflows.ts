@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyLocalActivities,
   setHandler,
   allHandlersFinished,
@@ -17,17 +18,19 @@ import {
   decide,
   isFinalStatus,
   placeOrder,
+  SEARCH_ATTRIBUTES,
   stageForStatus,
   stampEvents,
   type Actor,
   type Command,
   type DecisionContext,
+  type EventDeadline,
   type LifecycleEvent,
   type LifecycleEventDraft,
   type OrderSnapshot,
 } from '@diandan/domain/rules';
 import type { Activities } from './activities';
-import { actUpdate, stateQuery, type OrderView, type RunningDeadline, type ServiceOrderInput } from './contract';
+import { actUpdate, PATCHES, stateQuery, type OrderView, type RunningDeadline, type ServiceOrderInput } from './contract';
 
 // Local activities: they run in the worker inside the workflow task, so placing an order costs
 // one workflow task instead of a round trip through the server per step (the dev server's SQLite
@@ -41,14 +44,24 @@ const { loadDecisionContext, computeDeadline, publishEvents } = proxyLocalActivi
 const SYSTEM: Actor = { role: 'system' };
 const LINGER_AFTER_FINISH = '7 days';
 
+// Typed keys of the attributes declared once in the domain (names.ts): a name or type that
+// drifted from SEARCH_ATTRIBUTES would not compile.
+const key = <N extends keyof typeof SEARCH_ATTRIBUTES, T extends SearchAttributeType>(name: N, type: T & IndexTypeOf<N>) =>
+  defineSearchAttributeKey(name, type);
+type IndexTypeOf<N extends keyof typeof SEARCH_ATTRIBUTES> = {
+  Keyword: typeof SearchAttributeType.KEYWORD;
+  Datetime: typeof SearchAttributeType.DATETIME;
+  Bool: typeof SearchAttributeType.BOOL;
+  Int: typeof SearchAttributeType.INT;
+}[(typeof SEARCH_ATTRIBUTES)[N]];
 export const searchAttributes = {
-  status: defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD),
-  level: defineSearchAttributeKey('OrderLevel', SearchAttributeType.KEYWORD),
-  unit: defineSearchAttributeKey('OrderUnit', SearchAttributeType.KEYWORD),
-  category: defineSearchAttributeKey('OrderCategory', SearchAttributeType.KEYWORD),
-  deadline: defineSearchAttributeKey('OrderDeadline', SearchAttributeType.DATETIME),
-  overdue: defineSearchAttributeKey('OrderOverdue', SearchAttributeType.BOOL),
-  bounces: defineSearchAttributeKey('OrderBounces', SearchAttributeType.INT),
+  status: key('OrderStatus', SearchAttributeType.KEYWORD),
+  level: key('OrderLevel', SearchAttributeType.KEYWORD),
+  unit: key('OrderUnit', SearchAttributeType.KEYWORD),
+  category: key('OrderCategory', SearchAttributeType.KEYWORD),
+  deadline: key('OrderDeadline', SearchAttributeType.DATETIME),
+  overdue: key('OrderOverdue', SearchAttributeType.BOOL),
+  bounces: key('OrderBounces', SearchAttributeType.INT),
 };
 
 /** Identifies "the same stage at the same place": a change of it starts fresh deadlines. */
@@ -66,8 +79,15 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   const outbox: LifecycleEvent[] = [];
   // Held in an object: TypeScript does not track a `let` reassigned inside closures.
   const clock: { deadline: RunningDeadline | null; key: string } = { deadline: null, key: '' };
-  // Unit tree and routing, loaded once by an activity; commands wait until it is there.
-  const reference: { context?: DecisionContext } = {};
+  // Unit tree and routing, loaded by an activity at the start and again whenever a stage change
+  // finds that an administrator changed them (computeDeadline reports the version); commands
+  // wait until the first load is there.
+  const reference: { context?: DecisionContext; version?: string } = {};
+  const loadReference = async (): Promise<void> => {
+    const loaded = await loadDecisionContext();
+    reference.context = { units: buildUnitTree(loaded.units), routing: loaded.routing };
+    reference.version = loaded.version;
+  };
 
   // Right after a change the new stage's clock is not computed yet: show none rather than the old one.
   const view = (): OrderView => ({
@@ -84,11 +104,10 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   };
 
   /** decide() for a command that may come from outside: malformed input is a rejection, not a crash. */
-  const decideSafely = (command: Command, actor: Actor) => {
-    if (!reference.context) throw new Error('unreachable: commands wait for the decision context');
+  const decideSafely = (command: Command, actor: Actor, context: DecisionContext) => {
     let decision: ReturnType<typeof decide>;
     try {
-      decision = decide(order, command, actor, reference.context);
+      decision = decide(order, command, actor, context);
     } catch {
       throw ApplicationFailure.create({ type: 'invalid_input', message: 'malformed command or actor', nonRetryable: true });
     }
@@ -96,8 +115,8 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     return decision.value;
   };
 
-  const apply = (command: Command, actor: Actor): void => {
-    const decision = decideSafely(command, actor);
+  const apply = (command: Command, actor: Actor, context: DecisionContext): void => {
+    const decision = decideSafely(command, actor, context);
     order = decision.order;
     record(decision.events, actor);
   };
@@ -118,6 +137,8 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
       stage,
       from: from.toISOString(),
     });
+    // Histories recorded before reference versions existed have none: they keep their first load.
+    if (due.referenceVersion !== undefined && due.referenceVersion !== reference.version) await loadReference();
     clock.key = key;
     clock.deadline = { stage, dueAt: due.dueAt, warnAt: due.warnAt, warned: false, overdue: false };
   };
@@ -128,19 +149,23 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     async ({ command, actor }) => {
       // An update that arrives while the order is still loading its reference data waits for it.
       await condition(() => reference.context !== undefined);
-      apply(command, actor);
+      apply(command, actor, reference.context!);
+      // The answer shows the new stage's clock. Histories recorded before this patch computed it
+      // only in the main loop, after the answer (whose deadline was then null).
+      if (patched(PATCHES.deadlineInUpdate) && stageKey(order) !== clock.key) await refreshDeadline(new Date());
       return view();
     },
     {
       // Rejected updates never enter the history: the validator runs decide() without applying it.
       validator: ({ command, actor }) => {
         if (command?.type === 'deadlinePassed') throw ApplicationFailure.create({ type: 'forbidden', message: 'deadlines are the system’s own', nonRetryable: true });
-        if (reference.context) decideSafely(command, actor);
+        if (reference.context) decideSafely(command, actor, reference.context);
       },
     },
   );
 
-  // 点单: the placed event carries what the read model shows (never contact details).
+  // 点单: the placed event carries what the workflow decided on; the resident's own words reach
+  // the read model from orders.placed (services/dispatch intake projection).
   record(
     [
       {
@@ -149,19 +174,16 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
         data: {
           trackingCode: input.trackingCode,
           channel: input.channel,
-          content: input.content,
           priority: input.priority,
           placedAt: input.placedAt,
           ...(input.categoryCode === undefined ? {} : { categoryCode: input.categoryCode }),
-          ...(input.address === undefined ? {} : { address: input.address }),
-          ...(input.secretHash === undefined ? {} : { secretHash: input.secretHash }),
         },
       },
     ],
     { role: 'resident' },
   );
-  const loaded = await loadDecisionContext();
-  reference.context = { units: buildUnitTree(loaded.units), routing: loaded.routing };
+  await loadReference();
+  const context = (): DecisionContext => reference.context!;
 
 
   const upsertAttributes = (): void => {
@@ -185,10 +207,12 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
       publishedAttributes = attributes;
     }
     if (outbox.length > 0) {
+      // An update may have moved the order while the clock was being computed: compute again first.
+      if (stageKey(order) !== clock.key) continue;
       const batch = outbox.splice(0, outbox.length);
-      // The read model learns the running deadline from the newest event of the batch.
-      const newest = batch[batch.length - 1];
-      if (newest && clock.deadline) newest.data = { ...newest.data, deadline: { stage: clock.deadline.stage, dueAt: clock.deadline.dueAt, warnAt: clock.deadline.warnAt, overdue: clock.deadline.overdue } };
+      // The newest event of the batch states the clock that runs after it (null: none runs).
+      const newest = batch.length - 1;
+      batch[newest] = { ...batch[newest]!, deadline: eventDeadline(clock.deadline) };
       await publishEvents(batch);
       continue;
     }
@@ -198,13 +222,12 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     const next = running === null ? null : running.warned ? running.dueAt : running.warnAt;
     const key = clock.key;
     const changed = () => outbox.length > 0 || stageKey(order) !== key;
-    if (next === null) {
+    if (running === null || next === null) {
       await condition(changed);
       continue;
     }
     const wait = Date.parse(next) - Date.now();
     if (wait > 0 && (await condition(changed, wait))) continue;
-    if (!running) continue;
 
     if (!running.warned) {
       // 催办 at 80 %: the unit hears it before the deadline bites.
@@ -215,7 +238,7 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
       }
     }
     log.info('deadline passed', { orderId: input.orderId, stage: running.stage });
-    apply({ type: 'deadlinePassed', stage: running.stage }, SYSTEM);
+    apply({ type: 'deadlinePassed', stage: running.stage }, SYSTEM, context());
     if (stageKey(order) === key) {
       // The order could not move (triage, district level): it stays overdue, and the supervisor
       // is alerted again after another full span rather than every second.
@@ -231,6 +254,10 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   await condition(() => false, LINGER_AFTER_FINISH);
   await condition(allHandlersFinished);
   return view();
+}
+
+function eventDeadline(deadline: RunningDeadline | null): EventDeadline | null {
+  return deadline === null ? null : { stage: deadline.stage, dueAt: deadline.dueAt, warnAt: deadline.warnAt, overdue: deadline.overdue };
 }
 
 function at(order: OrderSnapshot): { level?: OrderSnapshot['level'] & string; unitId?: string } {

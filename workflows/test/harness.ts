@@ -110,7 +110,6 @@ export function placedInput(overrides: Partial<ServiceOrderInput> = {}): Service
     orderId,
     trackingCode: `DD-${orderId.slice(0, 4).toUpperCase()}-TEST`,
     channel: 'hotline',
-    content: '工地老板拖欠三个月工资，希望帮忙追讨',
     categoryCode: CATEGORY,
     priority: 'normal',
     placedAt: new Date().toISOString(),

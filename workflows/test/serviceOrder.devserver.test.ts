@@ -102,6 +102,17 @@ describe('serviceOrder updates are validated (dev server)', () => {
 });
 
 describe('serviceOrder by hand (dev server)', () => {
+  it('answers: every action answers with the new stage’s clock; a final state answers with none', async () => {
+    const handle = await start();
+    const dispatched = await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
+    expect(dispatched.deadline?.stage).toBe('accept');
+    const accepted = await act(handle, { command: { type: 'accept' }, actor: { role: 'unit_handler', id: 'h', unitId: 'wf-community' } });
+    expect(accepted.deadline?.stage).toBe('opinion');
+    const withdrawn = await act(handle, { command: { type: 'withdraw' }, actor: RESIDENT });
+    expect(withdrawn.order.status).toBe('withdrawn');
+    expect(withdrawn.deadline).toBeNull();
+  });
+
   it('escalate and urge: a unit hands the order up itself; a resident’s 催办 is recorded without moving it', async () => {
     const handle = await start();
     await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
@@ -142,7 +153,7 @@ describe('serviceOrder by hand (dev server)', () => {
 
 describe('serviceOrder lifecycle events on Kafka (dev server)', () => {
   it('happyPath.messageQueueCheck: every change reaches orders.lifecycle in order, with stable ids, keyed by order id', async () => {
-    const input = placedInput({ channel: 'web', secretHash: 'a'.repeat(64) });
+    const input = placedInput({ channel: 'web' });
     const handle = await startOrder(client, harness.taskQueue, input);
     await waitForState(handle, (v) => v.deadline !== null);
     await resolveOrder(handle);
@@ -175,8 +186,11 @@ describe('serviceOrder lifecycle events on Kafka (dev server)', () => {
     expect(received.map((r) => r.event.type)).toEqual(expected);
     expect(received.map((r) => r.event.eventId)).toEqual(expected.map((_, i) => `order-${input.orderId}#${i + 1}`));
     expect(new Set(received.map((r) => r.key))).toEqual(new Set([input.orderId]));
-    expect(received[0]!.event.data).toMatchObject({ trackingCode: input.trackingCode, channel: 'web', secretHash: 'a'.repeat(64) });
-    expect(received.find((r) => r.event.type === 'order.dispatched')!.event.data).toHaveProperty('deadline.stage', 'accept');
+    expect(received[0]!.event.data).toEqual({ trackingCode: input.trackingCode, channel: 'web', priority: 'normal', placedAt: input.placedAt, categoryCode: input.categoryCode });
+    expect(received[0]!.event.deadline?.stage).toBe('triage');
+    expect(received.find((r) => r.event.type === 'order.dispatched')!.event.deadline?.stage).toBe('accept');
+    // A final state stops the clock: the read model must clear its deadline.
+    expect(received.at(-1)!.event.deadline).toBeNull();
 
     if (process.env.DIANDAN_RECORD_HISTORIES === '1') {
       const history = await handle.fetchHistory();

@@ -1,5 +1,8 @@
 import { DEFAULT_BUCK_PASSING_POLICY, detectBuckPassing, type BuckPassingPolicy } from './buckPassing';
-import type { LifecycleEventDraft } from './events';
+import { eventDraft, type LifecycleEventDraft } from './lifecycle';
+import type { LifecycleData } from './events';
+import type { LifecycleEventType } from './names';
+import { normaliseText } from './text';
 import { nextLevel, responsibleUnit, type CategoryRouting, type Level, type Unit, type UnitTree } from './ladder';
 import {
   RATINGS,
@@ -81,7 +84,8 @@ function illegalReason(command: CommandType, status: OrderStatus): string {
 
 /** Non-blank, bounded free text; returns the trimmed text or a rejection naming the field. */
 function requireText(value: string | undefined, command: CommandType, field: string): Result<string> {
-  const trimmed = typeof value === 'string' ? value.trim() : '';
+  // Normalised like intake's text (./text): what the event carries must be storable everywhere.
+  const trimmed = typeof value === 'string' ? normaliseText(value).trim() : '';
   if (trimmed === '') return reject('invalid_input', `${LABELS[command]} needs ${field}`);
   if (trimmed.length > MAX_TEXT_LENGTH) {
     return reject('invalid_input', `${LABELS[command]}: ${field} is longer than ${MAX_TEXT_LENGTH} characters`);
@@ -98,12 +102,8 @@ const at = (order: OrderSnapshot): Pick<LifecycleEventDraft, 'level' | 'unitId'>
   ...(order.unitId === null ? {} : { unitId: order.unitId }),
 });
 
-const draft = (order: OrderSnapshot, type: LifecycleEventDraft['type'], data: Record<string, unknown> = {}): LifecycleEventDraft => ({
-  type,
-  status: order.status,
-  ...at(order),
-  data,
-});
+const draft = <T extends LifecycleEventType>(order: OrderSnapshot, type: T, data: LifecycleData<T>): LifecycleEventDraft =>
+  eventDraft(type, { status: order.status, ...at(order) }, data);
 
 const decided = (order: OrderSnapshot, ...events: LifecycleEventDraft[]): Result<Decision> => ok({ order, events });
 
@@ -135,9 +135,9 @@ function withBuckPassingCheck(order: OrderSnapshot, context: DecisionContext): {
   return {
     order: flagged,
     flag: draft(flagged, 'order.buck_passing_flagged', {
-      patterns: finding.patterns,
+      patterns: [...finding.patterns],
       returns: finding.returns,
-      ...(finding.pingPong ? { pingPong: finding.pingPong } : {}),
+      ...(finding.pingPong ? { pingPong: [finding.pingPong[0], finding.pingPong[1]] as [string, string] } : {}),
     }),
   };
 }
@@ -220,7 +220,7 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
 
     case 'accept': {
       const next: OrderSnapshot = { ...order, status: 'accepted' };
-      return decided(next, draft(next, 'order.accepted'));
+      return decided(next, draft(next, 'order.accepted', {}));
     }
 
     case 'opinion': {

@@ -1,6 +1,7 @@
 // Lifecycle event identity and stamping, free of schema code: the serviceOrder workflow imports
 // this (through ./rules) and its sandbox bundle stays small. The schemas live in ./events.
-import type { LifecycleEvent, LifecycleEventType } from './events';
+import type { EventDeadline, LifecycleData, LifecycleEvent } from './events';
+import type { LifecycleEventType } from './names';
 import type { Level } from './ladder';
 import type { Actor, OrderStatus } from './order';
 
@@ -11,13 +12,20 @@ export const workflowIdFor = (orderId: string): string => `order-${orderId}`;
 export const lifecycleEventId = (orderId: string, seq: number): string => `${workflowIdFor(orderId)}#${seq}`;
 
 /** A lifecycle event as the domain decides it; the workflow stamps identity, time and actor. */
-export interface LifecycleEventDraft {
-  readonly type: LifecycleEventType;
+export type LifecycleEventDraftOf<T extends LifecycleEventType> = {
+  readonly type: T;
   readonly status: OrderStatus;
   readonly level?: Level;
   readonly unitId?: string;
-  readonly data: Readonly<Record<string, unknown>>;
-}
+  readonly data: LifecycleData<T>;
+};
+export type LifecycleEventDraft = { [T in LifecycleEventType]: LifecycleEventDraftOf<T> }[LifecycleEventType];
+
+/** Builds a draft whose payload is checked against its type's schema (at compile time). */
+export const eventDraft = <T extends LifecycleEventType>(type: T, at: Omit<LifecycleEventDraftOf<T>, 'type' | 'data'>, data: LifecycleData<T>): LifecycleEventDraft =>
+  ({ type, ...at, data }) as LifecycleEventDraft;
+
+export type { EventDeadline };
 
 /** Numbers drafts from `nextSeq` on; the workflow keeps `nextSeq` in its state. */
 export function stampEvents(
@@ -40,5 +48,5 @@ export function stampEvents(
     ...(draft.level === undefined ? {} : { level: draft.level }),
     ...(draft.unitId === undefined ? {} : { unitId: draft.unitId }),
     data: { ...draft.data },
-  }));
+  })) as LifecycleEvent[];
 }

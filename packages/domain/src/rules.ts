@@ -6,4 +6,6 @@ export * from './buckPassing';
 export * from './order';
 export * from './decide';
 export * from './lifecycle';
-export type { LifecycleEvent, LifecycleEventType } from './events';
+export type { LifecycleEvent, LifecycleData, EventDeadline } from './events';
+export * from './names';
+export * from './text';

@@ -29,7 +29,7 @@ const placed: OrderPlaced = {
   categoryCode: 'community-facilities',
   priority: 'normal',
   location: { address: '东一社区 3 号楼', lat: 31.23, lng: 121.47 },
-  contact: { name: '王女士', phone: '+86 138-0000-0000', wechatOpenId: 'oAbC123' },
+  sealedContact: 'v1.k1.aXY.Y2lwaGVy',
   attachments: [{ id: 'att-1', fileName: '楼道.jpg', contentType: 'image/jpeg', size: 204_800 }],
   placedAt: '2026-02-13T08:30:00.000Z',
 };
@@ -70,7 +70,7 @@ describe('orderPlacedSchema', () => {
   });
 
   test('accepts the minimum: no category, location or contact, no attachments', () => {
-    const { categoryCode: _c, location: _l, contact: _p, ...minimal } = placed;
+    const { categoryCode: _c, location: _l, sealedContact: _p, ...minimal } = placed;
     expect(issuesOf({ ...minimal, attachments: [], channel: 'letter' })).toEqual([]);
   });
 
@@ -87,12 +87,27 @@ describe('orderPlacedSchema', () => {
     expect(issuesOf({ ...placed, ...patch })).toContain(path);
   });
 
-  test('rejects a bad e-mail, a latitude off the globe and a negative attachment size', () => {
-    expect(issuesOf({ ...placed, contact: { email: 'not-mail' } })).toEqual(['contact.email']);
+  test('rejects a contact that is not sealed, a latitude off the globe and a negative attachment size', () => {
+    expect(issuesOf({ ...placed, sealedContact: '王女士 13800000000' })).toEqual(['sealedContact']);
     expect(issuesOf({ ...placed, location: { lat: 91 } })).toEqual(['location.lat']);
     expect(issuesOf({ ...placed, attachments: [{ id: 'a', fileName: 'x.pdf', contentType: 'application/pdf', size: -1 }] })).toEqual([
       'attachments.0.size',
     ]);
+  });
+
+  test.each([
+    ['NUL', 'a\u0000b'],
+    ['a lone high surrogate', 'a\uD800b'],
+    ['a lone low surrogate', 'a\uDC00b'],
+    ['a right-to-left override', 'a\u202Eb'],
+    ['a right-to-left mark', 'a\u200Fb'],
+  ])('refuses text with %s (it could not be stored downstream)', (_name, content) => {
+    expect(issuesOf({ ...placed, content })).toEqual(['content']);
+    expect(issuesOf({ ...placed, location: { address: content } })).toEqual(['location.address']);
+  });
+
+  test('emoji and CJK extension characters pass', () => {
+    expect(issuesOf({ ...placed, content: '路灯坏了 😡🙏 𠮷野家门口' })).toEqual([]);
   });
 
   test('content of exactly 4000 characters is fine', () => {
@@ -109,8 +124,8 @@ describe('lifecycle events', () => {
   };
   const events = stampEvents(
     [
-      { type: 'order.returned', status: 'placed', level: 'community', data: { reason: 'not ours', bounces: 3 } },
-      { type: 'order.buck_passing_flagged', status: 'placed', level: 'community', data: { patterns: ['returns'] } },
+      { type: 'order.returned', status: 'placed', level: 'community', data: { reason: 'not ours', fromUnitId: 'comm-a1', bounces: 3 } },
+      { type: 'order.buck_passing_flagged', status: 'placed', level: 'community', data: { patterns: ['returns'], returns: 3 } },
     ],
     stamp,
   );
@@ -139,6 +154,18 @@ describe('lifecycle events', () => {
     expect(lifecycleEventSchema.safeParse({ ...base, type: 'order.exploded' }).success).toBe(false);
     expect(lifecycleEventSchema.safeParse({ ...base, status: 'resolvedish' }).success).toBe(false);
     expect(lifecycleEventSchema.safeParse({ ...base, actor: { role: 'mayor' } }).success).toBe(false);
+  });
+
+  test('a payload that does not fit its type is refused, naming the field', () => {
+    const result = lifecycleEventSchema.safeParse({ ...events[0], data: { reason: 'not ours', bounces: 'three' } });
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['data.bounces', 'data.fromUnitId']));
+  });
+
+  test('the running deadline is a field of the envelope: an object, null (cleared) or absent (unchanged)', () => {
+    const deadline = { stage: 'accept', dueAt: '2026-02-14T08:45:00.000Z', warnAt: '2026-02-14T06:00:00.000Z', overdue: false } as const;
+    expect(lifecycleEventSchema.safeParse({ ...events[0], deadline }).success).toBe(true);
+    expect(lifecycleEventSchema.safeParse({ ...events[0], deadline: null }).success).toBe(true);
+    expect(lifecycleEventSchema.safeParse({ ...events[0], deadline: { ...deadline, stage: 'lunch' } }).success).toBe(false);
   });
 
   test('every lifecycle type of the design is known', () => {

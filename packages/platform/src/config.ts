@@ -2,6 +2,7 @@
 // needs by composing the fragments below; a missing or malformed variable stops the process with
 // the variable's name. docker-compose.yml and infra/local/env.sh set the same names (a test checks).
 import { z } from 'zod';
+import { sealingKeysSchema } from './sealing';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -65,6 +66,15 @@ export const intakeEnv = {
   FEEDBACK_URL: z.url().default('http://127.0.0.1:3003'),
 };
 
+/**
+ * Seals residents' contact details on orders.placed (services/intake) and opens them
+ * (services/feedback): `id:base64(32 bytes)[,…]`, the first seals, all open (rotation by key id).
+ * No default: infra/local/env.sh sets a public development value.
+ */
+export const contactSealEnv = {
+  CONTACT_SEAL_KEYS: sealingKeysSchema,
+};
+
 /** Service-to-service bearer token: services/intake calls services/feedback's WeChat rating endpoint with it. */
 export const serviceTokenEnv = {
   FEEDBACK_SERVICE_TOKEN: z.string().min(32, 'at least 32 characters'),
@@ -97,9 +107,9 @@ export const feedbackEnv = {
 
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
-  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv },
+  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv, ...contactSealEnv },
   dispatch: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, DISPATCH_PORT: port },
-  feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, FEEDBACK_PORT: port },
+  feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, ...contactSealEnv, FEEDBACK_PORT: port },
   worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv },
 } as const;
 export type ProcessName = keyof typeof processEnv;

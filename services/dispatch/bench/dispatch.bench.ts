@@ -12,6 +12,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { generateTrackingCode, lifecycleEventSchema, type OrderPlaced } from '@diandan/domain';
 import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, publish, topicNames } from '@diandan/platform';
 import { createActivities } from '@diandan/workflows';
+import { startIntakeProjection } from '../src/intakeProjection';
 import { startProjector } from '../src/projector';
 import { startStarter } from '../src/starter';
 import { emptyWorkflow } from './empty-workflow';
@@ -94,6 +95,15 @@ async function main(): Promise<void> {
     topic: topics.placed,
     deadLetterTopic: topics.placedDlq,
     groupId: `${prefix}starter`,
+  });
+  // The intake facts (text, address, attachments) reach the read model beside the workflow.
+  const intakeProjection = await startIntakeProjection({
+    kafka,
+    prisma,
+    logger,
+    topic: topics.placed,
+    deadLetterTopic: topics.placedDlq,
+    groupId: `${prefix}intake`,
   });
   const projector = await startProjector({
     kafka,
@@ -183,6 +193,7 @@ async function main(): Promise<void> {
   await watcher.disconnect();
   await starter.stop();
   await projector.stop();
+  await intakeProjection.stop();
   // Leave the platform as it was: no benchmark rows in the read model, no lingering workflows.
   for (let i = 0; i < ids.length; i += 5000) {
     const batch = ids.slice(i, i + 5000);

@@ -1,5 +1,6 @@
 // services/dispatch: see docs/dispatch.md. Three consumers and one HTTP API in one process:
 //  - starter:   orders.placed    → one serviceOrder workflow per order
+//  - intake:    orders.placed    → the read model's intake facts (text, address, coordinates, attachments)
 //  - projector: orders.lifecycle → the read model (PostgreSQL)
 //  - feed:      orders.lifecycle → server-sent events for staff (a consumer group per process)
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
@@ -10,6 +11,7 @@ import {
 } from '@diandan/platform';
 import { createDispatchApp } from './api/app';
 import { FeedHub, startFeedConsumer } from './feed';
+import { startIntakeProjection } from './intakeProjection';
 import { startProjector } from './projector';
 import { startStarter } from './starter';
 
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
   const starter = await startStarter({
     kafka, client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-starter`,
   });
+  const intake = await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-intake` });
   const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-projector` });
   const feed = new FeedHub();
   const feedConsumer = await startFeedConsumer({ kafka, hub: feed, topic: topics.lifecycle, groupPrefix: `${groups}-feed`, logger });
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     // Live feeds are long requests: closeAllConnections lets the server close without waiting for them.
     { name: 'http', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) },
     { name: 'starter', close: () => starter.stop() },
+    { name: 'intake projection', close: () => intake.stop() },
     { name: 'projector', close: () => projector.stop() },
     { name: 'feed', close: () => feedConsumer.disconnect() },
     { name: 'kafka admin', close: () => admin.disconnect() },

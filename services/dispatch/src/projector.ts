@@ -2,47 +2,28 @@
 // transaction per event. Idempotent by the event's stable id: a redelivered event finds its
 // OrderEvent row and changes nothing. Ordered by seq: an event older than the row's `lastSeq` is
 // still appended to the timeline but never overwrites newer state. runConsumer commits the offset
-// only after this returned, i.e. after the database commit.
+// only after this returned, i.e. after the database commit. The resident's own words, address,
+// coordinates and attachments come from orders.placed (./intakeProjection), not from here.
 import type { Kafka } from 'kafkajs';
-import { FINAL_STATUSES, LEVELS, lifecycleEventSchema, type LifecycleEvent, type OrderStatus } from '@diandan/domain';
+import { isFinalStatus, lifecycleEventSchema, type LifecycleEvent } from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
 import { isTransient } from '@diandan/platform';
+import { ensureOrderRow, PROVISIONAL_TRACKING_PREFIX } from './orderRow';
 
 type Tx = Prisma.TransactionClient;
 
 export type ProjectionOutcome = 'applied' | 'appended' | 'duplicate';
 
-/** A row created by an event that overtook order.placed; order.placed fills these in later. */
-const PROVISIONAL_TRACKING_PREFIX = 'pending:';
-
 interface OrderRow {
   lastSeq: number;
   bounces: number;
   status: string;
+  trackingCode: string;
   dispatchedAt: Date | null;
   acceptedAt: Date | null;
   resolvedAt: Date | null;
   closedAt: Date | null;
-}
-
-const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-
-/** `data.deadline` may be an ISO time or a RunningDeadline-like `{ dueAt, overdue? }`; `null` clears it. */
-function deadlineOf(data: Record<string, unknown>): { deadlineAt?: Date | null; overdue?: boolean } {
-  if (!('deadline' in data)) return {};
-  const deadline = data.deadline;
-  if (deadline === null) return { deadlineAt: null, overdue: false };
-  if (typeof deadline === 'string') return { deadlineAt: new Date(deadline) };
-  if (deadline && typeof deadline === 'object') {
-    const d = deadline as { dueAt?: unknown; overdue?: unknown };
-    return {
-      ...(text(d.dueAt) ? { deadlineAt: new Date(d.dueAt as string) } : {}),
-      ...(typeof d.overdue === 'boolean' ? { overdue: d.overdue } : {}),
-    };
-  }
-  return {};
 }
 
 const earliest = (current: Date | null, at: Date): Date => (current && current < at ? current : at);
@@ -50,7 +31,6 @@ const latest = (current: Date | null, at: Date): Date => (current && current > a
 
 /** Fields an event sets whatever its position: counters (each event is applied once) and first/last times. */
 function cumulativeChanges(event: LifecycleEvent, row: OrderRow, at: Date): Prisma.OrderUncheckedUpdateInput {
-  const data = event.data;
   switch (event.type) {
     case 'order.dispatched':
       return { dispatchedAt: earliest(row.dispatchedAt, at) };
@@ -61,15 +41,13 @@ function cumulativeChanges(event: LifecycleEvent, row: OrderRow, at: Date): Pris
       return { resolvedAt: latest(row.resolvedAt, at) };
     case 'order.escalated':
       return { escalations: { increment: 1 } };
-    case 'order.returned': {
-      // The event's own count when it has one (a late older return must not lower it).
-      const bounces = num(data.bounces);
-      return { bounces: bounces === undefined ? row.bounces + 1 : Math.max(row.bounces, bounces) };
-    }
+    case 'order.returned':
+      // The event's own count (a late older return must not lower it).
+      return { bounces: Math.max(row.bounces, event.data.bounces) };
     case 'order.buck_passing_flagged':
       return { buckPassing: true };
     case 'order.rated':
-      return text(data.rating) ? { rating: data.rating as string } : {};
+      return { rating: event.data.rating };
     default:
       return {};
   }
@@ -77,35 +55,40 @@ function cumulativeChanges(event: LifecycleEvent, row: OrderRow, at: Date): Pris
 
 /** Fields that describe the order's current state: taken only from the newest event. */
 function stateChanges(event: LifecycleEvent, row: OrderRow, at: Date): Prisma.OrderUncheckedUpdateInput {
-  const statusChanged = event.status !== row.status;
   const changes: Prisma.OrderUncheckedUpdateInput = {
     status: event.status,
     level: event.level ?? null,
     unitId: event.unitId ?? null,
     lastSeq: event.seq,
-    // A new status starts a new clock; whatever was overdue before is history (kept in the timeline).
-    ...(statusChanged ? { overdue: false } : {}),
-    ...deadlineOf(event.data),
   };
+  // A new status starts a new clock; whatever was overdue before is history (kept in the timeline).
+  if (event.status !== row.status) changes.overdue = false;
+  // The running clock, when the event states it (null: none runs, e.g. in a final state).
+  if (event.deadline !== undefined) {
+    changes.deadlineAt = event.deadline === null ? null : new Date(event.deadline.dueAt);
+    changes.overdue = event.deadline?.overdue ?? false;
+  }
   if (event.type === 'order.supervisor_alerted' || event.type === 'order.accountability_recorded') changes.overdue = true;
-  if (typeof event.data.overdue === 'boolean') changes.overdue = event.data.overdue;
-  if (FINAL_STATUSES.includes(event.status as OrderStatus)) changes.closedAt = latest(row.closedAt, at);
+  if (isFinalStatus(event.status)) {
+    changes.closedAt = latest(row.closedAt, at);
+    changes.deadlineAt = null;
+    changes.overdue = false;
+  }
   return changes;
 }
 
-/** order.placed carries what the row was created for; it may arrive after later events. */
-function placedFields(event: LifecycleEvent): Prisma.OrderUncheckedUpdateInput {
+/** order.placed: what the workflow decided on; v1 events also carried the resident's text. */
+function placedFields(event: Extract<LifecycleEvent, { type: 'order.placed' }>, row: OrderRow): Prisma.OrderUncheckedUpdateInput {
   const data = event.data;
   return {
-    trackingCode: text(data.trackingCode) ?? `${PROVISIONAL_TRACKING_PREFIX}${event.orderId}`,
-    channel: text(data.channel) ?? 'unknown',
-    content: typeof data.content === 'string' ? data.content : '',
-    ...(text(data.priority) ? { priority: data.priority as string } : {}),
-    placedAt: text(data.placedAt) ? new Date(data.placedAt as string) : new Date(event.at),
-    ...(text(data.address) ? { address: data.address as string } : {}),
-    ...(text(data.secretHash) ? { secretHash: data.secretHash as string } : {}),
-    ...(num(data.lat) !== undefined ? { lat: num(data.lat) } : {}),
-    ...(num(data.lng) !== undefined ? { lng: num(data.lng) } : {}),
+    // The intake projection may have written these already; they are the same facts.
+    ...(row.trackingCode.startsWith(PROVISIONAL_TRACKING_PREFIX) ? { trackingCode: data.trackingCode, channel: data.channel } : {}),
+    priority: data.priority,
+    placedAt: new Date(data.placedAt),
+    categoryCode: data.categoryCode ?? null,
+    ...(data.content === undefined ? {} : { content: data.content }),
+    ...(data.address === undefined ? {} : { address: data.address }),
+    ...(data.secretHash === undefined ? {} : { secretHash: data.secretHash }),
   };
 }
 
@@ -125,14 +108,11 @@ async function dropUnknownReferences(tx: Tx, changes: Prisma.OrderUncheckedUpdat
 export async function projectEvent(prisma: PrismaClient, event: LifecycleEvent, logger?: Logger): Promise<ProjectionOutcome> {
   const at = new Date(event.at);
   return prisma.$transaction(async (tx) => {
-    // The row must exist before its event (foreign key); a provisional one if order.placed is late.
-    await tx.$executeRaw`
-      INSERT INTO "Order" (id, "trackingCode", channel, status, content, "placedAt", "lastSeq", "updatedAt")
-      VALUES (${event.orderId}::uuid, ${PROVISIONAL_TRACKING_PREFIX + event.orderId}, 'unknown', ${event.status}, '', ${at}, 0, now())
-      ON CONFLICT (id) DO NOTHING`;
+    // The row must exist before its event (foreign key); a provisional one if no placed fact came yet.
+    await ensureOrderRow(tx, event.orderId, event.status, at);
     // Serializes concurrent deliveries of one order's events (e.g. during a rebalance).
     const [row] = await tx.$queryRaw<OrderRow[]>`
-      SELECT "lastSeq", bounces, status, "dispatchedAt", "acceptedAt", "resolvedAt", "closedAt"
+      SELECT "lastSeq", bounces, status, "trackingCode", "dispatchedAt", "acceptedAt", "resolvedAt", "closedAt"
       FROM "Order" WHERE id = ${event.orderId}::uuid FOR UPDATE`;
     if (!row) throw new Error(`order ${event.orderId} vanished inside its transaction`);
 
@@ -145,11 +125,9 @@ export async function projectEvent(prisma: PrismaClient, event: LifecycleEvent, 
     const newest = event.seq > row.lastSeq;
     const changes: Prisma.OrderUncheckedUpdateInput = {
       ...cumulativeChanges(event, row, at),
-      ...(event.type === 'order.placed' ? placedFields(event) : {}),
+      ...(event.type === 'order.placed' ? placedFields(event, row) : {}),
       ...(newest ? stateChanges(event, row, at) : {}),
     };
-    if (event.type === 'order.placed') changes.categoryCode = text(event.data.categoryCode) ?? null;
-    if (typeof changes.level === 'string' && !LEVELS.includes(changes.level as (typeof LEVELS)[number])) changes.level = null;
     await dropUnknownReferences(tx, changes, logger);
     await tx.order.update({ where: { id: event.orderId }, data: changes });
     return newest ? 'applied' : 'appended';

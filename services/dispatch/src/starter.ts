@@ -10,20 +10,19 @@ import { jsonParser, runConsumer, type ConsumerRunner, type Logger } from '@dian
 import { SERVICE_ORDER_WORKFLOW, type ServiceOrderInput } from '@diandan/workflows';
 import { isTransient } from '@diandan/platform';
 
-/** What the workflow gets: never contact data (it would stay in the workflow's history for good). */
+/**
+ * What the workflow gets: only what it decides on. The resident's text, address, coordinates,
+ * attachments and contact stay out of its history for good; the intake projection
+ * (./intakeProjection) takes them from orders.placed to the read model.
+ */
 export function serviceOrderInput(placed: OrderPlaced): ServiceOrderInput {
-  const address = placed.location?.address;
   return {
     orderId: placed.orderId,
     trackingCode: placed.trackingCode,
     channel: placed.channel,
-    content: placed.content,
     ...(placed.categoryCode === undefined ? {} : { categoryCode: placed.categoryCode }),
     priority: placed.priority,
     placedAt: placed.placedAt,
-    ...(address === undefined ? {} : { address }),
-    // A hash, not the secret: lets the read model check a resident's secret later.
-    secretHash: placed.secretHash,
   };
 }
 

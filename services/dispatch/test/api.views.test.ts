@@ -1,6 +1,6 @@
 // Supervisor views and queues over a read model filled by the projector (events made by hand).
 import { randomUUID } from 'node:crypto';
-import { lifecycleEventId, type LifecycleEvent } from '@diandan/domain';
+import { exampleEvent, lifecycleEventId, type LifecycleEvent } from '@diandan/domain';
 import { projectEvent } from '../src/projector';
 import { startApi, type ApiHarness } from './apiHarness';
 import { startFixtureWorker, type TemporalFixture } from './support';
@@ -9,7 +9,7 @@ const at = (minutes: number) => new Date(Date.UTC(2026, 2, 2, 1, minutes)).toISO
 
 function history(steps: [LifecycleEvent['type'], LifecycleEvent['status'], string | undefined, Record<string, unknown>?][]): LifecycleEvent[] {
   const orderId = randomUUID();
-  return steps.map(([type, status, unitId, data], i) => ({
+  return steps.map(([type, status, unitId, data], i) => exampleEvent({
     eventId: lifecycleEventId(orderId, i + 1),
     orderId,
     seq: i + 1,

@@ -2,14 +2,14 @@
 // events, filtered per caller (a unit handler sees its unit's events; nobody sees secret hashes).
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
-import { lifecycleEventId, type LifecycleEvent } from '@diandan/domain';
+import { exampleEvent, lifecycleEventId, type LifecycleEvent } from '@diandan/domain';
 import { createProducer, publish } from '@diandan/platform';
 import { startFeedConsumer } from '../src/feed';
 import { startApi, type ApiHarness } from './apiHarness';
 import { freshTopics, kafkaFor, logger, startFixtureWorker, unique, waitFor, type TemporalFixture } from './support';
 
 function event(orderId: string, seq: number, type: LifecycleEvent['type'], unitId: string | undefined, data: Record<string, unknown> = {}): LifecycleEvent {
-  return {
+  return exampleEvent({
     eventId: lifecycleEventId(orderId, seq),
     orderId,
     seq,
@@ -19,7 +19,7 @@ function event(orderId: string, seq: number, type: LifecycleEvent['type'], unitI
     status: type === 'order.placed' ? 'placed' : 'dispatched',
     ...(unitId ? { unitId, level: 'community' as const } : {}),
     data,
-  };
+  });
 }
 
 /** Reads a server-sent event stream until `count` lifecycle events arrived (or the timeout). */

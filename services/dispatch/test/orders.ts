@@ -14,7 +14,7 @@ const homeHandler: Actor = { role: 'unit_handler', id: 'test-handler', unitId: H
 
 export async function orderIn(temporal: TemporalFixture, prisma: PrismaClient, state: OrderState, options: { readRow?: boolean } = {}): Promise<string> {
   const orderId = randomUUID();
-  const input: ServiceOrderInput = { orderId, trackingCode: `T-${orderId}`, channel: 'hotline', content: '小区路灯坏了三天', priority: 'normal', placedAt: new Date().toISOString() };
+  const input: ServiceOrderInput = { orderId, trackingCode: `T-${orderId}`, channel: 'hotline', priority: 'normal', placedAt: new Date().toISOString() };
   const handle = await temporal.client.workflow.start(SERVICE_ORDER_WORKFLOW, { workflowId: workflowIdFor(orderId), taskQueue: temporal.taskQueue, args: [input] });
   const act = (command: Command, actor: Actor) => handle.executeUpdate(actUpdate, { args: [{ command, actor }] });
   if (state !== 'placed') await act({ type: 'dispatch', unitId: HOME_UNIT }, dispatcher);
@@ -23,7 +23,7 @@ export async function orderIn(temporal: TemporalFixture, prisma: PrismaClient, s
   if (options.readRow !== false) {
     const placed = state === 'placed';
     await prisma.order.create({
-      data: { id: orderId, trackingCode: input.trackingCode, channel: input.channel, content: input.content, placedAt: new Date(input.placedAt), status: state, unitId: placed ? null : HOME_UNIT, level: placed ? null : 'community', lastSeq: 1 },
+      data: { id: orderId, trackingCode: input.trackingCode, channel: input.channel, content: '小区路灯坏了三天', placedAt: new Date(input.placedAt), status: state, unitId: placed ? null : HOME_UNIT, level: placed ? null : 'community', lastSeq: 1 },
     });
   }
   return orderId;

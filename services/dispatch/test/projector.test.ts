@@ -42,8 +42,7 @@ function history(orderId = randomUUID()): LifecycleEvent[] {
     order = decision.value.order;
     events.push(...stampEvents(decision.value.events, { orderId, nextSeq: events.length + 1, at: new Date(placedAt.getTime() + (i + 1) * 3_600_000), actor }));
   }
-  const last = events[events.length - 1]!;
-  last.data = { ...last.data, deadline: { stage: 'accept', dueAt: '2026-03-03T02:00:00.000Z', overdue: false } };
+  events[events.length - 1] = { ...events[events.length - 1]!, deadline: { stage: 'accept', dueAt: '2026-03-03T02:00:00.000Z', warnAt: '2026-03-03T01:00:00.000Z', overdue: false } };
   return events;
 }
 

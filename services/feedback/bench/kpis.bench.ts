@@ -11,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { createPrisma, type PrismaClient } from '@diandan/platform';
-import type { LifecycleEvent } from '@diandan/domain';
+import { exampleEvent, type LifecycleEvent } from '@diandan/domain';
 import { applyEvent, type OrderFact } from '../src/kpis/facts';
 import { rebuildRollup } from '../src/kpis/rollupConsumer';
 import { kpiReport } from '../src/kpis/report';
@@ -93,7 +93,7 @@ function synthesize(n: number, d: District, random: () => number): { row: OrderR
   const placedAt = new Date(Date.parse(`${month}-01T00:00:00+08:00`) + Math.floor(random() * 27 * 24) * HOUR + Math.floor(random() * HOUR));
   const categoryCode = d.categories[Math.min(39, Math.floor(-Math.log(1 - random()) * 8))]!;
   const street = pick(d.streets);
-  const events: Array<Omit<LifecycleEvent, 'eventId' | 'orderId' | 'seq' | 'actor'>> = [];
+  const events: Array<Omit<LifecycleEvent, 'eventId' | 'orderId' | 'seq' | 'actor' | 'data'> & { data: Record<string, unknown> }> = [];
   const push = (type: LifecycleEvent['type'], at: Date, status: LifecycleEvent['status'], data: Record<string, unknown> = {}, unitId?: string) =>
     events.push({ type, at: at.toISOString(), status, data, ...(unitId ? { unitId } : {}) });
   push('order.placed', placedAt, 'placed', { placedAt: placedAt.toISOString(), categoryCode, deadline: { stage: 'triage', dueAt: new Date(placedAt.getTime() + 2 * HOUR).toISOString() } });
@@ -134,7 +134,7 @@ function synthesize(n: number, d: District, random: () => number): { row: OrderR
   }
   let fact: OrderFact | null = null;
   events.forEach((e, i) => {
-    fact = applyEvent(fact, { ...e, eventId: `order-${orderId}#${i + 1}`, orderId, seq: i + 1, actor: { role: 'system' } }) ?? fact;
+    fact = applyEvent(fact, exampleEvent({ ...e, eventId: `order-${orderId}#${i + 1}`, orderId, seq: i + 1, actor: { role: 'system' } })) ?? fact;
   });
   return { row, fact: fact! };
 }

@@ -4,6 +4,7 @@
 import {
   connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv,
   temporalReady, topicNames,
+  Sealer,
 } from '@diandan/platform';
 import { createFeedbackApp } from './app';
 import { startKpiConsumer } from './kpis/rollupConsumer';
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
   });
 
   const cipher = new ContactCipher(config.FEEDBACK_CONTACT_KEY);
-  const contacts = await startContactConsumer({ kafka, prisma, cipher, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-contacts` });
+  const sealer = new Sealer(config.CONTACT_SEAL_KEYS);
+  const contacts = await startContactConsumer({ kafka, prisma, cipher, sealer, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-contacts` });
   const notices = await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-notices` });
   const sender = new NoticeSender(prisma, cipher, notifiersFrom(config), logger).start();
 

@@ -1,5 +1,5 @@
 // Lifecycle events for fixtures: an order's events numbered and stamped as the workflow would.
-import type { LifecycleEvent } from '@diandan/domain';
+import { exampleEvent, type LifecycleEvent } from '@diandan/domain';
 
 export interface Step {
   type: LifecycleEvent['type'];
@@ -20,11 +20,11 @@ export function lifecycle(orderId: string, placedAt: Date, categoryCode: string,
       type: 'order.placed',
       after: 0,
       status: 'placed',
-      data: { placedAt: placedAt.toISOString(), categoryCode, deadline: { stage: 'triage', dueAt: at(placedAt, 120) } },
+      data: { trackingCode: `DD-${orderId.slice(0, 8)}`, placedAt: placedAt.toISOString(), categoryCode, deadline: { stage: 'triage', dueAt: at(placedAt, 120) } },
     },
     ...steps,
   ];
-  return all.map((step, i) => ({
+  return all.map((step, i) => exampleEvent({
     eventId: `order-${orderId}#${i + 1}`,
     orderId,
     seq: i + 1,

@@ -8,8 +8,8 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { SMTPServer } from 'smtp-server';
 import type { Kafka, Producer } from 'kafkajs';
-import { generateTrackingCode, type LifecycleEvent, type OrderPlaced } from '@diandan/domain';
-import { createKafka, createProducer, ensureTopics, publish, topicNames, type ConsumerRunner, type PrismaClient } from '@diandan/platform';
+import { generateTrackingCode, type Contact, type LifecycleEvent, type OrderPlaced } from '@diandan/domain';
+import { createKafka, createProducer, ensureTopics, publish, Sealer, sealingKeysSchema, topicNames, type ConsumerRunner, type PrismaClient } from '@diandan/platform';
 import { ContactCipher, startContactConsumer } from '../src/notify/contacts';
 import { SmsNotifier, WechatNotifier } from '../src/notify/http';
 import { enqueueNotices, NOTICE_MAX_AGE_MS, NoticeSender, startNoticeConsumer } from '../src/notify/outbox';
@@ -81,7 +81,10 @@ async function startStandIn(): Promise<void> {
   standInUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
 }
 
-function placedEvent(channel: OrderPlaced['channel'], contact: OrderPlaced['contact']): OrderPlaced {
+// Contact details travel sealed on orders.placed, as intake seals them.
+const sealer = new Sealer(sealingKeysSchema.parse(`test:${Buffer.alloc(32, 3).toString('base64')}`));
+
+function placedEvent(channel: OrderPlaced['channel'], contact: Contact | undefined): OrderPlaced {
   return {
     eventId: randomUUID(),
     type: 'order.placed',
@@ -93,7 +96,7 @@ function placedEvent(channel: OrderPlaced['channel'], contact: OrderPlaced['cont
     priority: 'normal',
     attachments: [],
     placedAt: new Date().toISOString(),
-    ...(contact ? { contact } : {}),
+    ...(contact ? { sealedContact: sealer.seal(JSON.stringify(contact)) } : {}),
   };
 }
 
@@ -111,7 +114,8 @@ function lifecycleOf(order: OrderPlaced): LifecycleEvent[] {
       data: { stage: 'rating', automatic: true, dueAt: new Date(placedAt.getTime() + 7 * 86_400_000).toISOString() },
     },
   ]);
-  events[0]!.data.trackingCode = order.trackingCode;
+  const [placed] = events;
+  if (placed?.type === 'order.placed') placed.data.trackingCode = order.trackingCode;
   return events;
 }
 
@@ -172,6 +176,7 @@ describe('notices', () => {
         kafka,
         prisma,
         cipher,
+        sealer,
         logger,
         topic: topics.placed,
         deadLetterTopic: topics.placedDlq,

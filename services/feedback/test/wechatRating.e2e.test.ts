@@ -39,7 +39,7 @@ async function place(trackingCode = generateTrackingCode(randomBytes), openId = 
       trackingCode,
       channel: 'wechat',
       status: 'placed',
-      content: input.content,
+      content: '路灯坏了',
       placedAt: new Date(input.placedAt),
     },
   });

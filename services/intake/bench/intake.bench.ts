@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { createKafka, createLogger, createPrisma, ensureTopics, listen, topicNames } from '@diandan/platform';
+import { createKafka, createLogger, createPrisma, ensureTopics, listen, sealingKeysSchema, topicNames } from '@diandan/platform';
 import { createIntakeApp } from '../src/app';
 import { createRequestPathProducer } from '../src/producer';
 
@@ -38,6 +38,7 @@ async function serve(topic: string): Promise<void> {
       rateLimitPerMinute: 10_000_000,
       wechat: { token: 't', appId: '', aesKey: '' },
       feedback: { url: 'http://127.0.0.1:9', serviceToken: 'bench-feedback-service-token-0123456789' }, // not benchmarked
+      contactSealKeys: sealingKeysSchema.parse(`bench:${Buffer.alloc(32, 1).toString('base64')}`),
       attachmentsDir: path.join(os.tmpdir(), 'diandan-bench'),
       attachmentMaxBytes: 1024,
     },

@@ -1,6 +1,6 @@
 // createIntakeApp: the HTTP side of intake, from its dependencies. main.ts wires real servers
 // in; tests start it in-process on port 0 with their own topics and database.
-import { createHttpApp, finishHttpApp, type Logger, type PrismaClient, type ReadinessCheck } from '@diandan/platform';
+import { createHttpApp, finishHttpApp, Sealer, type Logger, type PrismaClient, type ReadinessCheck, type SealingKey } from '@diandan/platform';
 import cors from 'cors';
 import type { Express } from 'express';
 import helmet from 'helmet';
@@ -28,6 +28,8 @@ export interface IntakeSettings {
   feedback: FeedbackSettings;
   attachmentsDir: string;
   attachmentMaxBytes: number;
+  /** CONTACT_SEAL_KEYS: contact details are sealed with the first before they go on Kafka. */
+  contactSealKeys: readonly SealingKey[];
   /** Longest wait for Kafka's acknowledgement on the request path (default 4 s). */
   publishTimeoutMs?: number;
 }
@@ -48,7 +50,8 @@ export interface IntakeApp {
 
 export function createIntakeApp({ settings, logger, producer, prisma, readiness }: IntakeDeps): IntakeApp {
   const identities = new OrderIdentities(settings.secretKey);
-  const placer = new Placer({ producer, topic: settings.placedTopic, identities, logger, publishTimeoutMs: settings.publishTimeoutMs });
+  const sealer = new Sealer(settings.contactSealKeys);
+  const placer = new Placer({ producer, topic: settings.placedTopic, identities, sealer, logger, publishTimeoutMs: settings.publishTimeoutMs });
   const attachments = new AttachmentStore(settings.attachmentsDir);
   const tracker = new OrderTracker(prisma);
 

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       feedback: { url: config.FEEDBACK_URL, serviceToken: config.FEEDBACK_SERVICE_TOKEN },
       attachmentsDir: path.resolve(config.ATTACHMENTS_DIR),
       attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+      contactSealKeys: config.CONTACT_SEAL_KEYS,
     },
   });
   const server = await listen(app, config.INTAKE_PORT);

@@ -1,15 +1,16 @@
 // The one place an order is built and published. Every channel ends here: it builds the
 // order.placed event, checks it against the Kafka contract, and answers only once Kafka
 // acknowledged it (idempotent producer, acks -1, key = order id).
-import { orderPlacedSchema, type Attachment, type OrderPlaced } from '@diandan/domain';
-import { HttpError, validate, type Logger } from '@diandan/platform';
+import { contactSchema, normaliseStrings, orderPlacedSchema, type Attachment, type Contact, type OrderPlaced } from '@diandan/domain';
+import { HttpError, validate, type Logger, type Sealer } from '@diandan/platform';
 import type { Producer } from 'kafkajs';
+import { z } from 'zod';
 import { BatchPublisher } from './batching';
 import type { OrderIdentities, OrderIdentity } from './identity';
 
 /** What a channel knows about a need; identity, time and defaults are added here. */
 export type OrderDraft = Pick<OrderPlaced, 'channel' | 'content'> &
-  Partial<Pick<OrderPlaced, 'categoryCode' | 'priority' | 'location' | 'contact'>> & { attachments?: Attachment[] };
+  Partial<Pick<OrderPlaced, 'categoryCode' | 'priority' | 'location'>> & { contact?: Contact; attachments?: Attachment[] };
 
 export interface PlacedOrder {
   orderId: string;
@@ -22,6 +23,8 @@ export interface PlacerOptions {
   producer: Producer;
   topic: string;
   identities: OrderIdentities;
+  /** Seals the contact details before they go on Kafka (CONTACT_SEAL_KEYS). */
+  sealer: Sealer;
   logger: Logger;
   /** Longest wait for Kafka's acknowledgement before answering 503 (default 4 s: WeChat waits 5 s). */
   publishTimeoutMs?: number;
@@ -29,6 +32,8 @@ export interface PlacerOptions {
 }
 
 export const RETRY_AFTER_SECONDS = 5;
+
+const contactEnvelope = z.object({ contact: contactSchema });
 
 export class KafkaUnavailableError extends HttpError {
   constructor(cause: unknown) {
@@ -69,9 +74,16 @@ export class Placer {
     return this.options.identities.identify(source);
   }
 
-  /** Builds, validates and publishes the order; resolves once Kafka acknowledged it. */
-  async place(draft: OrderDraft, identity: OrderIdentity = this.identify()): Promise<PlacedOrder> {
+  /**
+   * Builds, validates and publishes the order; resolves once Kafka acknowledged it. Every channel
+   * ends here, so every text is normalised here, the same way (packages/domain text.ts): NUL and
+   * controls removed, lone surrogates replaced, bidi formatting removed. Text left empty by that is
+   * a 400 like any empty text.
+   */
+  async place(raw: OrderDraft, identity: OrderIdentity = this.identify()): Promise<PlacedOrder> {
+    const draft = normaliseStrings(raw);
     const placedAt = this.now().toISOString();
+    const contact = compact(draft.contact);
     const event: OrderPlaced = validate(orderPlacedSchema, {
       eventId: `placed-${identity.orderId}`,
       type: 'order.placed',
@@ -83,7 +95,8 @@ export class Placer {
       categoryCode: draft.categoryCode || undefined,
       priority: draft.priority ?? 'normal',
       location: compact(draft.location),
-      contact: compact(draft.contact),
+      // Checked in clear, then sealed: only services/feedback can open it.
+      sealedContact: contact === undefined ? undefined : this.options.sealer.seal(JSON.stringify(validate(contactEnvelope, { contact }).contact)),
       attachments: draft.attachments ?? [],
       placedAt,
     });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { emailChannel, type EmailIntake } from '../src/channels/email';
-import { followIntake, logger, PlacedEvents, PNG, type RunningIntake, unique } from './support';
+import { contactOf, followIntake, logger, PlacedEvents, PNG, type RunningIntake, unique } from './support';
 
 const INTAKE_ADDRESS = 'dianddan-intake@jiangbei.example.cn';
 
@@ -70,7 +70,7 @@ describe('e-mail channel (SMTP)', () => {
     };
     const info = await client().sendMail(mail);
     expect(info.accepted).toEqual([INTAKE_ADDRESS]);
-    const [event] = await placed.waitFor((e) => e.contact?.email === from);
+    const [event] = await placed.waitFor((e) => contactOf(e)?.email === from);
     expect(event).toEqual(expect.objectContaining({ channel: 'email', content: '反映问题\n\n小区门口的路面塌陷了，请尽快处理。' }));
     // The photo is kept; the business card is not a type we accept and is left out.
     expect(event!.attachments.map((a) => a.contentType)).toEqual(['image/png']);
@@ -83,7 +83,7 @@ describe('e-mail channel (SMTP)', () => {
 
     // The sending server retries the same message: the same order.
     await client().sendMail(mail);
-    const events = await placed.waitFor((e) => e.contact?.email === from, 2);
+    const events = await placed.waitFor((e) => contactOf(e)?.email === from, 2);
     expect(events[1]!.orderId).toBe(events[0]!.orderId);
   });
 

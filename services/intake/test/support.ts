@@ -1,8 +1,8 @@
 // Test support: intake started in-process on port 0 against the real Kafka and PostgreSQL, with
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON answers loosely and assert on their shape */
 // topics under a prefix unique to the test file, and a consumer that collects what intake placed.
-import { orderPlacedSchema, type OrderPlaced } from '@diandan/domain';
-import { createKafka, createLogger, createPrisma, ensureTopics, listen, topicNames, type PrismaClient } from '@diandan/platform';
+import { contactSchema, orderPlacedSchema, type Contact, type OrderPlaced } from '@diandan/domain';
+import { createKafka, createLogger, createPrisma, ensureTopics, listen, Sealer, sealingKeysSchema, topicNames, type PrismaClient } from '@diandan/platform';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +28,12 @@ export const OPEN311_KEY = 'open311-key-for-tests';
 /** Bearer token intake presents to feedback (the WeChat rating stand-in checks it). */
 export const FEEDBACK_TOKEN = 'intake-test-feedback-service-token-0001';
 export const WECHAT = { token: 'wechat-test-token', appId: 'wx1234567890abcdef', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+
+/** Contact details travel sealed; tests open them with the same keys. */
+export const SEAL_KEYS = sealingKeysSchema.parse(`test:${Buffer.alloc(32, 7).toString('base64')}`);
+const sealer = new Sealer(SEAL_KEYS);
+export const contactOf = (placed: OrderPlaced): Contact | undefined =>
+  placed.sealedContact === undefined ? undefined : contactSchema.parse(JSON.parse(sealer.open(placed.sealedContact)));
 
 export const logger = createLogger('intake-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 export const kafkaFor = (brokers = env('KAFKA_BROKERS')): Kafka =>
@@ -56,6 +62,7 @@ export function testSettings(topic: string, overrides: Partial<IntakeSettings> =
     feedback: { url: 'http://127.0.0.1:9', serviceToken: FEEDBACK_TOKEN },
     attachmentsDir: path.join(os.tmpdir(), unique('attachments')),
     attachmentMaxBytes: 256 * 1024,
+    contactSealKeys: SEAL_KEYS,
     publishTimeoutMs: 4000,
     ...overrides,
   };

@@ -3,7 +3,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { WELCOME } from '../src/channels/wechat';
 import { WechatCrypto, wechatSignature } from '../src/channels/wechatCrypto';
-import { followIntake, insertOrder, PlacedEvents, type RunningIntake, unique, WECHAT } from './support';
+import { contactOf, followIntake, insertOrder, PlacedEvents, type RunningIntake, unique, WECHAT } from './support';
 
 const parser = new XMLParser({ parseTagValue: false });
 const timestamp = '1732700000';
@@ -66,7 +66,7 @@ describe('WeChat official account callback', () => {
     const body = textMessage(openId, '700000002', '噪音扰民');
     const replies = await Promise.all([send(body), send(body), send(body)].map(async (r) => (await r).text()));
     expect(new Set(replies).size).toBe(1);
-    const events = await placed.waitFor((e) => e.contact?.wechatOpenId === openId, 3);
+    const events = await placed.waitFor((e) => contactOf(e)?.wechatOpenId === openId, 3);
     expect(new Set(events.map((e) => e.orderId)).size).toBe(1);
     // Another MsgId from the same resident is another order.
     const other = await (await send(textMessage(openId, '700000003', '噪音扰民'))).text();

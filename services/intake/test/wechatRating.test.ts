@@ -13,7 +13,7 @@ import { generateTrackingCode } from '@diandan/domain';
 import { listen } from '@diandan/platform';
 import { RATING_FORMAT, RATING_REPLIES, parseRatingText } from '../src/channels/wechat';
 import { WechatCrypto, wechatSignature } from '../src/channels/wechatCrypto';
-import { FEEDBACK_TOKEN, PlacedEvents, WECHAT, createPlacedTopic, kafkaFor, startIntake, unique, type RunningIntake } from './support';
+import { contactOf, FEEDBACK_TOKEN, PlacedEvents, WECHAT, createPlacedTopic, kafkaFor, startIntake, unique, type RunningIntake } from './support';
 
 const parser = new XMLParser({ parseTagValue: false });
 const timestamp = '1732700000';
@@ -264,7 +264,7 @@ describe('WeChat "评价" against a feedback stand-in', () => {
     const before = standIn.calls.length;
     const { content } = await replyTo(intake, textMessage(openId, nextMsgId(), '评价一下小区物业，太差了'));
     expect(content).toContain('查询码：');
-    const [event] = await placed.waitFor((e) => e.contact?.wechatOpenId === openId);
+    const [event] = await placed.waitFor((e) => contactOf(e)?.wechatOpenId === openId);
     expect(event!.content).toBe('评价一下小区物业，太差了');
     expect(standIn.calls.length).toBe(before);
   });

@@ -23,5 +23,5 @@ export function publicOrder<R extends object>(row: R, staff: Pick<Staff, 'role'>
 
 /** Whether a lifecycle event concerns a unit: it holds the order now, or just handed it on. */
 export function concernsUnit(event: Pick<LifecycleEvent, 'unitId' | 'data'>, unitId: string): boolean {
-  return event.unitId === unitId || event.data.fromUnitId === unitId;
+  return event.unitId === unitId || ('fromUnitId' in event.data && event.data.fromUnitId === unitId);
 }

@@ -1,9 +1,10 @@
-// Who to notify: from orders.placed (the only event with contact details), the address for the
-// channel the order came from, encrypted before it is stored. Lifecycle events never carry it.
+// Who to notify: from orders.placed (the only event with contact details, sealed by intake with
+// CONTACT_SEAL_KEYS), the address for the channel the order came from, encrypted again with
+// FEEDBACK_CONTACT_KEY before it is stored. Lifecycle events never carry it.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { orderPlacedSchema, type OrderPlaced } from '@diandan/domain';
-import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { contactSchema, orderPlacedSchema, type Contact, type OrderPlaced } from '@diandan/domain';
+import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient, type Sealer } from '@diandan/platform';
 import { isTransient } from '@diandan/platform';
 import type { NoticeChannel } from './notifier';
 
@@ -31,7 +32,7 @@ export class ContactCipher {
 }
 
 /** The channel the order came from when we can answer on it; else a phone, else an e-mail. */
-export function recipientOf(order: Pick<OrderPlaced, 'channel' | 'contact'>): { channel: NoticeChannel; address: string } | null {
+export function recipientOf(order: Pick<OrderPlaced, 'channel'> & { contact?: Contact | undefined }): { channel: NoticeChannel; address: string } | null {
   const contact = order.contact ?? {};
   if (order.channel === 'wechat' && contact.wechatOpenId) return { channel: 'wechat', address: contact.wechatOpenId };
   if (order.channel === 'email' && contact.email) return { channel: 'email', address: contact.email };
@@ -42,8 +43,13 @@ export function recipientOf(order: Pick<OrderPlaced, 'channel' | 'contact'>): { 
   return null;
 }
 
-export async function rememberRecipient(prisma: PrismaClient, cipher: ContactCipher, order: OrderPlaced): Promise<boolean> {
-  const recipient = recipientOf(order);
+/** Opens the sealed contact of an order (throws for one that does not open: it is dead-lettered). */
+export function contactOf(sealer: Sealer, order: Pick<OrderPlaced, 'sealedContact'>): Contact | undefined {
+  return order.sealedContact === undefined ? undefined : contactSchema.parse(JSON.parse(sealer.open(order.sealedContact)));
+}
+
+export async function rememberRecipient(prisma: PrismaClient, cipher: ContactCipher, sealer: Sealer, order: OrderPlaced): Promise<boolean> {
+  const recipient = recipientOf({ channel: order.channel, contact: contactOf(sealer, order) });
   if (!recipient) return false;
   await prisma.noticeRecipient.upsert({
     where: { orderId: order.orderId },
@@ -57,6 +63,8 @@ export interface ContactConsumerOptions {
   kafka: Kafka;
   prisma: PrismaClient;
   cipher: ContactCipher;
+  /** Opens orders.placed's sealedContact (CONTACT_SEAL_KEYS). */
+  sealer: Sealer;
   logger: Logger;
   topic: string;
   deadLetterTopic: string;
@@ -71,7 +79,7 @@ export function startContactConsumer(options: ContactConsumerOptions): Promise<C
     deadLetterTopic: options.deadLetterTopic,
     parse: jsonParser(orderPlacedSchema),
     handle: async (order) => {
-      await rememberRecipient(options.prisma, options.cipher, order);
+      await rememberRecipient(options.prisma, options.cipher, options.sealer, order);
     },
     isTransient,
     logger: options.logger,

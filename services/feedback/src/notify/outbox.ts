@@ -21,21 +21,21 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /** The notices an event gives the resident: placed, dispatched (also after a reopen), the result, and the rating reminder (the workflow's 80 % urge of the rating stage). */
 export function noticesFor(event: LifecycleEvent): PlannedNotice[] {
-  const d = event.data;
   const only = (kind: NoticeKind, data: Record<string, string | undefined>): PlannedNotice[] => [
     { kind, data: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => e[1] !== undefined)) },
   ];
   switch (event.type) {
     case 'order.placed':
-      return only('placed', { trackingCode: str(d.trackingCode) });
+      return only('placed', { trackingCode: str(event.data.trackingCode) });
     case 'order.dispatched':
+      return only('dispatched', { unitName: str(event.data.unitName) });
     case 'order.reopened':
-      return d.toQueue === true ? [] : only('dispatched', { unitName: str(d.unitName) });
+      return event.data.toQueue === true ? [] : only('dispatched', { unitName: str(event.data.unitName) });
     case 'order.resolved':
     case 'order.answered':
       return only('resolved', {});
     case 'order.urged':
-      return d.stage === 'rating' && d.automatic === true ? only('rating_reminder', { dueAt: str(d.dueAt) }) : [];
+      return event.data.stage === 'rating' && event.data.automatic === true ? only('rating_reminder', { dueAt: str(event.data.dueAt) }) : [];
     default:
       return [];
   }

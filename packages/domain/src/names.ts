@@ -1,0 +1,54 @@
+// Names the whole platform shares, declared once and free of schema code (the workflow bundle
+// imports them through ./rules). infra/local/env.sh and docker-compose.yml repeat the search
+// attributes for the Temporal CLI; infra/test/compose.test.ts fails when they drift from these.
+
+/**
+ * The Kafka topics. Both order topics are keyed by order id, so one order's events stay in one
+ * partition and arrive in order; a message that fails its schema is parked on the dead-letter topic.
+ */
+export const TOPICS = {
+  placed: 'orders.placed',
+  lifecycle: 'orders.lifecycle',
+  placedDlq: 'orders.placed.dlq',
+  lifecycleDlq: 'orders.lifecycle.dlq',
+} as const;
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Custom search attributes of the order workflow, with their Temporal index types. Never personal data. */
+export const SEARCH_ATTRIBUTES = {
+  OrderStatus: 'Keyword',
+  OrderLevel: 'Keyword',
+  OrderUnit: 'Keyword',
+  OrderCategory: 'Keyword',
+  OrderDeadline: 'Datetime',
+  OrderOverdue: 'Bool',
+  OrderBounces: 'Int',
+} as const;
+export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
+export type SearchAttributeIndexType = (typeof SEARCH_ATTRIBUTES)[SearchAttributeName];
+
+export const CHANNELS = ['hotline', 'letter', 'email', 'wechat', 'web', 'open311', 'api'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const LIFECYCLE_EVENT_TYPES = [
+  'order.placed',
+  'order.answered',
+  'order.dispatched',
+  'order.accepted',
+  'order.opinion_given',
+  'order.resolved',
+  'order.returned',
+  'order.escalated',
+  'order.urged',
+  'order.rated',
+  'order.reopened',
+  'order.closed',
+  'order.invalidated',
+  'order.merged',
+  'order.withdrawn',
+  'order.buck_passing_flagged',
+  'order.supervisor_alerted',
+  'order.accountability_recorded',
+  'order.callback_flagged',
+] as const;
+export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];
