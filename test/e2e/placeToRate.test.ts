@@ -12,6 +12,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import {
   createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, topicNames, type ConsumerRunner, type PrismaClient,
   sealingKeysSchema,
+  LocalDiskStorage,
 } from '@diandan/platform';
 import { eventually } from '@diandan/testkit';
 import { createActivities } from '@diandan/workflows';
@@ -120,7 +121,16 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     });
     const started = await Promise.all([
       serve(intakeApp.app),
-      serve(createDispatchApp({ prisma, temporal: client, logger, feed: new FeedHub(), tokens: JWT })),
+      serve(
+        createDispatchApp({
+          prisma,
+          temporal: client,
+          logger,
+          feed: new FeedHub(),
+          attachments: new LocalDiskStorage(path.join(os.tmpdir(), `${taskQueue}-attachments`)),
+          tokens: JWT,
+        }),
+      ),
       serve(
         createFeedbackApp({
           prisma,

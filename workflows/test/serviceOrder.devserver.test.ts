@@ -2,11 +2,9 @@
 // activities: update validation, the Kafka events of a full happy path, and supervision through
 // search attributes. The happy path's history is what the replay test guards
 // (DIANDAN_RECORD_HISTORIES=1 rewrites the fixture).
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { lifecycleEventSchema, type LifecycleEvent } from '@diandan/domain';
+import { recordPath } from './corpus';
 import {
   act,
   eventually,
@@ -112,6 +110,25 @@ describe('serviceOrder by hand (dev server)', () => {
     const withdrawn = await act(handle, { command: { type: 'withdraw' }, actor: RESIDENT });
     expect(withdrawn.order.status).toBe('withdrawn');
     expect(withdrawn.deadline).toBeNull();
+    await recordPath(handle, 'v2-withdraw-after-accept');
+  });
+
+  it('merge: a duplicate is merged into the order it repeats and stops there', async () => {
+    const original = await start();
+    const duplicate = await start();
+    const merged = await act(duplicate, { command: { type: 'merge', intoOrderId: original.workflowId.replace(/^order-/, '') }, actor: DISPATCHER });
+    expect(merged.order.status).toBe('merged');
+    expect(merged.deadline).toBeNull();
+    await recordPath(duplicate, 'v2-merge');
+  });
+
+  it('answer on the spot: an operator answers, the resident rates, the order closes', async () => {
+    const handle = await start();
+    const answered = await act(handle, { command: { type: 'answer', answer: '可拨打12333劳动保障热线' }, actor: { role: 'operator', id: 'op-1' } });
+    expect(answered.deadline?.stage).toBe('rating');
+    const closed = await act(handle, { command: { type: 'rate', rating: 'basically_satisfied' }, actor: RESIDENT });
+    expect(closed.order.status).toBe('closed');
+    await recordPath(handle, 'v2-answer-and-rate');
   });
 
   it('escalate and urge: a unit hands the order up itself; a resident’s 催办 is recorded without moving it', async () => {
@@ -123,6 +140,9 @@ describe('serviceOrder by hand (dev server)', () => {
     expect(up.order).toMatchObject({ status: 'dispatched', level: 'street', unitId: 'wf-street' });
     expect(types(up).slice(-2)).toEqual(['order.urged', 'order.escalated']);
     expect(up.timeline.at(-1)?.data).toMatchObject({ trigger: 'manual', fromUnitId: 'wf-community' });
+    const top = await act(handle, { command: { type: 'escalate', reason: '需区人社局执法' }, actor: handlerOf('wf-street') });
+    expect(top.order).toMatchObject({ level: 'district' });
+    await recordPath(handle, 'v2-urge-and-manual-escalation');
   });
 
   it('return 退单 three times: back to the queue each time, bounces counted, buck-passing (扯皮推诿) flagged once', async () => {
@@ -138,6 +158,7 @@ describe('serviceOrder by hand (dev server)', () => {
     expect(types(view).filter((t) => t === 'order.buck_passing_flagged')).toHaveLength(1);
     // Back in the dispatch queue, the triage clock runs again.
     expect((await waitForState(handle, (v) => v.deadline !== null)).deadline?.stage).toBe('triage');
+    await recordPath(handle, 'v2-returns-and-buck-passing');
   });
 
   it('withdraw: the resident withdraws before resolution; later actions are refused with the reason', async () => {
@@ -149,6 +170,7 @@ describe('serviceOrder by hand (dev server)', () => {
       type: 'illegal_transition',
       message: 'cannot accept: order is withdrawn',
     });
+    await recordPath(handle, 'v2-withdraw');
   });
 });
 
@@ -193,10 +215,7 @@ describe('serviceOrder lifecycle events on Kafka (dev server)', () => {
     // A final state stops the clock: the read model must clear its deadline.
     expect(received.at(-1)!.event.deadline).toBeNull();
 
-    if (process.env.DIANDAN_RECORD_HISTORIES === '1') {
-      const history = await handle.fetchHistory();
-      writeFileSync(path.join(__dirname, 'fixtures/histories/happy-path.pb'), temporal.api.history.v1.History.encode(history).finish());
-    }
+    await recordPath(handle, 'v2-rated-close');
   });
 });
 

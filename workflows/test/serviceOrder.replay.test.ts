@@ -1,23 +1,56 @@
-// Determinism guard: recorded histories of the serviceOrder workflow must replay on today's code.
-// A change that would break running orders fails here; make it behind `patched()` instead.
-// Record anew with DIANDAN_RECORD_HISTORIES=1 (see serviceOrder.devserver.test.ts) only when the
-// old histories are kept too.
+// Determinism guard: every recorded history of the serviceOrder workflow (the replay corpus,
+// fixtures/histories) must replay on today's code. A change that would break running orders
+// fails here; ship it behind `patched()` instead (docs/lifecycle.md, "Changing the workflow").
+// `happy-path.pb` was recorded by the workflow before the first patch; the `v2-*` files by the
+// patched one (record them with DIANDAN_RECORD_HISTORIES=1, see ./corpus.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { workflowBundle } from '@diandan/testkit';
+import { PATCHES } from '../src/contract';
+import { HISTORIES_DIR } from './corpus';
 
-const dir = path.join(__dirname, 'fixtures/histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.pb'));
+const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.pb'));
+const bytesOf = (file: string) => readFileSync(path.join(HISTORIES_DIR, file));
+/** Whether a history carries the marker of a patch (its id is in the marker's payload). */
+const hasPatch = (file: string, patch: string) => bytesOf(file).includes(Buffer.from(patch));
 
-describe('serviceOrder replay', () => {
-  it('has recorded histories to replay', () => {
-    expect(files.length).toBeGreaterThan(0);
+/** The paths docs/lifecycle.md promises the corpus covers, by file. */
+const PATHS = [
+  'v2-triage-breach',
+  'v2-accept-warning-then-breach',
+  'v2-accept-breach-community-to-street',
+  'v2-opinion-breach-community-to-street',
+  'v2-resolve-breach-street-to-district',
+  'v2-district-breach',
+  'v2-rating-timeout-unrated-close',
+  'v2-dissatisfied-reopen-then-close',
+  'v2-urge-and-manual-escalation',
+  'v2-returns-and-buck-passing',
+  'v2-merge',
+  'v2-withdraw',
+  'v2-withdraw-after-accept',
+  'v2-answer-and-rate',
+  'v2-rated-close',
+];
+
+describe('serviceOrder replay corpus', () => {
+  it('covers every path of the workflow, and the history from before the first patch', () => {
+    expect(files).toEqual(expect.arrayContaining(['happy-path.pb', ...PATHS.map((p) => `${p}.pb`)]));
   });
 
-  it.each(files)('replays %s without nondeterminism', async (file) => {
-    const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `replay-${file}`);
+  it('exercises the patch both ways: old histories without its marker, new ones with it', () => {
+    expect(hasPatch('happy-path.pb', PATCHES.deadlineInUpdate)).toBe(false);
+    expect(files.filter((f) => f.startsWith('v2-') && hasPatch(f, PATCHES.deadlineInUpdate)).length).toBeGreaterThan(5);
+  });
+
+  it('replays every history without nondeterminism', async () => {
+    const histories = files.map((file) => ({ workflowId: file, history: temporal.api.history.v1.History.decode(bytesOf(file)) }));
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { OrderView } from '../src/contract';
+import { recordPath } from './corpus';
 import {
   act,
   createHarness,
@@ -72,6 +73,7 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     expect(alert?.data).toMatchObject({ stage: 'triage' });
     expect(view.order.status).toBe('placed');
     expect(view.deadline?.overdue).toBe(true);
+    await recordPath(handle, 'v2-triage-breach');
   });
 
   it('80 % warning: an automatic 催办 comes before the acceptance deadline escalates', async () => {
@@ -83,7 +85,8 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     expect(urged?.data).toMatchObject({ stage: 'accept', automatic: true });
     expect(kinds.indexOf('order.urged')).toBeLessThan(kinds.indexOf('order.escalated'));
     // The warning came at 80 % of 4 working hours, i.e. before the deadline it announced.
-    expect(Date.parse(urged!.at)).toBeLessThan(Date.parse(String(urged!.data.dueAt)));
+    expect(Date.parse(urged!.at)).toBeLessThan(Date.parse(urged?.type === 'order.urged' ? urged.data.dueAt ?? '' : ''));
+    await recordPath(handle, 'v2-accept-warning-then-breach');
   });
 
   it('acceptance breach at community: the order climbs to the street by itself, with fresh deadlines', async () => {
@@ -96,6 +99,7 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     expect(view.order).toMatchObject({ status: 'dispatched', level: 'street', unitId: 'wf-street' });
     expect(view.deadline?.stage).toBe('accept');
     expect(Date.parse(view.deadline!.dueAt)).toBeGreaterThan(Date.parse(before.deadline!.dueAt));
+    await recordPath(handle, 'v2-accept-breach-community-to-street');
   });
 
   it('resolution breach at street: the order climbs to the district unit the category names', async () => {
@@ -111,6 +115,18 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     const opinionAt = Date.parse(view.timeline.find((e) => e.type === 'order.opinion_given')!.at);
     const escalatedAt = Date.parse(view.timeline.find((e) => e.type === 'order.escalated')!.at);
     expect(escalatedAt - opinionAt).toBeGreaterThanOrEqual(13 * 86_400_000);
+    await recordPath(handle, 'v2-resolve-breach-street-to-district');
+  });
+
+  it('opinion breach at community: accepted but no preliminary opinion in time, the order climbs to the street', async () => {
+    const handle = await start();
+    const community = handlerOf('wf-community');
+    await act(handle, { command: { type: 'dispatch', unitId: 'wf-community' }, actor: DISPATCHER });
+    const accepted = await act(handle, { command: { type: 'accept' }, actor: community });
+    expect(accepted.deadline?.stage).toBe('opinion');
+    const view = await advanceUntil(handle, has('order.escalated'));
+    expect(view.timeline.find((e) => e.type === 'order.escalated')).toMatchObject({ level: 'street', data: { trigger: 'deadline', stage: 'opinion' } });
+    await recordPath(handle, 'v2-opinion-breach-community-to-street');
   });
 
   it('district breach: a supervisor alert and an accountability record (追责), and the order stays put', async () => {
@@ -124,6 +140,7 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     });
     expect(view.order).toMatchObject({ status: 'dispatched', level: 'district', unitId: 'wf-hrss' });
     expect(view.deadline?.overdue).toBe(true);
+    await recordPath(handle, 'v2-district-breach');
   });
 
   it('rating window runs out: closed unrated and flagged for a callback (回访); late ratings get a reason', async () => {
@@ -142,6 +159,7 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     // After the lingering week the run completes.
     await testEnv.sleep('8 days');
     expect(((await handle.result()) as OrderView).order.status).toBe('closed');
+    await recordPath(handle, 'v2-rating-timeout-unrated-close');
   });
 
   it('dissatisfied: the order reopens once, one level up; a second dissatisfied rating closes it', async () => {
@@ -160,5 +178,6 @@ describe('serviceOrder deadlines (time-skipping server)', () => {
     const closed = await act(handle, { command: { type: 'rate', rating: 'dissatisfied' }, actor: RESIDENT });
     expect(closed.order.status).toBe('closed');
     expect(closed.order.rating).toBe('dissatisfied');
+    await recordPath(handle, 'v2-dissatisfied-reopen-then-close');
   });
 });

@@ -30,6 +30,11 @@ export const temporalEnv = {
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('service-orders'),
 };
 
+/** Where attachments are kept (local disk): intake writes there, dispatch and tracking read. */
+export const attachmentsEnv = {
+  ATTACHMENTS_DIR: z.string().min(1).default('.diandan/attachments'),
+};
+
 /** services/intake: its channels. Only the server key is required; the rest have safe defaults. */
 export const intakeEnv = {
   /** HMAC key that derives order ids, tracking codes and secrets from idempotency sources. */
@@ -62,8 +67,11 @@ export const intakeEnv = {
   /** Outgoing SMTP for replies with the tracking code (empty host = replies are not sent). */
   SMTP_OUT_HOST: z.string().default(''),
   SMTP_OUT_PORT: port.default(25),
-  ATTACHMENTS_DIR: z.string().min(1).default('.diandan/attachments'),
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** All attachments of one order together; enforced while streaming. */
+  ATTACHMENT_ORDER_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  /** Everything the attachment store may hold (0: unlimited); past it, uploads get 507. */
+  ATTACHMENTS_TOTAL_MAX_BYTES: z.coerce.number().int().min(0).default(0),
   /** services/feedback's base URL: WeChat "评价" messages are passed to its rating endpoint. */
   FEEDBACK_URL: z.url().default('http://127.0.0.1:3003'),
 };
@@ -109,8 +117,8 @@ export const feedbackEnv = {
 
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
-  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv, ...contactSealEnv },
-  dispatch: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, DISPATCH_PORT: port },
+  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...attachmentsEnv, ...serviceTokenEnv, ...contactSealEnv },
+  dispatch: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...attachmentsEnv, DISPATCH_PORT: port },
   feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, ...contactSealEnv, FEEDBACK_PORT: port },
   worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv },
 } as const;

@@ -1,12 +1,13 @@
 // Dispatch's rig (moved from services/dispatch/test/support.ts, apiHarness.ts and orders.ts): the
 // demo district in this run's database, a worker running the stand-in serviceOrder workflow, the
 // staff API on a real port, and orders driven to a state.
+import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { listen, type PrismaClient } from '@diandan/platform';
+import { listen, LocalDiskStorage, type PrismaClient } from '@diandan/platform';
 import { seedDemoDistrict, seedDemoUsers } from '../../../infra/seed/apply';
 import { DEMO_PASSWORD } from '../../../infra/seed/users';
 import { createDispatchApp } from '../../../services/dispatch/src/api/app';
@@ -87,11 +88,12 @@ export interface ApiHarness {
 }
 
 /** The staff API on a real port, over this run's database and the given Temporal client. */
-export async function startApi(temporal: Client): Promise<ApiHarness> {
+export async function startApi(temporal: Client, options: { attachmentsDir?: string } = {}): Promise<ApiHarness> {
   const prisma = testPrisma();
   await seedOnce(prisma);
   const feed = new FeedHub();
-  const app = createDispatchApp({ prisma, temporal, logger, feed, tokens: TEST_TOKENS });
+  const attachments = new LocalDiskStorage(options.attachmentsDir ?? path.join(os.tmpdir(), `dispatch-attachments-${process.pid}`));
+  const app = createDispatchApp({ prisma, temporal, logger, feed, attachments, tokens: TEST_TOKENS });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const call: ApiHarness['call'] = async (method, path, { token, body } = {}) => {

@@ -7,8 +7,9 @@
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
   connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv, temporalReady,
-  topicNames,
+  topicNames, LocalDiskStorage,
 } from '@diandan/platform';
+import path from 'node:path';
 import { createDispatchApp } from './api/app';
 import { FeedHub, startFeedConsumer } from './feed';
 import { startIntakeProjection } from './intakeProjection';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       temporal: temporal.client,
       logger,
       feed,
+      attachments: new LocalDiskStorage(path.resolve(config.ATTACHMENTS_DIR)),
       tokens: { secret: config.JWT_SECRET, accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
     },
     { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },

@@ -1,6 +1,6 @@
 // createIntakeApp: the HTTP side of intake, from its dependencies. main.ts wires real servers
 // in; tests start it in-process on port 0 with their own topics and database.
-import { createHttpApp, finishHttpApp, Sealer, type Logger, type PrismaClient, type ReadinessCheck, type SealingKey } from '@diandan/platform';
+import { createHttpApp, finishHttpApp, LocalDiskStorage, Sealer, type Logger, type PrismaClient, type ReadinessCheck, type SealingKey } from '@diandan/platform';
 import cors from 'cors';
 import type { Express } from 'express';
 import helmet from 'helmet';
@@ -28,6 +28,10 @@ export interface IntakeSettings {
   feedback: FeedbackSettings;
   attachmentsDir: string;
   attachmentMaxBytes: number;
+  /** All attachments of one order together (default 25 MB). */
+  attachmentOrderMaxBytes?: number;
+  /** The whole attachment store (default 0: unlimited). */
+  attachmentsTotalMaxBytes?: number;
   /** CONTACT_SEAL_KEYS: contact details are sealed with the first before they go on Kafka. */
   contactSealKeys: readonly SealingKey[];
   /** Longest wait for Kafka's acknowledgement on the request path (default 4 s). */
@@ -52,8 +56,12 @@ export function createIntakeApp({ settings, logger, producer, prisma, readiness 
   const identities = new OrderIdentities(settings.secretKey);
   const sealer = new Sealer(settings.contactSealKeys);
   const placer = new Placer({ producer, topic: settings.placedTopic, identities, sealer, logger, publishTimeoutMs: settings.publishTimeoutMs });
-  const attachments = new AttachmentStore(settings.attachmentsDir);
-  const tracker = new OrderTracker(prisma);
+  const storage = new LocalDiskStorage(settings.attachmentsDir, settings.attachmentsTotalMaxBytes ?? 0);
+  const attachments = new AttachmentStore(storage, {
+    maxBytes: settings.attachmentMaxBytes,
+    maxOrderBytes: settings.attachmentOrderMaxBytes ?? 25 * 1024 * 1024,
+  });
+  const tracker = new OrderTracker(prisma, storage);
 
   const app = createHttpApp({ name: 'intake', logger, readiness, jsonLimit: '64kb' });
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"] } }, frameguard: { action: 'deny' } }));

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
       feedback: { url: config.FEEDBACK_URL, serviceToken: config.FEEDBACK_SERVICE_TOKEN },
       attachmentsDir: path.resolve(config.ATTACHMENTS_DIR),
       attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+      attachmentOrderMaxBytes: config.ATTACHMENT_ORDER_MAX_BYTES,
+      attachmentsTotalMaxBytes: config.ATTACHMENTS_TOTAL_MAX_BYTES,
       contactSealKeys: config.CONTACT_SEAL_KEYS,
     },
   });

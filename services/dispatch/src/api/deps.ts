@@ -1,6 +1,6 @@
 // What the staff API needs from the outside world; main.ts and the tests provide it.
 import type { Client } from '@temporalio/client';
-import type { Logger, PrismaClient } from '@diandan/platform';
+import type { AttachmentStorage, Logger, PrismaClient } from '@diandan/platform';
 import type { TokenSettings } from '../auth/tokens';
 import type { FeedHub } from '../feed';
 
@@ -10,4 +10,6 @@ export interface ApiDeps {
   tokens: TokenSettings;
   logger: Logger;
   feed: FeedHub;
+  /** Where intake stored the orders' attachments (ATTACHMENTS_DIR): served to staff in scope. */
+  attachments: AttachmentStorage;
 }

@@ -3,7 +3,8 @@
 import { ACTIVE_STATUSES } from '@diandan/domain';
 import { Router } from 'express';
 import { z } from 'zod';
-import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { attachmentKey, HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { pipeline } from 'node:stream/promises';
 import type { Prisma } from '@prisma/client';
 import type { Staff } from '../auth/staff';
 import { allow, staffOf } from './authenticate';
@@ -30,13 +31,20 @@ async function page(prisma: PrismaClient, staff: Staff, where: Prisma.OrderWhere
 /** A unit handler may read an order only while it is at the handler's unit. */
 async function readableOrder(prisma: PrismaClient, staff: Staff, orderId: string) {
   if (!z.uuid().safeParse(orderId).success) throw new HttpError(404, 'not_found', `no order ${orderId}`);
-  const row = await prisma.order.findUnique({ where: { id: orderId }, include: { unit: { select: { name: true } }, category: { select: { name: true } } } });
+  const row = await prisma.order.findUnique({
+    where: { id: orderId },
+    include: {
+      unit: { select: { name: true } },
+      category: { select: { name: true } },
+      attachments: { select: { id: true, fileName: true, contentType: true, size: true }, orderBy: { id: 'asc' } },
+    },
+  });
   if (!row) throw new HttpError(404, 'not_found', `no order ${orderId}`);
   if (staff.role === 'unit_handler' && row.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', `order ${orderId} is not assigned to your unit`);
   return row;
 }
 
-export function orderRoutes({ prisma }: ApiDeps): Router {
+export function orderRoutes({ prisma, attachments }: ApiDeps): Router {
   const router = Router();
 
   router.get('/v1/queues/triage', allow('operator', 'dispatcher', 'supervisor'), async (req, res) => {
@@ -63,6 +71,22 @@ export function orderRoutes({ prisma }: ApiDeps): Router {
     const order = await readableOrder(prisma, staff, req.params.orderId);
     const events = await prisma.orderEvent.findMany({ where: { orderId: order.id }, orderBy: { seq: 'asc' } });
     res.json({ orderId: order.id, status: order.status, events: events.map((event) => publicEvent({ ...event, data: event.data as Record<string, unknown> }, staff)) });
+  });
+
+  // A resident's photo or letter scan: only staff who may read the order (a unit handler while it
+  // is at their unit); evaluators see anonymised data and get no files.
+  router.get('/v1/orders/:orderId/attachments/:attachmentId', allow('operator', 'dispatcher', 'unit_handler', 'supervisor', 'admin'), async (req, res) => {
+    const order = await readableOrder(prisma, staffOf(res), String(req.params.orderId));
+    const meta = order.attachments.find((a) => a.id === String(req.params.attachmentId));
+    const key = meta ? attachmentKey(order.id, meta.id) : null;
+    const body = key ? await attachments.read(key) : null;
+    if (!meta || !body) throw new HttpError(404, 'not_found', `order ${order.id} has no attachment ${String(req.params.attachmentId)}`);
+    res.setHeader('Content-Type', meta.contentType);
+    res.setHeader('Content-Length', String(meta.size));
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(meta.fileName)}`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'private, no-store');
+    await pipeline(body, res);
   });
 
   const supervisors = allow('supervisor', 'evaluator');

@@ -4,7 +4,7 @@ import type { LifecycleEvent } from '@diandan/domain';
 import type { Staff } from '../auth/staff';
 
 const HIDDEN_FROM_ALL = ['secretHash'];
-const HIDDEN_FROM_EVALUATORS = ['address', 'lat', 'lng'];
+const HIDDEN_FROM_EVALUATORS = ['address', 'lat', 'lng', 'attachments'];
 
 function hiddenFor(staff: Pick<Staff, 'role'>): string[] {
   return staff.role === 'evaluator' ? [...HIDDEN_FROM_ALL, ...HIDDEN_FROM_EVALUATORS] : HIDDEN_FROM_ALL;

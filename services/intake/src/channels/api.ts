@@ -4,7 +4,7 @@ import { MAX_CONTENT_LENGTH, PRIORITIES } from '@diandan/domain';
 import { validate } from '@diandan/platform';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { multipart, uploadedFiles, type AttachmentStore } from '../attachments';
+import { uploadedFiles, type AttachmentStore } from '../attachments';
 import { idempotencyKeyOf, limitRate, mobileSchema, optionalNumber, optionalText } from '../edges';
 import type { Placer } from '../placing';
 
@@ -34,17 +34,18 @@ export type OrderRequest = z.infer<typeof orderRequestSchema>;
 export interface ApiChannelOptions {
   placer: Placer;
   attachments: AttachmentStore;
-  attachmentMaxBytes: number;
+  /** Per file (the store enforces it). */
+  attachmentMaxBytes?: number;
   rateLimitPerMinute: number;
 }
 
-export function apiChannel({ placer, attachments, attachmentMaxBytes, rateLimitPerMinute }: ApiChannelOptions): Router {
+export function apiChannel({ placer, attachments, rateLimitPerMinute }: ApiChannelOptions): Router {
   const router = Router();
   router.post(
     '/v1/orders',
     limitRate(rateLimitPerMinute),
     express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 50 }),
-    multipart('files', { maxBytes: attachmentMaxBytes, maxFiles: 5 }),
+    attachments.upload('files', 5),
     async (req, res) => {
       const input = validate(orderRequestSchema, req.body ?? {});
       const key = idempotencyKeyOf(req.get('idempotency-key'));

@@ -4,7 +4,7 @@ import { MAX_CONTENT_LENGTH, PRIORITIES } from '@diandan/domain';
 import { validate } from '@diandan/platform';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { multipart, uploadedFiles, type AttachmentStore } from '../attachments';
+import { uploadedFiles, type AttachmentStore } from '../attachments';
 import { callerNumberSchema, idempotencyKeyOf, mobileSchema, optionalNumber, optionalText, requireOperator } from '../edges';
 import type { Placer } from '../placing';
 
@@ -38,7 +38,8 @@ export const letterSchema = z.object({
 export interface OperatorOptions {
   placer: Placer;
   attachments: AttachmentStore;
-  attachmentMaxBytes: number;
+  /** Per file (the store enforces it). */
+  attachmentMaxBytes?: number;
   operatorTokens: readonly string[];
 }
 
@@ -48,7 +49,7 @@ const accepted = (placed: { orderId: string; trackingCode: string; secret: strin
   track: `/v1/orders/track/${placed.trackingCode}`,
 });
 
-export function operatorChannels({ placer, attachments, attachmentMaxBytes, operatorTokens }: OperatorOptions): Router {
+export function operatorChannels({ placer, attachments, operatorTokens }: OperatorOptions): Router {
   const router = Router();
   const operator = requireOperator(operatorTokens);
 
@@ -73,7 +74,7 @@ export function operatorChannels({ placer, attachments, attachmentMaxBytes, oper
     '/v1/letters',
     operator,
     express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
-    multipart('scans', { maxBytes: attachmentMaxBytes, maxFiles: 10 }),
+    attachments.upload('scans', 10),
     async (req, res) => {
       const letter = validate(letterSchema, req.body ?? {});
       const key = letter.letterId ?? idempotencyKeyOf(req.get('idempotency-key'));
