@@ -33,6 +33,13 @@ import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
 const logger = createLogger('e2e', 'silent');
+const OPEN311_KEY = 'e2e-open311-key-0123456789abcdef';
+const OPERATOR_TOKEN = 'e2e-operator-token-0123456789abcdef';
+/** NUL, a lone surrogate, a right-to-left override and mark, an emoji: what the intake edge normalises. */
+const HOSTILE = '路灯坏了\u0000三天😡\uD800 \u202Egnp.exe\u200F';
+const NORMALISED = '路灯坏了三天😡\uFFFD gnp.exe';
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const JWT = { secret: 'e2e-tests-jwt-secret-0123456789abcdef', accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
 
 async function serve(app: Express): Promise<{ url: string; server: Server }> {
@@ -106,8 +113,8 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
         contactSealKeys: sealingKeysSchema.parse(`e2e:${Buffer.alloc(32, 2).toString('base64')}`),
         placedTopic: topics.placed,
         h5Origin: 'http://127.0.0.1',
-        open311ApiKeys: [],
-        operatorTokens: [],
+        open311ApiKeys: [OPEN311_KEY],
+        operatorTokens: [OPERATOR_TOKEN],
         rateLimitPerMinute: 1000,
         wechat: { token: 'e2e-token', appId: '', aesKey: '' },
         feedback: { url: 'http://127.0.0.1:9', serviceToken: 'e2e-feedback-service-token-0123456789' }, // no WeChat rating here
@@ -152,6 +159,80 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     worker?.shutdown();
     await workerRun;
     await Promise.allSettled([producer?.disconnect(), intakeProducer?.disconnect(), prisma?.$disconnect(), connection?.close(), nativeConnection?.close()]);
+  });
+
+  it('nothingLost.stateCheck: coordinates, a photo and hostile text from every channel reach the staff API and Open311 GET', async () => {
+    const login = async (username: string) => {
+      const { body } = await call(`${dispatch}/v1/auth/login`, 'POST', { username, password: DEMO_PASSWORD });
+      return { authorization: `Bearer ${body.accessToken}` };
+    };
+    const operator = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+
+    // Open311 with lat/long only, no address; and one with hostile text.
+    const open311 = async (fields: Record<string, string>) => {
+      const response = await fetch(`${intake}/open311/v2/requests.json`, form({ api_key: OPEN311_KEY, service_code: '101', ...fields }));
+      expect([200, 201]).toContain(response.status);
+      return ((await response.json()) as { service_request_id: string }[])[0]!.service_request_id;
+    };
+    const byCoordinates = await open311({ lat: '29.5630', long: '106.5516', description: '江北嘴工地门口' });
+    const open311Hostile = await open311({ lat: '29.5', long: '106.5', description: HOSTILE });
+
+    // The JSON API with a photo (multipart), and with hostile text everywhere a resident writes.
+    const multipart = new FormData();
+    multipart.set('content', '井盖丢了，照片附上');
+    multipart.set('location[address]', '建新北路 12 号');
+    multipart.append('files', new Blob([PNG], { type: 'image/png' }), '井盖.png');
+    const withPhoto = await fetch(`${intake}/v1/orders`, { method: 'POST', body: multipart });
+    expect(withPhoto.status).toBe(202);
+    const photo = (await withPhoto.json()) as { orderId: string; trackingCode: string; secret: string };
+    const apiHostile = await call(`${intake}/v1/orders`, 'POST', { content: HOSTILE, location: { address: HOSTILE }, contact: { name: HOSTILE } });
+    expect(apiHostile.status).toBe(202);
+
+    // Hotline and letter (operators), hostile too.
+    const hotline = await call(`${intake}/v1/hotline/calls`, 'POST', { callId: randomUUID(), callerNumber: '13800138000', agentId: 'a1', notes: HOSTILE, address: HOSTILE }, operator);
+    expect(hotline.status).toBe(202);
+    const letter = new FormData();
+    letter.set('content', HOSTILE);
+    letter.set('senderAddress', HOSTILE);
+    const letterAnswer = await fetch(`${intake}/v1/letters`, { method: 'POST', headers: operator, body: letter });
+    expect(letterAnswer.status).toBe(202);
+    const letterId = ((await letterAnswer.json()) as { orderId: string }).orderId;
+
+    // Only NUL or formatting: nothing is left, a clear 400 instead of an order that vanishes.
+    expect((await call(`${intake}/v1/orders`, 'POST', { content: '\u0000\u202E' })).status).toBe(400);
+
+    const dispatcher = await login('dispatcher');
+    const staffView = (orderId: string) =>
+      eventually(`order ${orderId} in the staff API`, async () => {
+        const answer = await call(`${dispatch}/v1/orders/${orderId}`, 'GET', undefined, dispatcher);
+        return answer.status === 200 && answer.body.trackingCode && !String(answer.body.trackingCode).startsWith('pending:') ? answer.body : undefined;
+      });
+    const open311View = async (orderId: string) => ((await (await fetch(`${intake}/open311/v2/requests/${orderId}.json`)).json()) as Record<string, unknown>[])[0]!;
+
+    expect(await staffView(byCoordinates)).toMatchObject({ lat: 29.563, lng: 106.5516, address: null });
+    expect(await open311View(byCoordinates)).toMatchObject({ lat: 29.563, long: 106.5516 });
+
+    const photoOrder = await staffView(photo.orderId);
+    expect(photoOrder.attachments).toEqual([{ id: `${photo.orderId}-1`, fileName: '井盖.png', contentType: 'image/png', size: PNG.length }]);
+    const download = await fetch(`${dispatch}/v1/orders/${photo.orderId}/attachments/${photo.orderId}-1`, { headers: dispatcher });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(PNG)).toBe(true);
+    // A clerk of another unit does not get it once the order is at a unit; the resident does, with the secret in a header.
+    await call(`${dispatch}/v1/orders/${photo.orderId}/dispatch`, 'POST', { unitId: 'jianxin-north' }, dispatcher);
+    await eventually('dispatched', async () => ((await prisma.order.findUnique({ where: { id: photo.orderId } }))?.unitId === 'jianxin-north' ? true : undefined));
+    expect((await fetch(`${dispatch}/v1/orders/${photo.orderId}/attachments/${photo.orderId}-1`, { headers: await login('handler-guanyinqiao') })).status).toBe(403);
+    expect((await fetch(`${dispatch}/v1/orders/${photo.orderId}/attachments/${photo.orderId}-1`, { headers: await login('handler-jianxin') })).status).toBe(200);
+    const own = await fetch(`${intake}/v1/orders/track/${photo.trackingCode}/attachments/${photo.orderId}-1`, { headers: { 'x-order-secret': photo.secret } });
+    expect(Buffer.from(await own.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await fetch(`${intake}/v1/orders/track/${photo.trackingCode}/attachments/${photo.orderId}-1?secret=${photo.secret}`)).status).toBe(404);
+
+    for (const orderId of [open311Hostile, apiHostile.body.orderId as string, hotline.body.orderId as string, letterId]) {
+      const order = await staffView(orderId);
+      expect(order.content).toContain(NORMALISED);
+      expect((await open311View(orderId)).description).toContain('😡');
+    }
+    expect((await staffView(apiHostile.body.orderId as string)).address).toBe(NORMALISED);
   });
 
   it('placeToRate.stateCheck: each step reaches the read model and the timeline, in order', async () => {
