@@ -1,6 +1,7 @@
 // docker-compose.yml runs the same platform as infra/local on a Docker host. These checks keep the
 // two from drifting: every process gets every variable its config requires, under the names
 // infra/local/env.sh exports, on the same host ports, with the same Temporal search attributes.
+import { SEARCH_ATTRIBUTES } from '@diandan/domain';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SECRETS, processEnv, requiredVariables } from '@diandan/platform';
@@ -159,6 +160,8 @@ describe('docker-compose.yml', () => {
     const script = [jobs[0]![1].command ?? ''].flat().join(' ');
     const registered = [...script.matchAll(/--name\s+(\w+)\s+--type\s+(\w+)/g)].map((m) => `${m[1]}=${m[2]}`);
     expect([...registered].sort()).toEqual([...local].sort());
+    // …and both are the attributes the domain declares (packages/domain names.ts), with their types.
+    expect([...local].sort()).toEqual(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => `${name}=${type}`).sort());
   });
 
   test('secretsHaveNoFallback: every secret is required (${VAR:?…}) or empty (its channel closed), never a public value', () => {

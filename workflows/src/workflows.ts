@@ -111,7 +111,11 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     } catch {
       throw ApplicationFailure.create({ type: 'invalid_input', message: 'malformed command or actor', nonRetryable: true });
     }
-    if (!decision.ok) throw ApplicationFailure.create({ type: decision.error.code, message: decision.error.reason, nonRetryable: true });
+    if (!decision.ok) {
+      // The detail travels as the failure's details: clients read it, never the English reason.
+      const { code, reason, detail } = decision.error;
+      throw ApplicationFailure.create({ type: code, message: reason, nonRetryable: true, ...(detail ? { details: [detail] } : {}) });
+    }
     return decision.value;
   };
 

@@ -29,7 +29,7 @@ let client: Client;
 beforeAll(async () => {
   rig = await startOnDevServer('devserver');
   ({ harness, client } = rig);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await rig?.close();

@@ -35,7 +35,7 @@ beforeAll(async () => {
   harness = await createHarness('timeouts');
   worker = await harness.createWorker(testEnv.nativeConnection);
   running = worker.run();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   worker?.shutdown();

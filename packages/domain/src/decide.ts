@@ -182,7 +182,7 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
   const permitted = checkActor(order, command.type, actor);
   if (!permitted.ok) return permitted;
   if (!TRANSITIONS[order.status].includes(command.type)) {
-    return reject('illegal_transition', illegalReason(command.type, order.status));
+    return reject('illegal_transition', illegalReason(command.type, order.status), { command: command.type, status: order.status });
   }
 
   switch (command.type) {

@@ -5,7 +5,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { parseTrackingCode, RATINGS, workflowIdFor, type Rating } from '@diandan/domain';
+import { isFinalStatus, parseTrackingCode, RATINGS, REJECTION_HTTP_STATUS, workflowIdFor, type OrderStatus, type Rating, type RejectionCode, type RejectionDetail } from '@diandan/domain';
 import { HttpError, validate, type PrismaClient } from '@diandan/platform';
 import { actUpdate, type OrderView } from '@diandan/workflows';
 
@@ -23,13 +23,13 @@ export interface RatingOutcome {
   message: string;
 }
 
-const FINAL = new Set(['closed', 'invalid', 'merged', 'withdrawn']);
-const REJECTION_STATUS: Record<string, [number, string]> = {
-  illegal_transition: [409, 'not_ratable'],
-  invalid_input: [400, 'invalid_request'],
-  forbidden: [403, 'forbidden'],
-  out_of_scope: [403, 'forbidden'],
-  not_found: [404, 'not_found'],
+/** Feedback's error codes per rejection; the HTTP status is the domain's one mapping. */
+const REJECTION_CODE: Record<RejectionCode, string> = {
+  illegal_transition: 'not_ratable',
+  invalid_input: 'invalid_request',
+  forbidden: 'forbidden',
+  out_of_scope: 'forbidden',
+  not_found: 'not_found',
 };
 
 const notFound = () => new HttpError(404, 'not_found', 'no order with this tracking code and secret');
@@ -66,17 +66,25 @@ export async function rateOrder(deps: RatingDeps, order: { id: string; trackingC
   };
 }
 
+/** Why a rating was refused, for programs (intake answers the resident in Chinese from it). */
+export type RatingRefusal = 'not_resolved' | 'closed';
+const ratingRefusal = (status: string | undefined): RatingRefusal =>
+  status === undefined || isFinalStatus(status as OrderStatus) ? 'closed' : 'not_resolved';
+
 function rejectionOf(error: unknown, readModelStatus: string): Error {
   if (error instanceof WorkflowUpdateFailedError) {
-    const cause = error.cause as { type?: string | null; message?: string } | undefined;
-    const [status, code] = REJECTION_STATUS[cause?.type ?? ''] ?? [409, 'not_ratable'];
-    return new HttpError(status, code, cause?.message ?? 'the order cannot be rated now');
+    const cause = error.cause as { type?: string | null; message?: string; details?: unknown[] } | undefined;
+    const type = (cause?.type ?? 'illegal_transition') as RejectionCode;
+    const detail = (cause?.details?.[0] ?? {}) as RejectionDetail;
+    return new HttpError(REJECTION_HTTP_STATUS[type] ?? 409, REJECTION_CODE[type] ?? 'not_ratable', cause?.message ?? 'the order cannot be rated now', {
+      reason: ratingRefusal(detail.status),
+    });
   }
   // Finished orders linger a week to answer late ratings; after that only the read model knows them.
   if (error instanceof WorkflowNotFoundError) {
-    return FINAL.has(readModelStatus)
-      ? new HttpError(409, 'not_ratable', 'cannot rate: order is closed')
-      : new HttpError(409, 'not_ratable', 'cannot rate: the order is not being handled any more');
+    return isFinalStatus(readModelStatus as OrderStatus)
+      ? new HttpError(409, 'not_ratable', 'cannot rate: order is closed', { reason: 'closed' })
+      : new HttpError(409, 'not_ratable', 'cannot rate: the order is not being handled any more', { reason: 'closed' });
   }
   return error instanceof Error ? error : new Error(String(error));
 }

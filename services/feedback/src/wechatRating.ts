@@ -69,15 +69,8 @@ export function wechatRatingRoutes(deps: WechatRatingDeps): Router {
     }
     const order = candidates.find((candidate) => owned.has(candidate.id));
     if (!order) throw notFound();
-    try {
-      res.json(await rateOrder(deps, order, body.rating, body.comment || undefined));
-    } catch (error) {
-      // Intake answers the resident in Chinese: a machine-readable reason beside the workflow's words.
-      if (error instanceof HttpError && error.status === 409) {
-        throw new HttpError(409, error.code, error.message, { reason: /not resolved yet/.test(error.message) ? 'not_resolved' : 'closed' });
-      }
-      throw error;
-    }
+    // A refusal carries a machine-readable `reason` (not_resolved | closed) beside the workflow's words.
+    res.json(await rateOrder(deps, order, body.rating, body.comment || undefined));
   });
   return router;
 }

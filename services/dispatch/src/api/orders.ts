@@ -89,6 +89,12 @@ export function orderRoutes({ prisma, attachments }: ApiDeps): Router {
     await pipeline(body, res);
   });
 
+  // Open orders stranded at a unit an administrator deactivated: a dispatcher moves them on.
+  router.get('/v1/supervision/deactivated-units', allow('dispatcher', 'supervisor'), async (req, res) => {
+    const where: Prisma.OrderWhereInput = { status: { in: [...ACTIVE_STATUSES] }, unit: { active: false } };
+    res.json(await page(prisma, staffOf(res), where, req.query, [{ unitId: 'asc' }, { placedAt: 'asc' }]));
+  });
+
   const supervisors = allow('supervisor', 'evaluator');
   router.get('/v1/supervision/overdue', supervisors, async (req, res) => {
     const where: Prisma.OrderWhereInput = {

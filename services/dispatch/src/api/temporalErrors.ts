@@ -2,17 +2,12 @@
 // carries the domain's RejectionCode as the ApplicationFailure type and the reason as message.
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import type { RejectionCode } from '@diandan/domain';
+import { REJECTION_HTTP_STATUS, type RejectionCode } from '@diandan/domain';
 import { HttpError } from '@diandan/platform';
 import { isTransient } from '@diandan/platform';
 
-export const REJECTION_STATUS: Readonly<Record<RejectionCode, number>> = {
-  illegal_transition: 409,
-  forbidden: 403,
-  out_of_scope: 403,
-  invalid_input: 400,
-  not_found: 404,
-};
+/** The domain's one mapping (packages/domain result.ts). */
+export const REJECTION_STATUS = REJECTION_HTTP_STATUS;
 
 const FAILED_PRECONDITION = 9;
 
