@@ -126,7 +126,7 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   };
 
   /** Starts the clock of the stage the order is in now (none in final or transient states). */
-  const refreshDeadline = async (from: Date): Promise<void> => {
+  const computeClock = async (from: Date): Promise<void> => {
     const key = stageKey(order);
     const stage = stageForStatus(order.status);
     if (stage === null) {
@@ -145,6 +145,20 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     if (due.referenceVersion !== undefined && due.referenceVersion !== reference.version) await loadReference();
     clock.key = key;
     clock.deadline = { stage, dueAt: due.dueAt, warnAt: due.warnAt, warned: false, overdue: false };
+  };
+
+  // The update handler and the main loop may both find the clock stale after an action: they
+  // share one computation (one local activity per stage change, not two).
+  const pending: { key?: string; done?: Promise<void> } = {};
+  const refreshDeadline = (from: Date): Promise<void> => {
+    const key = stageKey(order);
+    if (pending.key === key && pending.done) return pending.done;
+    const done = computeClock(from).finally(() => {
+      if (pending.done === done) pending.done = undefined;
+    });
+    pending.key = key;
+    pending.done = done;
+    return done;
   };
 
   setHandler(stateQuery, view);
