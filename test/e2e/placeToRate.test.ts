@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import {
   createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, topicNames, type ConsumerRunner, type PrismaClient,
   sealingKeysSchema,
@@ -30,7 +30,7 @@ import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
 import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// The Temporal runtime (its logger) is installed once, by @diandan/testkit.
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
 const logger = createLogger('e2e', 'silent');
 const OPEN311_KEY = 'e2e-open311-key-0123456789abcdef';

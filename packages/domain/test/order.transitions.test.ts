@@ -157,7 +157,7 @@ describe('illegal transitions are rejected with a reason', () => {
     ],
     ['urge a closed order', () => closed, { type: 'urge' }, actors.resident, 'cannot urge: order is closed'],
   ])('%s', (_name, order, command, actor, reason) => {
-    expect(rejection(order(), command, actor)).toEqual({ code: 'illegal_transition', reason });
+    expect(rejection(order(), command, actor)).toEqual({ code: 'illegal_transition', reason, detail: { command: command.type, status: order().status } });
   });
 });
 
