@@ -52,5 +52,5 @@ describe('serviceOrder replay corpus', () => {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 });
