@@ -74,6 +74,8 @@ function streamingEngine(storage: AttachmentStorage, limits: AttachmentLimits): 
 export function multipart(fileField: string, limits: AttachmentLimits, storage: AttachmentStorage): RequestHandler {
   const upload = multer({
     storage: streamingEngine(storage, limits),
+    // File names are UTF-8 (井盖.png); busboy's default reads them as Latin-1.
+    defParamCharset: 'utf8',
     limits: { fileSize: limits.maxBytes, files: limits.maxFiles, fields: 50, fieldSize: 64 * 1024, parts: 60, headerPairs: 200 },
   }).array(fileField, limits.maxFiles);
   return (req, res, next) => {
