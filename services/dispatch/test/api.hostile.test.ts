@@ -2,9 +2,8 @@
 // database and answer 500. Every input of the shared hostile classes gets a clear 4xx.
 import fc from 'fast-check';
 import { Client, Connection } from '@temporalio/client';
-import { hostileString, isUnrepresentable } from '../../../packages/platform/test/hostile';
-import { startApi, type ApiHarness } from './apiHarness';
-import { env } from './support';
+import { env, hostileString, isUnrepresentable } from '@diandan/testkit';
+import { startApi, type ApiHarness } from '@diandan/testkit/dispatch';
 
 let connection: Connection;
 let api: ApiHarness;

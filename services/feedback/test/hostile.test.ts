@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { Client, Connection } from '@temporalio/client';
 import type { PrismaClient } from '@diandan/platform';
-import { hostileString, isUnrepresentable } from '../../../packages/platform/test/hostile';
-import { env, seedUnits, startApp, testPrisma, type RunningApp } from './support';
+import { hostileString, isUnrepresentable } from '@diandan/testkit';
+import { env, seedUnits, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
 let prisma: PrismaClient;
 let connection: Connection;

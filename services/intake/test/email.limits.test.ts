@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { emailChannel, type EmailIntake, type EmailOptions } from '../src/channels/email';
-import { followIntake, logger, unique, type RunningIntake } from './support';
+import { followIntake, logger, unique, type RunningIntake } from '@diandan/testkit/intake';
 
 const ADDRESS = 'limits@intake.example.cn';
 let intake: RunningIntake;

@@ -3,8 +3,8 @@
 // Open311's own error shape where the request reached the Open311 router.
 import fc from 'fast-check';
 import type { Kafka } from 'kafkajs';
-import { hostileDates, hostileString, isUnrepresentable, wellFormed } from '../../../packages/platform/test/hostile';
-import { OPEN311_KEY, createPlacedTopic, kafkaFor, startIntake, type RunningIntake } from './support';
+import { hostileDates, hostileString, isUnrepresentable, wellFormed } from '@diandan/testkit';
+import { OPEN311_KEY, createPlacedTopic, kafkaFor, startIntake, type RunningIntake } from '@diandan/testkit/intake';
 
 let kafka: Kafka;
 let intake: RunningIntake;

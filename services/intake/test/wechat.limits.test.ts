@@ -2,7 +2,7 @@
 // minutes are refused, a 2001 one included), and one openid cannot flood the order queue.
 import { SLOW_DOWN } from '../src/channels/wechat';
 import { wechatSignature } from '../src/channels/wechatCrypto';
-import { createPlacedTopic, kafkaFor, startIntake, unique, WECHAT, type RunningIntake } from './support';
+import { createPlacedTopic, kafkaFor, startIntake, unique, WECHAT, type RunningIntake } from '@diandan/testkit/intake';
 
 const nonce = 'nonce-limits';
 const signed = (timestamp: string, extra: Record<string, string> = {}) =>

@@ -1,7 +1,6 @@
 // Hostile input, once for every property test: the classes of strings that found 500s before
 // (NUL bytes, lone UTF-16 surrogates, dates at the ends of the calendar) and their relatives.
 // Each test feeds them to one endpoint and asserts a clear 4xx (or a 2xx), never a 5xx.
-// (Moves into the shared test kit when packages/testkit exists.)
 import fc from 'fast-check';
 
 /** Any UTF-16 code unit, lone surrogates included: what a buggy or malicious JSON encoder sends. */
