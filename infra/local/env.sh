@@ -37,6 +37,7 @@ export INTAKE_SECRET_KEY="${INTAKE_SECRET_KEY:-diandan-local-dev-intake-key-not-
 export SMTP_PORT="${SMTP_PORT:-2525}"
 export DISPATCH_PORT="${DISPATCH_PORT:-3002}"
 export FEEDBACK_PORT="${FEEDBACK_PORT:-3003}"
+export WEB_PORT="${WEB_PORT:-3000}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 # Signs staff tokens (services/dispatch; services/feedback verifies them). A development value; set a real secret anywhere else.
 export JWT_SECRET="${JWT_SECRET:-diandan-local-development-secret-not-for-production}"
