@@ -51,13 +51,13 @@ function Home() {
       <p className="lead">有困难、有需求，群团组织来帮您。提交后凭查询码和密码随时查看办理进度。</p>
       <nav className="tiles" aria-label="服务">
         <a className="tile primary" href="/h5/place" onClick={(e) => { e.preventDefault(); navigate('/h5/place'); }}>
-          <span aria-hidden="true">✍️</span>我要点单<small>提交诉求</small>
+          我要点单<small>提交诉求</small>
         </a>
         <a className="tile" href="/h5/track" onClick={(e) => { e.preventDefault(); navigate('/h5/track'); }}>
-          <span aria-hidden="true">🔎</span>查询进度<small>查看、评价、催办</small>
+          查询进度<small>查看、评价、催办</small>
         </a>
         <a className="tile" href="/board">
-          <span aria-hidden="true">📋</span>回首望<small>公开办理情况</small>
+          回首望<small>公开办理情况</small>
         </a>
       </nav>
     </Page>
@@ -153,7 +153,7 @@ function Place() {
         <Field id="address" label="地点（可选）">
           <input id="address" value={address} onChange={(e) => setAddress(e.target.value)} placeholder="如：建新北路 12 号" autoComplete="street-address" />
           <button type="button" className="link" onClick={() => navigator.geolocation?.getCurrentPosition((p) => setCoords({ lat: p.coords.latitude, lng: p.coords.longitude }), () => setCoords(null))}>
-            {coords ? `已定位 ${coords.lat.toFixed(4)}, ${coords.lng.toFixed(4)}` : '📍 使用当前位置'}
+            {coords ? `已定位 ${coords.lat.toFixed(4)}, ${coords.lng.toFixed(4)}` : '使用当前位置'}
           </button>
         </Field>
         <Field id="photos" label="照片（可选，最多 5 张）">

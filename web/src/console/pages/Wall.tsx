@@ -68,7 +68,10 @@ export default function Wall() {
     // The read model is written by the same stream; give the projector a moment, then re-read.
     if (WATCHED.has(event.type)) {
       clearTimeout(reloadTimer.current);
-      reloadTimer.current = setTimeout(() => void lists.reload(), 400);
+      reloadTimer.current = setTimeout(() => {
+        void lists.reload();
+        reloadTimer.current = setTimeout(() => void lists.reload(), 2000);
+      }, 500);
     }
   });
   const section = (key: 'overdue' | 'escalated' | 'bounced', zh: string, en: string, color: string) => (

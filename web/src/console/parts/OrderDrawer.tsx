@@ -33,15 +33,23 @@ interface Detail {
   events: TimelineEvent[];
 }
 
-async function loadDetail(orderId: string): Promise<Detail> {
+async function loadDetail(orderId: string, expectedSeq = 0): Promise<Detail> {
   const params = { params: { path: { orderId } } };
-  const [order, timeline] = await Promise.all([must(dispatchApi.GET('/v1/orders/{orderId}', params)), must(dispatchApi.GET('/v1/orders/{orderId}/timeline', params))]);
-  return { order: order as unknown as OrderRow, events: (timeline as unknown as { events: TimelineEvent[] }).events };
+  // The read model follows the workflow through Kafka: after an action, wait (briefly) until it
+  // has caught up with what the action answered, so the drawer never shows the step before.
+  for (let attempt = 0; ; attempt++) {
+    const [order, timeline] = await Promise.all([must(dispatchApi.GET('/v1/orders/{orderId}', params)), must(dispatchApi.GET('/v1/orders/{orderId}/timeline', params))]);
+    const detail = { order: order as unknown as OrderRow, events: (timeline as unknown as { events: TimelineEvent[] }).events };
+    const seq = detail.events.at(-1)?.seq ?? 0;
+    if (seq >= expectedSeq || attempt >= 20) return detail;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export function OrderDrawer({ orderId, onClose, onChanged, temporalUiUrl }: { orderId: string | null; onClose: () => void; onChanged?: () => void; temporalUiUrl?: string }) {
   const { lang, t } = useLang();
-  const detail = useLoad(() => (orderId ? loadDetail(orderId) : Promise.resolve(undefined)), [orderId]);
+  const [expectedSeq, setExpectedSeq] = useState(0);
+  const detail = useLoad(() => (orderId ? loadDetail(orderId, expectedSeq) : Promise.resolve(undefined)), [orderId, expectedSeq]);
   return (
     <Drawer open={orderId !== null} onClose={onClose} size={720} title={detail.data ? `${t('工单', 'Order')} ${detail.data.order.trackingCode}` : t('工单', 'Order')} destroyOnHidden>
       {orderId && (
@@ -53,8 +61,9 @@ export function OrderDrawer({ orderId, onClose, onChanged, temporalUiUrl }: { or
                 detail={data}
                 lang={lang}
                 temporalUiUrl={temporalUiUrl}
-                reload={async () => {
-                  await detail.reload();
+                reload={async (seq?: number) => {
+                  if (seq && seq !== expectedSeq) setExpectedSeq(seq);
+                  else await detail.reload();
                   onChanged?.();
                 }}
               />
@@ -66,7 +75,7 @@ export function OrderDrawer({ orderId, onClose, onChanged, temporalUiUrl }: { or
   );
 }
 
-function OrderDetail({ detail, lang, reload, temporalUiUrl }: { detail: Detail; lang: 'zh' | 'en'; reload: () => Promise<void>; temporalUiUrl?: string }) {
+function OrderDetail({ detail, lang, reload, temporalUiUrl }: { detail: Detail; lang: 'zh' | 'en'; reload: (seq?: number) => Promise<void>; temporalUiUrl?: string }) {
   const { t } = useLang();
   const now = useNow();
   const { order, events } = detail;
@@ -149,7 +158,7 @@ function eventNote(e: TimelineEvent): string | undefined {
   return typeof text === 'string' ? text : undefined;
 }
 
-function Actions({ order, actions, reload }: { order: OrderRow; actions: CommandType[]; reload: () => Promise<void> }) {
+function Actions({ order, actions, reload }: { order: OrderRow; actions: CommandType[]; reload: (seq?: number) => Promise<void> }) {
   const { lang, t } = useLang();
   const { message } = App.useApp();
   const [active, setActive] = useState<CommandType | null>(null);
@@ -163,11 +172,12 @@ function Actions({ order, actions, reload }: { order: OrderRow; actions: Command
     setBusy(true);
     setError(null);
     try {
-      await must(dispatchApi.POST(`/v1/orders/{orderId}/${SEGMENT[command]}` as '/v1/orders/{orderId}/accept', { params: { path: { orderId: order.id } }, body: body as never }));
+      const result = await must(dispatchApi.POST(`/v1/orders/{orderId}/${SEGMENT[command]}` as '/v1/orders/{orderId}/accept', { params: { path: { orderId: order.id } }, body: body as never }));
       message.success(`${(ACTION_LABEL[command] ?? [command, command])[lang === 'zh' ? 0 : 1]} ✓`);
       setActive(null);
       form.resetFields();
-      await reload();
+      const events = (result as { events?: { seq?: number }[] }).events ?? [];
+      await reload(events.at(-1)?.seq);
     } catch (e) {
       const failure = asApiError(e);
       setError(failure);

@@ -8,13 +8,13 @@ import { defineConfig } from 'vite';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   plugins: [react()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
-    rollupOptions: { input: { console: path.join(__dirname, 'index.html'), h5: path.join(__dirname, 'h5.html') } },
+    rollupOptions: { input: { console: path.join(import.meta.dirname, 'index.html'), h5: path.join(import.meta.dirname, 'h5.html') } },
   },
   server: {
     proxy: {
