@@ -1,5 +1,5 @@
 // GET /v1/categories: the resident H5's picker — active categories only, no routing or deadlines.
-import { followIntake, type RunningIntake, unique } from './support';
+import { followIntake, type RunningIntake, unique } from '@diandan/testkit/intake';
 
 describe('public catalogue', () => {
   let intake: RunningIntake;
