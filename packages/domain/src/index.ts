@@ -8,3 +8,4 @@ export * from './order';
 export * from './decide';
 export * from './events';
 export * from './trackingCode';
+export * from './scrub';

@@ -8,3 +8,4 @@ export * from './shutdown';
 export * from './readiness';
 export * from './transient';
 export * from './auth';
+export * from './publicRef';
