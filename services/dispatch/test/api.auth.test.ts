@@ -217,5 +217,8 @@ describe('openapi', () => {
       expect(body.paths[`/v1/orders/{orderId}/${action}`]?.post).toBeDefined();
     }
     expect(body.paths['/v1/orders/{orderId}/resolve'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('attachments');
+    for (const path of ['/v1/auth/logout', '/v1/auth/feed-ticket', '/v1/audit', '/v1/users/{userId}']) expect(body.paths[path]).toBeDefined();
+    expect(body.paths['/v1/auth/login'].post.responses['429'].headers).toHaveProperty('Retry-After');
+    expect(body.paths['/v1/categories/{code}'].patch.requestBody.content['application/json'].schema.properties).toHaveProperty('sensitive');
   });
 });

@@ -22,8 +22,8 @@ const unitFields = z.object({
   parentId: unitId.nullable(),
   active: z.boolean(),
 });
-const unitSchema = unitFields.extend({ id: unitId, active: z.boolean().default(true) });
-const unitPatchSchema = unitFields.partial();
+export const unitSchema = unitFields.extend({ id: unitId, active: z.boolean().default(true) });
+export const unitPatchSchema = unitFields.partial();
 
 const routingSchema = z.partialRecord(z.enum(LEVELS), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
 const categoryFields = z.object({
@@ -37,7 +37,7 @@ const categoryFields = z.object({
   /** Orders of a sensitive category never appear on a public surface. */
   sensitive: z.boolean(),
 });
-const categorySchema = categoryFields.extend({
+export const categorySchema = categoryFields.extend({
   code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
   description: categoryFields.shape.description.default(''),
   open311Code: categoryFields.shape.open311Code.optional(),
@@ -47,11 +47,11 @@ const categorySchema = categoryFields.extend({
   active: z.boolean().default(true),
   sensitive: z.boolean().default(false),
 });
-const categoryPatchSchema = categoryFields.partial();
+export const categoryPatchSchema = categoryFields.partial();
 
 const username = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/);
 const password = z.string().min(10).max(200);
-const userSchema = z
+export const userSchema = z
   .object({
     username,
     password,
@@ -60,7 +60,7 @@ const userSchema = z
     displayName: z.string().trim().min(1).max(100),
   })
   .refine((u) => u.role !== 'unit_handler' || u.unitId !== null, { message: 'a unit handler needs a unit', path: ['unitId'] });
-const userPatchSchema = z
+export const userPatchSchema = z
   .object({ password, role: z.enum(STAFF_ROLES), unitId: z.string().min(1).nullable(), displayName: z.string().trim().min(1).max(100), active: z.boolean() })
   .partial();
 
