@@ -9,3 +9,5 @@ export * from './decide';
 export * from './events';
 export * from './trackingCode';
 export * from './scrub';
+export * from './story';
+export * from './suggest';

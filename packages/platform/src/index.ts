@@ -9,3 +9,4 @@ export * from './readiness';
 export * from './transient';
 export * from './auth';
 export * from './publicRef';
+export * from './routes';

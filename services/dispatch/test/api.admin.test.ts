@@ -1,8 +1,7 @@
 // Administration keeps what it is told: a PATCH changes only the fields sent (a `.default()` in a
 // partial schema used to wipe keywords and routing and re-activate deactivated units).
 import { randomUUID } from 'node:crypto';
-import { startApi, type ApiHarness } from './apiHarness';
-import { startFixtureWorker, type TemporalFixture } from './support';
+import { startApi, type ApiHarness, startFixtureWorker, type TemporalFixture } from '@diandan/testkit/dispatch';
 
 let temporal: TemporalFixture;
 let api: ApiHarness;

@@ -5,8 +5,7 @@ import jwt from 'jsonwebtoken';
 import { DEMO_PASSWORD } from '../../../infra/seed/users';
 import { lockoutSeconds } from '../src/auth/throttle';
 import { hashPassword } from '../src/auth/users';
-import { startApi, TEST_TOKENS, type ApiHarness } from './apiHarness';
-import { startFixtureWorker, waitFor, type TemporalFixture } from './support';
+import { startApi, TEST_TOKENS, type ApiHarness, startFixtureWorker, waitFor, type TemporalFixture } from '@diandan/testkit/dispatch';
 
 let temporal: TemporalFixture;
 let api: ApiHarness;

@@ -19,7 +19,7 @@ export interface WechatRatingDeps extends RatingDeps {
 /** Equal strings in constant time (packages/platform's auth module). */
 export { constantTimeEqual };
 
-const wechatRatingBody = z.object({
+export const wechatRatingBody = z.object({
   openId: z.string().min(1).max(128),
   code: z.string().min(1).max(64),
   rating: z.enum(RATINGS),

@@ -8,8 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import fc from 'fast-check';
 import type { PrismaClient } from '@diandan/platform';
-import { insertOrder } from './readModel';
-import { env, seedUnits, staffToken, startApp, testPrisma, type RunningApp } from './support';
+import { env, insertOrder, seedUnits, staffToken, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
 interface CorpusText {
   text: string;

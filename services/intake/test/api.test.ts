@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashSecret } from '../src/identity';
-import { followIntake, insertOrder, PlacedEvents, PNG, postJson, type RunningIntake } from './support';
+import { followIntake, insertOrder, PlacedEvents, PNG, postJson, type RunningIntake } from '@diandan/testkit/intake';
 
 describe('JSON API: POST /v1/orders', () => {
   let intake: RunningIntake;
@@ -179,7 +179,9 @@ describe('JSON API: POST /v1/orders', () => {
     const order = (await ok.json()) as any;
     expect(ok.status).toBe(200);
     expect(order).toEqual(expect.objectContaining({ trackingCode, status: 'placed', content: '社区老人助餐点' }));
-    expect(order.timeline).toEqual([{ seq: 1, type: 'order.placed', at: expect.any(String) }]);
+    expect(order.timeline).toEqual([{ seq: 1, type: 'order.placed', at: expect.any(String), title: '诉求已提交' }]);
+    expect(JSON.stringify(order)).not.toContain('internal');
+    expect(order).toMatchObject({ statusLabel: '待派单', unit: null, opinion: null, result: null, actions: { rate: false, urge: true, withdraw: true }, urged: false });
 
     const viaQuery = await fetch(`${intake.url}/v1/orders/track/${trackingCode}?secret=${encodeURIComponent(secret)}`);
     expect(viaQuery.status).toBe(200);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { publicReferenceOf } from '@diandan/platform';
-import { followIntake, insertOrder, type RunningIntake, unique } from './support';
+import { followIntake, insertOrder, type RunningIntake, unique } from '@diandan/testkit/intake';
 
 interface CorpusText {
   text: string;

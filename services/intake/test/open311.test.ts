@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import { publicReferenceOf } from '@diandan/platform';
-import { followIntake, insertOrder, OPEN311_KEY, PlacedEvents, type RunningIntake, unique } from './support';
+import { followIntake, insertOrder, OPEN311_KEY, PlacedEvents, type RunningIntake, unique } from '@diandan/testkit/intake';
 
 const xml = new XMLParser({ parseTagValue: false });
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { buildUnitTree, LEVELS, UNIT_KINDS, type Unit } from '@diandan/domain';
 import { HttpError, validate, type PrismaClient } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
-import { STAFF_ROLES } from '../auth/staff';
+import { STAFF_ROLES, UNIT_ROLES } from '../auth/staff';
 import { hashPassword } from '../auth/users';
 import type { StaffAccounts } from './accounts';
 import { allow } from './authenticate';
@@ -59,7 +59,7 @@ export const userSchema = z
     unitId: z.string().min(1).nullable().default(null),
     displayName: z.string().trim().min(1).max(100),
   })
-  .refine((u) => u.role !== 'unit_handler' || u.unitId !== null, { message: 'a unit handler needs a unit', path: ['unitId'] });
+  .refine((u) => !UNIT_ROLES.includes(u.role) || u.unitId !== null, { message: 'a unit handler or officer needs a unit', path: ['unitId'] });
 export const userPatchSchema = z
   .object({ password, role: z.enum(STAFF_ROLES), unitId: z.string().min(1).nullable(), displayName: z.string().trim().min(1).max(100), active: z.boolean() })
   .partial();
@@ -134,7 +134,9 @@ export function adminRoutes({ prisma }: ApiDeps, accounts: StaffAccounts): Route
     const { password: newPassword, ...patch } = validate(userPatchSchema, req.body);
     const role = patch.role ?? current.role;
     const unit = patch.unitId === undefined ? current.unitId : patch.unitId;
-    if (role === 'unit_handler' && !unit) throw new HttpError(400, 'invalid_request', 'unitId: a unit handler needs a unit', { fields: [{ field: 'unitId', message: 'a unit handler needs a unit' }] });
+    if ((UNIT_ROLES as readonly string[]).includes(role) && !unit) {
+      throw new HttpError(400, 'invalid_request', 'unitId: a unit handler or officer needs a unit', { fields: [{ field: 'unitId', message: 'a unit handler or officer needs a unit' }] });
+    }
     if (patch.unitId) await assertUnitsExist(prisma, [patch.unitId]);
     const updated = await prisma.user.update({
       where: { id },
