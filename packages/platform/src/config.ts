@@ -96,9 +96,36 @@ export const serviceTokenEnv = {
   FEEDBACK_SERVICE_TOKEN: z.string().min(32, 'at least 32 characters'),
 };
 
-/** Staff tokens (services/dispatch): HMAC secret and lifetimes (seconds). */
+/** `kid:secret,kid:secret` → signing keys (a secret may contain anything but a comma). */
+const previousKeys = z
+  .string()
+  .default('')
+  .transform((s, ctx) =>
+    s
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .flatMap((entry) => {
+        const colon = entry.indexOf(':');
+        const kid = entry.slice(0, colon);
+        const secret = entry.slice(colon + 1);
+        if (colon < 1 || secret.length < 32) {
+          ctx.addIssue({ code: 'custom', message: 'each entry is kid:secret, the secret at least 32 characters' });
+          return [];
+        }
+        return [{ kid, secret }];
+      }),
+  );
+
+/**
+ * Staff tokens (issued by services/dispatch, verified by dispatch and feedback): the signing key
+ * and its id, keys of earlier rotations that still verify, and lifetimes (seconds).
+ */
 export const authEnv = {
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
+  /** Names JWT_SECRET in every token's `kid` header. Rotate: move the old pair to JWT_PREVIOUS_KEYS, set a new secret and id. */
+  JWT_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, '1 to 32 letters, digits, . _ -').default('k1'),
+  JWT_PREVIOUS_KEYS: previousKeys,
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
 };
