@@ -17,7 +17,7 @@ export interface FeedbackDeps {
   prisma: PrismaClient;
   temporal: Client;
   logger: Logger;
-  /** Verifies staff access tokens (JWT_SECRET under JWT_KEY_ID, and JWT_PREVIOUS_KEYS). */
+  /** Verifies staff access tokens (JWT_SECRET under JWT_KID, and JWT_PREVIOUS_KEYS). */
   staffKeys: KeyRing;
   /** Bearer token of services/intake for `POST /v1/wechat/rating` (FEEDBACK_SERVICE_TOKEN). */
   serviceToken: string;

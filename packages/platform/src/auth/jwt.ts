@@ -22,11 +22,11 @@ export interface KeyRing {
 }
 
 /**
- * The key ring from configuration: `JWT_SECRET` under `JWT_KEY_ID` signs; `JWT_PREVIOUS_KEYS`
+ * The key ring from configuration: `JWT_SECRET` under `JWT_KID` signs; `JWT_PREVIOUS_KEYS`
  * (`kid:secret,kid:secret`) only verify.
  */
-export function keyRingFrom(config: { JWT_SECRET: string; JWT_KEY_ID: string; JWT_PREVIOUS_KEYS: readonly SigningKey[] }): KeyRing {
-  return { current: { kid: config.JWT_KEY_ID, secret: config.JWT_SECRET }, previous: config.JWT_PREVIOUS_KEYS.filter((k) => k.kid !== config.JWT_KEY_ID) };
+export function keyRingFrom(config: { JWT_SECRET: string; JWT_KID: string; JWT_PREVIOUS_KEYS: readonly SigningKey[] }): KeyRing {
+  return { current: { kid: config.JWT_KID, secret: config.JWT_SECRET }, previous: config.JWT_PREVIOUS_KEYS.filter((k) => k.kid !== config.JWT_KID) };
 }
 
 /** access: every API call; refresh: buys a new pair once; feed: opens the live feed once, for seconds. */
