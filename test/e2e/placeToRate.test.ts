@@ -40,7 +40,7 @@ const HOSTILE = '路灯坏了\u0000三天😡\uD800 \u202Egnp.exe\u200F';
 const NORMALISED = '路灯坏了三天😡\uFFFD gnp.exe';
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const JWT = { secret: 'e2e-tests-jwt-secret-0123456789abcdef', accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
+const JWT = { keys: { current: { kid: 'e2e', secret: 'e2e-tests-jwt-secret-0123456789abcdef' }, previous: [] }, accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
 
 async function serve(app: Express): Promise<{ url: string; server: Server }> {
   const server = await listen(app, 0, '127.0.0.1');
@@ -143,7 +143,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
           prisma,
           temporal: client,
           logger,
-          jwtSecret: JWT.secret,
+          staffKeys: JWT.keys,
           serviceToken: 'e2e-feedback-service-token-0123456789',
           contactCipher: new ContactCipher('e2e-feedback-contact-key-0123456789abcdef'),
         }),

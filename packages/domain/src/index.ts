@@ -9,3 +9,6 @@ export * from './decide';
 export * from './events';
 export * from './trackingCode';
 export * from './text';
+export * from './scrub';
+export * from './story';
+export * from './suggest';

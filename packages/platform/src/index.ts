@@ -9,3 +9,6 @@ export * from './readiness';
 export * from './transient';
 export * from './sealing';
 export * from './storage';
+export * from './auth';
+export * from './publicRef';
+export * from './routes';

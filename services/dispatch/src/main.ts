@@ -6,8 +6,8 @@
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
-  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv, temporalReady,
-  topicNames, LocalDiskStorage,
+  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady, processEnv,
+  temporalReady, topicNames, LocalDiskStorage,
 } from '@diandan/platform';
 import path from 'node:path';
 import { createDispatchApp } from './api/app';
@@ -43,12 +43,12 @@ async function main(): Promise<void> {
       logger,
       feed,
       attachments: new LocalDiskStorage(path.resolve(config.ATTACHMENTS_DIR)),
-      tokens: { secret: config.JWT_SECRET, accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
+      tokens: { keys: keyRingFrom(config), accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
     },
     { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   );
-  const server = await listen(app, config.DISPATCH_PORT);
-  logger.info({ port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
+  const server = await listen(app, config.DISPATCH_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
+  logger.info({ host: config.HOST, port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
 
   onShutdown(logger, [
     // Live feeds are long requests: closeAllConnections lets the server close without waiting for them.

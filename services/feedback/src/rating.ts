@@ -1,12 +1,11 @@
 // 评单: the resident rates a handled order. The tracking code and secret prove who rates; the
 // order's workflow decides whether it can be rated (its `act` update, the one writer), and a
 // dissatisfied rating reopens the order one level up there, not here.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { isFinalStatus, parseTrackingCode, RATINGS, REJECTION_HTTP_STATUS, workflowIdFor, type OrderStatus, type Rating, type RejectionCode, type RejectionDetail } from '@diandan/domain';
-import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { HttpError, secretMatches, validate, type PrismaClient } from '@diandan/platform';
 import { actUpdate, type OrderView } from '@diandan/workflows';
 
 export interface RatingDeps {
@@ -34,13 +33,8 @@ const REJECTION_CODE: Record<RejectionCode, string> = {
 
 const notFound = () => new HttpError(404, 'not_found', 'no order with this tracking code and secret');
 
-/** sha256(secret) against the stored hash in constant time; no hash never matches. */
-export function secretMatches(secret: string, secretHash: string | null): boolean {
-  if (!secretHash) return false;
-  const presented = createHash('sha256').update(secret, 'utf8').digest();
-  const stored = Buffer.from(secretHash, 'hex');
-  return stored.length === presented.length && timingSafeEqual(stored, presented);
-}
+/** sha256(secret) against the stored hash in constant time (packages/platform's auth module). */
+export { secretMatches };
 
 /**
  * Rates the order through its workflow. Callers prove the resident first (secret here; the WeChat
@@ -89,23 +83,29 @@ function rejectionOf(error: unknown, readModelStatus: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-const ratingBody = z.object({
+export const ratingBody = z.object({
   secret: z.string().min(1).max(200),
   rating: z.enum(RATINGS),
   comment: z.string().trim().max(1000).optional(),
 });
 
+/** The resident's own order by tracking code and secret; 404 alike for an unknown code and a wrong secret. */
+export async function findResidentOrder(prisma: PrismaClient, code: string, secret: string): Promise<{ id: string; trackingCode: string; status: string }> {
+  const trackingCode = parseTrackingCode(code);
+  if (!trackingCode) throw notFound();
+  // Codes may collide (35 random bits): the secret picks the resident's own order. A wrong secret
+  // looks exactly like an unknown code: the endpoint never tells whether an order exists.
+  const candidates = await prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, trackingCode: true, status: true, secretHash: true } });
+  const order = candidates.find((candidate) => secretMatches(secret, candidate.secretHash));
+  if (!order) throw notFound();
+  return { id: order.id, trackingCode: order.trackingCode, status: order.status };
+}
+
 export function ratingRoutes(deps: RatingDeps): Router {
   const router = Router();
   router.post('/v1/orders/track/:code/rating', async (req, res) => {
     const body = validate(ratingBody, req.body);
-    const trackingCode = parseTrackingCode(String(req.params.code));
-    if (!trackingCode) throw notFound();
-    // Codes may collide (35 random bits): the secret picks the resident's own order. A wrong secret
-    // looks exactly like an unknown code: the endpoint never tells whether an order exists.
-    const candidates = await deps.prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, trackingCode: true, status: true, secretHash: true } });
-    const order = candidates.find((candidate) => secretMatches(body.secret, candidate.secretHash));
-    if (!order) throw notFound();
+    const order = await findResidentOrder(deps.prisma, String(req.params.code), body.secret);
     res.json(await rateOrder(deps, order, body.rating, body.comment || undefined));
   });
   return router;

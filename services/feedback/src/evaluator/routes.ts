@@ -3,27 +3,27 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { RATINGS } from '@diandan/domain';
-import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { HttpError, staffOf, validate, type KeyRing, type Logger, type PrismaClient } from '@diandan/platform';
 import { kpiReport, type RateSettings } from '../kpis/report';
 import { kpiQueryOf } from '../kpis/routes';
-import { EVALUATOR_ROLES, requireStaff } from './auth';
+import { evaluatorAuth } from './auth';
 import { CALLBACK_OUTCOMES, drawCallbackSample, recordCallback, SAMPLE_POPULATIONS } from './callbacks';
 import { exportedOrders, ORDER_COLUMNS, RATE_COLUMNS, rateRows, writeCsv, writeXlsx } from './exports';
 
 const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
-const rangeSchema = z
+export const rangeSchema = z
   .object({ from: MONTH, to: MONTH.optional() })
   .transform((q) => ({ from: q.from, to: q.to ?? q.from }))
   .refine((q) => q.to >= q.from, { message: 'to must not be before from', path: ['to'] });
-const FORMATS = z.enum(['csv', 'xlsx']);
+export const FORMATS = z.enum(['csv', 'xlsx']);
 
-const sampleSchema = z.object({
+export const sampleSchema = z.object({
   month: MONTH,
   size: z.coerce.number().int().min(1).max(1000),
   seed: z.string().trim().min(1).max(64),
   population: z.enum(SAMPLE_POPULATIONS).default('handled'),
 });
-const callbackSchema = z.object({
+export const callbackSchema = z.object({
   orderId: z.uuid(),
   sample: z.string().max(200).optional(),
   outcome: z.enum(CALLBACK_OUTCOMES),
@@ -40,9 +40,9 @@ function startDownload(res: Response, format: 'csv' | 'xlsx', name: string): voi
   res.setHeader('Cache-Control', 'no-store');
 }
 
-export function evaluatorRoutes(prisma: PrismaClient, jwtSecret: string, settings: RateSettings): Router {
+export function evaluatorRoutes(prisma: PrismaClient, staffKeys: KeyRing, settings: RateSettings, logger: Logger): Router {
   const router = Router();
-  router.use('/v1/evaluator', requireStaff(jwtSecret, EVALUATOR_ROLES));
+  router.use('/v1/evaluator', ...evaluatorAuth(prisma, staffKeys, logger));
 
   router.get('/v1/evaluator/orders.:format', async (req, res) => {
     const format = validate(FORMATS, req.params.format, 'format');
@@ -70,7 +70,7 @@ export function evaluatorRoutes(prisma: PrismaClient, jwtSecret: string, setting
 
   router.post('/v1/evaluator/callbacks', async (req, res) => {
     const input = validate(callbackSchema, req.body);
-    const record = await recordCallback(prisma, input, req.staff!.userId);
+    const record = await recordCallback(prisma, input, staffOf(res).userId);
     res.status(201).json(record);
   });
 
