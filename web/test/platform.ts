@@ -15,6 +15,8 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { createWorkingCalendar } from '@diandan/domain';
 import {
   createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, topicNames, type ConsumerRunner, type PrismaClient,
+  LocalDiskStorage,
+  sealingKeysSchema,
 } from '@diandan/platform';
 import { createActivities } from '@diandan/workflows';
 import type { Express } from 'express';
@@ -22,6 +24,7 @@ import type { Consumer, Producer } from 'kafkajs';
 import { seedDemoDistrict, seedDemoUsers } from '../../infra/seed/apply';
 import { createDispatchApp } from '../../services/dispatch/src/api/app';
 import { FeedHub, startFeedConsumer } from '../../services/dispatch/src/feed';
+import { startIntakeProjection } from '../../services/dispatch/src/intakeProjection';
 import { startProjector } from '../../services/dispatch/src/projector';
 import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
@@ -93,6 +96,7 @@ export async function startPlatform(): Promise<Platform> {
   const workerRun = worker.run();
   const consumers: ConsumerRunner[] = [];
   consumers.push(await startStarter({ kafka, client, taskQueue, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${tag}-starter` }));
+  consumers.push(await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${tag}-intake` }));
   consumers.push(await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${tag}-projector` }));
   // The rates behind the dashboards (feedback's rollup of lifecycle events).
   consumers.push(await startKpiConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${tag}-kpis` }));
@@ -113,6 +117,7 @@ export async function startPlatform(): Promise<Platform> {
       feedback: { url: 'http://127.0.0.1:9', serviceToken: SERVICE_TOKEN },
       attachmentsDir: path.join(os.tmpdir(), `${tag}-attachments`),
       attachmentMaxBytes: 1024 * 1024,
+      contactSealKeys: sealingKeysSchema.parse(`web:${Buffer.alloc(32, 5).toString('base64')}`),
       publishTimeoutMs: 4000,
     },
     logger,
@@ -121,7 +126,7 @@ export async function startPlatform(): Promise<Platform> {
   });
   const services = await Promise.all([
     serve(intake.app),
-    serve(createDispatchApp({ prisma, temporal: client, logger, feed, tokens: JWT })),
+    serve(createDispatchApp({ prisma, temporal: client, logger, feed, attachments: new LocalDiskStorage(path.join(os.tmpdir(), `${tag}-attachments`)), tokens: JWT })),
     serve(createFeedbackApp({ prisma, temporal: client, logger, staffKeys: JWT.keys, serviceToken: SERVICE_TOKEN, contactCipher: new ContactCipher('web-tests-feedback-contact-key-0123456789abcdef') })),
   ]);
   const [intakeUrl, dispatchUrl, feedbackUrl] = services.map((s) => s.url) as [string, string, string];
