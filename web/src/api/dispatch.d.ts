@@ -638,7 +638,7 @@ export interface paths {
         put?: never;
         /**
          * 派单: dispatch to a unit (level, if given, must be the unit’s)
-         * @description Sent to the order's workflow as the `act` update (command `dispatch`). Roles: dispatcher; unit handlers only for orders at their unit.
+         * @description Sent to the order's workflow as the `act` update (command `dispatch`). Roles: dispatcher, street_officer, district_officer; unit handlers only for orders at their unit.
          */
         post: {
             parameters: {
@@ -741,7 +741,7 @@ export interface paths {
         put?: never;
         /**
          * hand the order one level up the ladder (optionally to a named unit)
-         * @description Sent to the order's workflow as the `act` update (command `escalate`). Roles: unit_handler, dispatcher, supervisor; unit handlers only for orders at their unit.
+         * @description Sent to the order's workflow as the `act` update (command `escalate`). Roles: unit_handler, street_officer, dispatcher, supervisor; unit handlers only for orders at their unit.
          */
         post: {
             parameters: {
@@ -1424,7 +1424,7 @@ export interface paths {
         put?: never;
         /**
          * 催办: urge the unit holding the order
-         * @description Sent to the order's workflow as the `act` update (command `urge`). Roles: dispatcher, supervisor; unit handlers only for orders at their unit.
+         * @description Sent to the order's workflow as the `act` update (command `urge`). Roles: dispatcher, street_officer, district_officer, supervisor; unit handlers only for orders at their unit.
          */
         post: {
             parameters: {

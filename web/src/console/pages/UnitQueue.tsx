@@ -16,7 +16,8 @@ import { ErrorView, useLoad } from '../parts/state';
 export default function UnitQueue() {
   const { lang, t } = useLang();
   const user = session.tokens?.user;
-  const own = user?.role === 'unit_handler';
+  // Clerks and street/district officers work their own unit's queue (the API scopes it too).
+  const own = ['unit_handler', 'street_officer', 'district_officer'].includes(user?.role ?? '');
   const reference = useReference();
   const [unitId, setUnitId] = useState<string | undefined>(own ? (user?.unitId ?? undefined) : undefined);
   const [open, setOpen] = useState<string | null>(null);

@@ -46,7 +46,7 @@ function useLiveFeed(onEvent: (event: LiveEvent) => void): boolean {
   return connected;
 }
 
-const WATCHED = new Set(['order.overdue', 'order.escalated', 'order.returned', 'order.urged', 'order.reopened', 'order.dispatched', 'order.closed', 'order.resolved']);
+const WATCHED = new Set(['order.supervisor_alerted', 'order.buck_passing_flagged', 'order.accountability_recorded', 'order.escalated', 'order.returned', 'order.urged', 'order.reopened', 'order.dispatched', 'order.closed', 'order.resolved']);
 
 export default function Wall() {
   const { lang, t } = useLang();
@@ -98,7 +98,7 @@ export default function Wall() {
             locale={{ emptyText: t('等待新动态', 'Waiting for events') }}
             renderItem={(e) => (
               <List.Item onClick={() => setOpen(e.orderId)} style={{ cursor: 'pointer' }}>
-                <Typography.Text type={e.type === 'order.overdue' ? 'danger' : undefined}>
+                <Typography.Text type={e.type === 'order.supervisor_alerted' || e.type === 'order.accountability_recorded' ? 'danger' : undefined}>
                   {when(e.at)} · {label(EVENT, e.type, lang)} · {e.orderId.slice(0, 8)}
                 </Typography.Text>
               </List.Item>

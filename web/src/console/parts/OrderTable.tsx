@@ -46,6 +46,7 @@ export function OrderTable({ orders, loading, onOpen, showCountdown = true, extr
       dataSource={orders}
       rowSelection={rowSelection}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      scroll={{ x: 'max-content' }}
       onRow={(order) => ({
         onClick: (e) => {
           if ((e.target as HTMLElement).closest('.ant-table-selection-column')) return;
