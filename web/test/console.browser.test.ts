@@ -26,8 +26,18 @@ async function person(width = 1366, height = 860): Promise<Page> {
   return page;
 }
 
+const sessions = new Map<string, Page>();
+
+/** One browser context per person, logged in once and reused by later scenarios. */
 async function login(username: string): Promise<Page> {
+  const open = sessions.get(username);
+  if (open) {
+    await open.goto(`${platform.url}/`);
+    await open.getByTestId('whoami').waitFor();
+    return open;
+  }
   const page = await person();
+  sessions.set(username, page);
   await page.goto(`${platform.url}/`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
