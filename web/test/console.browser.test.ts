@@ -152,6 +152,10 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     // 评单 — the resident follows the order and rates it.
     await resident.getByRole('button', { name: '查看办理进度' }).click();
     await resident.getByTestId('resident-status').filter({ hasText: '待评价' }).waitFor();
+    // The unit's words are there before the resident is asked to rate.
+    await expect(resident.getByTestId('resident-opinion').textContent()).resolves.toBe('社区将联系区总工会，统一代购，三日内答复');
+    await expect(resident.getByTestId('resident-result').textContent()).resolves.toContain('32 张车票已全部购得');
+    await resident.getByText('承办单位：建新北路社区').waitFor();
     await shot(resident, 'h5-track-rate');
     await resident.getByLabel('满意', { exact: true }).check();
     await resident.getByLabel('意见（可选）').fill('服务很贴心');
@@ -162,7 +166,7 @@ describe('the console and the resident pages, clicked through in Chromium', () =
       await resident.getByTestId('resident-status').waitFor();
     }
     await resident.getByTestId('resident-status').filter({ hasText: '已完成' }).waitFor();
-    await resident.getByText('评价', { exact: true }).first().waitFor(); // the timeline says it was rated
+    await resident.getByText('您的评价：满意').first().waitFor(); // the timeline says it was rated
     await shot(resident, 'h5-track-closed');
   });
 

@@ -22,7 +22,7 @@ export function OrderTable({ orders, loading, onOpen, showCountdown = true, extr
   const now = useNow();
   const columns: ColumnsType<OrderRow> = [
     { title: t('查询码', 'Code'), dataIndex: 'trackingCode', width: 140, render: (code: string) => <Typography.Text code>{code}</Typography.Text> },
-    { title: t('诉求', 'Need'), dataIndex: 'content', ellipsis: true },
+    { title: t('诉求', 'Need'), dataIndex: 'content', ellipsis: true, width: 300 },
     { title: t('类别', 'Category'), width: 130, render: (_v, o) => o.category?.name ?? o.categoryCode ?? '—' },
     { title: t('紧急', 'Priority'), dataIndex: 'priority', width: 80, render: (p: string) => (p === 'urgent' ? <Tag color="red">{label(PRIORITY, p, lang)}</Tag> : label(PRIORITY, p, lang)) },
     { title: t('承办单位', 'Unit'), width: 170, render: (_v, o) => (o.unit?.name ? `${o.unit.name}${o.level ? `（${label(LEVEL, o.level, lang)}）` : ''}` : '—') },
