@@ -8,6 +8,8 @@ const moduleNameMapper = {
   '^@diandan/domain/rules$': '<rootDir>/../../packages/domain/src/rules',
   '^@diandan/(domain|platform)$': '<rootDir>/../../packages/$1/src',
   '^@diandan/workflows$': '<rootDir>/../../workflows/src',
+  '^@diandan/testkit$': '<rootDir>/../../packages/testkit/src',
+  '^@diandan/testkit/(intake|dispatch|feedback)$': '<rootDir>/../../packages/testkit/src/$1',
 };
 const project = (dir, extra = {}) => ({
   displayName: dir,
@@ -30,11 +32,14 @@ module.exports = {
   projects: [
     project('packages/domain'),
     project('packages/platform'),
+    project('packages/testkit'),
     project('workflows'),
     project('services/intake'),
     project('services/dispatch'),
     project('services/feedback'),
     project('infra'),
+    // The console and resident pages: browser logic, the API-type drift check, Chromium suite.
+    project('web'),
     // Tests across the services (end to end) and the global setup's own folder.
     project('test'),
   ],

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { listRoutes, type PrismaClient } from '@diandan/platform';
 import { createFeedbackApp } from '../src/app';
 import { kpiReportSchema, openapiDocument } from '../src/openapi';
-import { CONTACT_CIPHER, env, JWT_SECRET, logger, SERVICE_TOKEN, startApp, testPrisma, type RunningApp } from './support';
+import { CONTACT_CIPHER, env, JWT_SECRET, logger, SERVICE_TOKEN, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
 const UNDOCUMENTED = new Set(['/healthz', '/readyz', '/v1/openapi.json']);
 

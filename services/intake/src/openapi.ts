@@ -38,6 +38,12 @@ export const openapiDocument = {
         responses: { '200': { description: 'the order', content: json({ $ref: '#/components/schemas/TrackedOrder' }) }, '404': { description: 'unknown code or wrong secret (indistinguishable)', content: json(error) } },
       },
     },
+    '/v1/categories': {
+      get: {
+        summary: 'Active service categories (code, name, description) for the resident H5 form',
+        responses: { '200': { description: 'the catalogue', content: json({ type: 'object', properties: { categories: { type: 'array', items: { $ref: '#/components/schemas/PublicCategory' } } }, required: ['categories'] }) } },
+      },
+    },
     '/v1/hotline/calls': {
       post: {
         summary: 'Call-centre webhook: one order per callId (operator token)',
@@ -70,6 +76,11 @@ export const openapiDocument = {
   components: {
     securitySchemes: { operator: { type: 'http', scheme: 'bearer' } },
     schemas: {
+      PublicCategory: {
+        type: 'object',
+        properties: { code: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' } },
+        required: ['code', 'name', 'description'],
+      },
       Error: {
         type: 'object',
         properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
