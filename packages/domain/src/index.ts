@@ -10,3 +10,4 @@ export * from './events';
 export * from './trackingCode';
 export * from './story';
 export * from './suggest';
+export * from './clock';

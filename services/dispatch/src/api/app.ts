@@ -7,8 +7,10 @@ import { authenticate, staffOf } from './authenticate';
 import { authRoutes } from './authRoutes';
 import type { ApiDeps } from './deps';
 import { feedRoutes } from './feedRoutes';
+import { jointMeetingRoutes } from './jointMeeting';
 import { openApiDocument } from './openapi';
 import { orderRoutes } from './orders';
+import { suggestionRoutes } from './suggestion';
 
 export function createDispatchApp(deps: ApiDeps, readiness: Record<string, ReadinessCheck> = {}): Express {
   const app = createHttpApp({ name: 'dispatch', logger: deps.logger, readiness });
@@ -22,6 +24,9 @@ export function createDispatchApp(deps: ApiDeps, readiness: Record<string, Readi
     res.json(staffOf(res));
   });
   app.use(orderRoutes(deps));
+  // Before the actions: GET …/suggestion would otherwise never reach it, and the batch is no order.
+  app.use(suggestionRoutes(deps));
+  app.use(jointMeetingRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(adminRoutes(deps));
   app.use(feedRoutes(deps));

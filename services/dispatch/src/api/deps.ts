@@ -1,5 +1,6 @@
 // What the staff API needs from the outside world; main.ts and the tests provide it.
 import type { Client } from '@temporalio/client';
+import type { WorkingCalendar } from '@diandan/domain';
 import type { Logger, PrismaClient } from '@diandan/platform';
 import type { TokenSettings } from '../auth/tokens';
 import type { FeedHub } from '../feed';
@@ -10,4 +11,6 @@ export interface ApiDeps {
   tokens: TokenSettings;
   logger: Logger;
   feed: FeedHub;
+  /** Counts the remaining working time on queues; default: the domain's (office hours, holidays). */
+  calendar?: WorkingCalendar;
 }
