@@ -228,6 +228,12 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     await shot(admin, 'console-admin');
     await admin.getByRole('tab', { name: '服务类别' }).click();
     await admin.getByText('代购返乡火车票').waitFor();
+    // The English switch: menu, titles and Ant Design's own texts change language.
+    await admin.getByText('EN', { exact: true }).click();
+    await admin.getByRole('menuitem', { name: 'Administration' }).waitFor();
+    await admin.getByRole('button', { name: 'Log out' }).waitFor();
+    await admin.getByText('中文', { exact: true }).click();
+    await admin.getByRole('menuitem', { name: '系统管理' }).waitFor();
     const page = await person();
     await page.goto(`${platform.url}/`);
     await page.getByLabel('用户名').fill('dispatcher');

@@ -3,7 +3,7 @@
 // is read again; when someone else acted first (409) the drawer says so and shows the order as it
 // is now.
 import { Alert, Button, Descriptions, Drawer, Flex, Form, Input, Select, Space, Tag, Timeline, Typography, App } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { isWithin } from '../../../../packages/domain/src/ladder';
 import { availableCommands, type CommandType, type OrderStatus, type Role } from '../../../../packages/domain/src/order';
 import { dispatchApi, must } from '../../api/client';
@@ -163,6 +163,7 @@ function Actions({ order, actions, reload }: { order: OrderRow; actions: Command
   const { lang, t } = useLang();
   const { message } = App.useApp();
   const [active, setActive] = useState<CommandType | null>(null);
+  const [form] = Form.useForm();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const reference = useReference();
@@ -170,8 +171,19 @@ function Actions({ order, actions, reload }: { order: OrderRow; actions: Command
   // Officers dispatch down, within their own branch of the tree; dispatchers anywhere.
   const officerUnit = user && user.role.endsWith('_officer') ? user.unitId : null;
   const dispatchable = (reference.data?.units ?? []).filter((u) => u.active !== false && (!officerUnit || (reference.data && u.id !== officerUnit && isWithin(reference.data.tree, u.id, officerUnit))));
-  const suggestion = suggestUnit(reference.data, order);
-  const [form] = Form.useForm();
+  const [fromApi, setFromApi] = useState<{ unitId: string; unitName: string; reason: string } | null>(null);
+  const canDispatch = actions.includes('dispatch');
+  useEffect(() => {
+    if (!canDispatch) return;
+    must(dispatchApi.GET('/v1/orders/{orderId}/suggestion' as never, { params: { path: { orderId: order.id } } } as never))
+      .then((s) => setFromApi((s as { suggested: { unitId: string; unitName: string; reason: string } | null }).suggested), () => setFromApi(null));
+  }, [order.id, canDispatch]);
+  const local = suggestUnit(reference.data, order);
+  const suggestion = fromApi ? { unit: { id: fromApi.unitId, name: fromApi.unitName }, reason: { zh: fromApi.reason, en: fromApi.reason } } : local;
+  // The suggestion may arrive after the form opened: preselect it unless someone chose already.
+  useEffect(() => {
+    if (active === 'dispatch' && suggestion && !form.getFieldValue('unitId')) form.setFieldValue('unitId', suggestion.unit.id);
+  }, [active, suggestion?.unit.id, form]);
 
   const send = async (command: CommandType, body: Record<string, unknown>) => {
     setBusy(true);

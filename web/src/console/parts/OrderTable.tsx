@@ -29,7 +29,7 @@ export function OrderTable({ orders, loading, onOpen, showCountdown = true, extr
     { title: t('状态', 'Status'), dataIndex: 'status', width: 100, render: (s: string, o) => (
       <>
         <StatusTag status={s} lang={lang} />
-        {(o.urges ?? 0) > 0 && <Tag color="volcano">{t('催', 'urged')}</Tag>}
+        {(o.urges?.count ?? 0) > 0 && <Tag color="volcano">{t(`催办 ${o.urges?.count}`, `urged ${o.urges?.count}`)}</Tag>}
       </>
     ) },
     { title: t('提交时间', 'Placed'), dataIndex: 'placedAt', width: 150, render: when },
