@@ -9,7 +9,8 @@ import { DEMO_PASSWORD } from '../../infra/seed/users';
 import { ARTIFACTS, launchBrowser } from './browser';
 import { startPlatform, type Platform } from './platform';
 
-jest.setTimeout(180_000);
+// Generous: on a 2-core machine shared with other builds one loop has taken 70–150 s (idle: far less).
+jest.setTimeout(300_000);
 
 let platform: Platform;
 let browser: Browser;
