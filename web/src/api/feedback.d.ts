@@ -338,10 +338,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query: {
+                query?: {
                     by?: "unit" | "category" | "street" | "month";
                     category?: string;
-                    from: string;
+                    from?: string;
                     minReceived?: number;
                     rankBy?: "composite" | "response" | "resolution" | "satisfaction";
                     street?: string;
@@ -485,10 +485,10 @@ export interface paths {
         /** the three rates per unit, category, street or month, ranked (aggregates only; public) */
         get: {
             parameters: {
-                query: {
+                query?: {
                     by?: "unit" | "category" | "street" | "month";
                     category?: string;
-                    from: string;
+                    from?: string;
                     minReceived?: number;
                     rankBy?: "composite" | "response" | "resolution" | "satisfaction";
                     street?: string;
@@ -876,11 +876,12 @@ export interface components {
                 comment: string | null;
                 /** @description scrubbed of personal data */
                 content: string;
-                id: string;
                 opinion: string | null;
                 /** @description ISO 8601 date-time */
                 placedAt: string;
                 rating: ("satisfied" | "basically_satisfied" | "dissatisfied") | null;
+                /** @description public reference (Open311 service_request_id): a one-way digest of the order id that unlocks nothing */
+                ref: string;
                 /** @description ISO 8601 date-time */
                 resolvedAt: string;
                 result: string | null;
