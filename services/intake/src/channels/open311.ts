@@ -3,7 +3,7 @@
 // and limits, GET requests/{id}, tokens; XML and JSON; errors as [{code, description}]. GET answers
 // never carry contact data: no names, phones, e-mails, and descriptions are masked.
 import { MAX_CONTENT_LENGTH } from '@diandan/domain';
-import { unrepresentableField, type PrismaClient } from '@diandan/platform';
+import { refuseOversizeWhileStreaming, unrepresentableField, type PrismaClient } from '@diandan/platform';
 import express, { Router, type Request } from 'express';
 import { isAllowedToken, limitRate, mobileSchema } from '../edges';
 import type { Placer } from '../placing';
@@ -183,7 +183,7 @@ export function open311Channel({ placer, prisma, apiKeys, rateLimitPerMinute }: 
     sendList(res, format, 'service_requests', 'request', rows.map(serviceRequest));
   });
 
-  router.post('/:file', limited, express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 100 }), async (req, res) => {
+  router.post('/:file', limited, refuseOversizeWhileStreaming('64kb'), express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 100 }), async (req, res) => {
     const format = formatted(String(req.params.file), 'requests');
     const body = (req.body ?? {}) as Record<string, unknown>;
     // The form is parsed here, after the platform's check of JSON bodies: the same check, Open311's answer.
