@@ -7,3 +7,4 @@ export * from './http';
 export * from './shutdown';
 export * from './readiness';
 export * from './transient';
+export * from './metrics';
