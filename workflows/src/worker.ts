@@ -11,12 +11,12 @@ async function main(): Promise<void> {
   const config = loadConfig(processEnv.worker);
   const logger = createLogger('worker', config.LOG_LEVEL);
   // Metrics (0 = off): the process's own on WORKER_METRICS_PORT, the Temporal SDK's (task latencies,
-  // slots, sticky cache, polls) from its Rust core on TEMPORAL_SDK_METRICS_PORT. Both loopback.
+  // slots, sticky cache, polls) from its Rust core on TEMPORAL_SDK_METRICS_PORT, both on WORKER_METRICS_HOST (loopback by default).
   // Runtime.install must come before the first NativeConnection.
   if (config.TEMPORAL_SDK_METRICS_PORT > 0) {
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${config.TEMPORAL_SDK_METRICS_PORT}`, countersTotalSuffix: true } } } });
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}`, countersTotalSuffix: true } } } });
   }
-  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await serveMetrics(config.WORKER_METRICS_PORT) : undefined;
+  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await serveMetrics(config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST) : undefined;
 
   const { connection } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
   await assertSearchAttributes(connection, config.TEMPORAL_NAMESPACE, Object.keys(SEARCH_ATTRIBUTES));

@@ -99,6 +99,8 @@ export const feedbackEnv = {
 export const workerMetricsEnv = {
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Interface both bind to: loopback unless told otherwise (a container sets 0.0.0.0 for Prometheus). */
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 };
 
 /** The variables each process of the platform requires: the compose file must set all of them. */
