@@ -351,6 +351,8 @@ defaults
   retries 2
   option redispatch
   retry-on conn-failure
+  # The services trust X-Forwarded-For from loopback (rate limits per resident, not per proxy).
+  option forwardfor
   default-server inter 1s fall 2 rise 1
 frontend stats
   bind 127.0.0.1:$CLUSTER_HAPROXY_STATS_PORT
@@ -504,7 +506,9 @@ cluster_main() { # cluster_main COMMAND ARGS... (the --cluster flag among them)
     up) cluster_up "$@" ;;
     status) cluster_status ;;
     stop) cluster_stop ;;
+    # The chaos suite (infra/chaos) restarts what it killed: starts whatever is not running.
+    revive) cluster_app_env; cluster_postgres; cluster_kafka; cluster_temporal; cluster_apps ;;
     env) cluster_app_env; env | grep -E '^(DATABASE_URL|KAFKA_BROKERS|KAFKA_REPLICATION_FACTOR|KAFKA_MIN_INSYNC_REPLICAS|TEMPORAL_ADDRESS|INTAKE_PORT|DISPATCH_PORT|FEEDBACK_PORT|SMTP_PORT|PGPORT|FEEDBACK_URL)=' | sed 's/^/export /' ;;
-    *) die "the cluster profile knows up, status, stop and env" ;;
+    *) die "the cluster profile knows up, status, stop, env and revive" ;;
   esac
 }
