@@ -18,7 +18,7 @@
 # 3500–3599, 59500–59599, 7500–7599, 8500–8599, 6500–6599, 9500–9599 blocks.
 
 : "${TEMPORAL_SERVER_VERSION:=1.32.2}"
-: "${TEMPORAL_UI_SERVER_VERSION:=2.48.2}"
+: "${TEMPORAL_UI_SERVER_VERSION:=2.58.1}"
 # v1.32.2 needs Go >= 1.26.10; the go command fetches this toolchain from the module proxy.
 : "${TEMPORAL_GO_TOOLCHAIN:=go1.27.3}"
 : "${CLUSTER_PGPORT:=6532}"
