@@ -8,6 +8,8 @@ const moduleNameMapper = {
   '^@diandan/domain/rules$': '<rootDir>/../../packages/domain/src/rules',
   '^@diandan/(domain|platform)$': '<rootDir>/../../packages/$1/src',
   '^@diandan/workflows$': '<rootDir>/../../workflows/src',
+  '^@diandan/testkit$': '<rootDir>/../../packages/testkit/src',
+  '^@diandan/testkit/(intake|dispatch|feedback)$': '<rootDir>/../../packages/testkit/src/$1',
 };
 const project = (dir, extra = {}) => ({
   displayName: dir,
@@ -30,6 +32,7 @@ module.exports = {
   projects: [
     project('packages/domain'),
     project('packages/platform'),
+    project('packages/testkit'),
     project('workflows'),
     project('services/intake'),
     project('services/dispatch'),

@@ -12,6 +12,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import {
   createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, topicNames, type ConsumerRunner, type PrismaClient,
 } from '@diandan/platform';
+import { eventually } from '@diandan/testkit';
 import { createActivities } from '@diandan/workflows';
 import type { Express } from 'express';
 import type { Producer } from 'kafkajs';
@@ -44,16 +45,6 @@ async function call(url: string, method: string, body?: unknown, headers: Record
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('place → dispatch → accept → opinion → resolve → rate, across the services', () => {
@@ -160,7 +151,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     expect(placed.status).toBe(202);
     const { orderId, trackingCode, secret } = placed.body as { orderId: string; trackingCode: string; secret: string };
 
-    const row = await eventually(async () => (await prisma.order.findUnique({ where: { id: orderId } })) ?? undefined, 'the placed order in the read model');
+    const row = await eventually('the placed order in the read model', async () => (await prisma.order.findUnique({ where: { id: orderId } })) ?? undefined);
     expect(row).toMatchObject({ status: 'placed', trackingCode, channel: 'web', categoryCode: 'train-tickets' });
     expect(JSON.stringify(row)).not.toContain('13812345678');
 
@@ -177,7 +168,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
       return answer.body;
     };
     const statusInReadModel = (status: string) =>
-      eventually(async () => ((await prisma.order.findUnique({ where: { id: orderId } }))?.status === status ? true : undefined), `read model status ${status}`);
+      eventually(`read model status ${status}`, async () => ((await prisma.order.findUnique({ where: { id: orderId } }))?.status === status ? true : undefined));
 
     await act(dispatcher, 'dispatch', { unitId: 'jianxin-north' });
     await statusInReadModel('dispatched');
@@ -196,7 +187,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     const rated = await call(`${feedback}/v1/orders/track/${trackingCode}/rating`, 'POST', { secret, rating: 'satisfied', comment: '服务很贴心' });
     expect(rated.status).toBe(200);
     // order.rated already carries the status closed; wait for the last event, order.closed, too.
-    await eventually(async () => ((await prisma.orderEvent.count({ where: { orderId } })) === 7 ? true : undefined), 'all seven events projected');
+    await eventually('all seven events projected', async () => ((await prisma.orderEvent.count({ where: { orderId } })) === 7 ? true : undefined));
 
     const timeline = await call(`${dispatch}/v1/orders/${orderId}/timeline`, 'GET', undefined, dispatcher);
     expect(timeline.status).toBe(200);

@@ -9,6 +9,7 @@ import { temporal } from '@temporalio/proto';
 import { lifecycleEventSchema, type LifecycleEvent } from '@diandan/domain';
 import {
   act,
+  eventually,
   startOnDevServer,
   type DevServerRig,
   DISPATCHER,
@@ -21,7 +22,7 @@ import {
   types,
   waitForState,
   type Harness,
-} from './harness';
+} from '@diandan/testkit';
 
 let rig: DevServerRig;
 let harness: Harness;
@@ -169,7 +170,7 @@ describe('serviceOrder lifecycle events on Kafka (dev server)', () => {
         if (event.orderId === input.orderId) received.push({ key: message.key?.toString(), event });
       },
     });
-    for (let i = 0; i < 200 && received.length < expected.length; i++) await new Promise((r) => setTimeout(r, 100));
+    await eventually(`${expected.length} lifecycle events`, () => received.length >= expected.length, { lastSeen: () => `saw ${received.length}` });
     await consumer.disconnect();
 
     expect(received.map((r) => r.event.type)).toEqual(expected);
@@ -199,12 +200,10 @@ describe('supervision through search attributes (dev server)', () => {
       return found;
     };
     // Visibility is eventually consistent: poll briefly.
-    let dispatched: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      dispatched = await find(`OrderStatus = 'dispatched' AND OrderUnit = 'wf-street' AND OrderLevel = 'street'`);
-      if (dispatched.length === 1) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const dispatched = await eventually('the dispatched order in visibility', async () => {
+      const found = await find(`OrderStatus = 'dispatched' AND OrderUnit = 'wf-street' AND OrderLevel = 'street'`);
+      return found.length === 1 ? found : undefined;
+    });
     expect(dispatched).toEqual([atStreet.workflowId]);
     expect(await find(`OrderStatus = 'placed' AND OrderBounces = 0 AND OrderOverdue = false`)).toEqual([queued.workflowId]);
     await queued.terminate('test done');

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { workflowBundle } from './harness';
+import { workflowBundle } from '@diandan/testkit';
 
 const dir = path.join(__dirname, 'fixtures/histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.pb'));

@@ -19,7 +19,7 @@ import {
   types,
   waitForState,
   type Harness,
-} from './harness';
+} from '@diandan/testkit';
 
 let testEnv: TestWorkflowEnvironment;
 let harness: Harness;

@@ -3,20 +3,10 @@
 import { createKafka, createLogger, createProducer, jsonParser, publish, runConsumer, type ConsumerRunner } from '../src';
 import type { Kafka, Producer } from 'kafkajs';
 import { z } from 'zod';
-import { env, uniqueName } from './support';
+import { env, eventually, unique as uniqueName } from '@diandan/testkit';
 
 const logger = createLogger('kafka-test', 'silent');
 const Message = z.object({ orderId: z.string(), n: z.number() });
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('Kafka on the real broker', () => {
   let kafka: Kafka;
@@ -61,10 +51,10 @@ describe('Kafka on the real broker', () => {
     runners.push(
       await runConsumer<z.infer<typeof Message>>({ kafka, groupId, topic, deadLetterTopic: `${topic}.dlq`, parse: jsonParser(Message), logger, handle: async (m) => void seen.push(m) }),
     );
-    await waitFor(() => (seen.length === 3 ? true : undefined));
+    await eventually('three messages handled', () => seen.length === 3);
     // Per key (= order id) the order of events is kept.
     expect(seen.filter((m) => m.orderId === 'a').map((m) => m.n)).toEqual([1, 3]);
-    expect(await waitFor(async () => ((await committedOffsets(groupId, topic)) === 3 ? 3 : undefined))).toBe(3);
+    expect(await eventually('offset 3 committed', async () => ((await committedOffsets(groupId, topic)) === 3 ? 3 : undefined))).toBe(3);
   });
 
   it('consumerRunner.deadLetterCheck: poison and always-failing messages are parked, the rest still flows', async () => {
@@ -100,12 +90,12 @@ describe('Kafka on the real broker', () => {
         parked.push({ reason: String(message.headers?.['x-dead-letter-reason']), attempts: String(message.headers?.['x-attempts']) });
       },
     });
-    await waitFor(() => (parked.length === 2 && handled.length === 1 ? true : undefined));
+    await eventually('two parked and one handled', () => parked.length === 2 && handled.length === 1);
     await dlqConsumer.disconnect();
     expect(handled).toEqual(['fine']);
     expect(boomAttempts).toBe(3);
     expect(parked[0]?.reason).toMatch(/not valid JSON/);
     expect(parked[1]).toEqual({ reason: 'Error: handler cannot cope', attempts: '3' });
-    expect(await waitFor(async () => ((await committedOffsets(groupId, topic)) === 3 ? 3 : undefined))).toBe(3);
+    expect(await eventually('offset 3 committed', async () => ((await committedOffsets(groupId, topic)) === 3 ? 3 : undefined))).toBe(3);
   });
 });

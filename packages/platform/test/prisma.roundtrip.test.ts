@@ -1,7 +1,7 @@
 // PostgreSQL through Prisma (adapter-pg, JS query compiler) on the real server, in this run's database.
 import { randomUUID } from 'node:crypto';
 import { createPrisma, type PrismaClient } from '../src';
-import { env, uniqueName } from './support';
+import { env, unique as uniqueName } from '@diandan/testkit';
 
 describe('Prisma on the real PostgreSQL', () => {
   let prisma: PrismaClient;

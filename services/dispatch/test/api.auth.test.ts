@@ -1,8 +1,7 @@
 // Login, tokens and refresh against the real database (bcrypt hashes of the demo users).
 import jwt from 'jsonwebtoken';
 import { hashPassword } from '../src/auth/users';
-import { startApi, TEST_TOKENS, type ApiHarness } from './apiHarness';
-import { startFixtureWorker, type TemporalFixture } from './support';
+import { startApi, TEST_TOKENS, type ApiHarness, startFixtureWorker, type TemporalFixture } from '@diandan/testkit/dispatch';
 
 let temporal: TemporalFixture;
 let api: ApiHarness;

@@ -2,9 +2,8 @@
 // the real database and the real Temporal dev server (stand-in serviceOrder deciding with the real
 // domain rules). The expectations are written out here, not derived from the code under test.
 import { randomUUID } from 'node:crypto';
-import { startApi, type ApiHarness } from './apiHarness';
-import { HOME_UNIT, orderIn, type OrderState } from './orders';
-import { startFixtureWorker, type TemporalFixture } from './support';
+import { workflowIdFor } from '@diandan/domain';
+import { eventually, HOME_UNIT, orderIn, startApi, startFixtureWorker, type ApiHarness, type OrderState, type TemporalFixture } from '@diandan/testkit/dispatch';
 
 interface Principal {
   name: string;
@@ -129,7 +128,9 @@ describe('actions: what the workflow answers', () => {
   it('finished.responseCheck: an order whose workflow has ended → 409', async () => {
     const orderId = await orderIn(temporal, api.prisma, 'placed');
     expect((await api.call('POST', `/v1/orders/${orderId}/invalidate`, { token: await token('operator'), body: { reason: '重复来电' } })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the stand-in finishes on a final status
+    // The stand-in finishes on a final status: wait for Temporal to say so.
+    const handle = temporal.client.workflow.getHandle(workflowIdFor(orderId));
+    await eventually('the invalidated order’s workflow to finish', async () => (await handle.describe()).status.name === 'COMPLETED');
     const { status } = await api.call('POST', `/v1/orders/${orderId}/dispatch`, { token: await token('dispatcher'), body: { unitId: HOME_UNIT } });
     expect(status).toBe(409);
   });

@@ -2,8 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { lifecycleEventId, type LifecycleEvent } from '@diandan/domain';
 import { projectEvent } from '../src/projector';
-import { startApi, type ApiHarness } from './apiHarness';
-import { startFixtureWorker, type TemporalFixture } from './support';
+import { startApi, type ApiHarness, startFixtureWorker, type TemporalFixture } from '@diandan/testkit/dispatch';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 2, 2, 1, minutes)).toISOString();
 

@@ -5,8 +5,7 @@ import type { Consumer } from 'kafkajs';
 import { lifecycleEventId, type LifecycleEvent } from '@diandan/domain';
 import { createProducer, publish } from '@diandan/platform';
 import { startFeedConsumer } from '../src/feed';
-import { startApi, type ApiHarness } from './apiHarness';
-import { freshTopics, kafkaFor, logger, startFixtureWorker, unique, waitFor, type TemporalFixture } from './support';
+import { startApi, type ApiHarness, freshTopics, kafkaFor, logger, startFixtureWorker, unique, waitFor, type TemporalFixture } from '@diandan/testkit/dispatch';
 
 function event(orderId: string, seq: number, type: LifecycleEvent['type'], unitId: string | undefined, data: Record<string, unknown> = {}): LifecycleEvent {
   return {

@@ -6,7 +6,7 @@ import { buildUnitTree, decide, lifecycleEventId, placeOrder, stampEvents, type 
 import { createProducer, publish, type PrismaClient } from '@diandan/platform';
 import { DEMO_UNITS } from '../../../infra/seed/district';
 import { projectEvent, startProjector } from '../src/projector';
-import { freshTopics, kafkaFor, logger, seedOnce, testPrisma, unique, waitFor } from './support';
+import { freshTopics, kafkaFor, logger, seedOnce, testPrisma, unique, waitFor } from '@diandan/testkit/dispatch';
 
 const units = buildUnitTree(DEMO_UNITS);
 const dispatcher: Actor = { role: 'dispatcher', id: 'd1' };

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { generateTrackingCode, workflowIdFor, type OrderPlaced } from '@diandan/domain';
 import { createProducer, publish } from '@diandan/platform';
 import { serviceOrderInput, startServiceOrder, startStarter } from '../src/starter';
-import { freshTopics, kafkaFor, logger, startFixtureWorker, unique, waitFor, type TemporalFixture } from './support';
+import { freshTopics, kafkaFor, logger, startFixtureWorker, unique, waitFor, type TemporalFixture } from '@diandan/testkit/dispatch';
 
 function placed(overrides: Partial<OrderPlaced> = {}): OrderPlaced {
   const orderId = randomUUID();

@@ -3,8 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { PrismaClient } from '@diandan/platform';
-import { insertOrder } from './readModel';
-import { env, seedUnits, startApp, testPrisma, type RunningApp } from './support';
+import { insertOrder, env, seedUnits, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
 let prisma: PrismaClient;
 let connection: Connection;

@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import ExcelJS from 'exceljs';
 import type { PrismaClient } from '@diandan/platform';
-import { insertOrder, parseCsv } from './readModel';
-import { env, JWT_SECRET, seedUnits, staffToken, startApp, testPrisma, type RunningApp } from './support';
+import { insertOrder, parseCsv, env, JWT_SECRET, seedUnits, staffToken, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
 let prisma: PrismaClient;
 let connection: Connection;

@@ -1,7 +1,7 @@
 // The fold of lifecycle events into one order's KPI fact (pure; no server).
 import { randomUUID } from 'node:crypto';
 import { applyEvent, contributionOf, monthOf, rollupDeltas, type OrderFact } from '../src/kpis/facts';
-import { dispatched, lifecycle } from './lifecycle';
+import { dispatched, lifecycle } from '@diandan/testkit/feedback';
 
 const fold = (events: ReturnType<typeof lifecycle>): OrderFact => events.reduce<OrderFact | null>((f, e) => applyEvent(f, e) ?? f, null)!;
 const placedAt = new Date('2026-03-10T01:00:00Z');

@@ -8,8 +8,7 @@ import { createKafka, createProducer, ensureTopics, publish, topicNames, type Co
 import type { LifecycleEvent } from '@diandan/domain';
 import { startKpiConsumer, rebuildRollup } from '../src/kpis/rollupConsumer';
 import { kpiReport, type KpiRow } from '../src/kpis/report';
-import { dispatched, lifecycle } from './lifecycle';
-import { env, logger, seedUnits, startApp, testPrisma, unique, type RunningApp } from './support';
+import { dispatched, lifecycle, env, eventually, logger, seedUnits, startApp, testPrisma, unique, type RunningApp } from '@diandan/testkit/feedback';
 
 // Months no other test writes to: the whole rollup of these months is this fixture.
 const MARCH = '2019-03';
@@ -112,11 +111,10 @@ const lastSeqs = async () => {
 const expectedSeqs = () => orders.reduce((s, o) => s + o.length, 0);
 
 async function waitForAllApplied(): Promise<void> {
-  const until = Date.now() + 30_000;
-  while ((await lastSeqs()) < expectedSeqs()) {
-    if (Date.now() > until) throw new Error(`timed out: ${await lastSeqs()} of ${expectedSeqs()} events applied`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually('every event applied', async () => (await lastSeqs()) >= expectedSeqs(), {
+    timeoutMs: 30_000,
+    lastSeen: async () => `${await lastSeqs()} of ${expectedSeqs()} events applied`,
+  });
 }
 
 beforeAll(async () => {

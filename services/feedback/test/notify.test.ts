@@ -14,8 +14,7 @@ import { ContactCipher, startContactConsumer } from '../src/notify/contacts';
 import { SmsNotifier, WechatNotifier } from '../src/notify/http';
 import { enqueueNotices, NOTICE_MAX_AGE_MS, NoticeSender, startNoticeConsumer } from '../src/notify/outbox';
 import { SmtpNotifier } from '../src/notify/smtp';
-import { lifecycle } from './lifecycle';
-import { env, logger, testPrisma, unique } from './support';
+import { lifecycle, env, logger, testPrisma, unique, waitFor } from '@diandan/testkit/feedback';
 
 interface Mail {
   to: string;
@@ -122,14 +121,6 @@ const silent = placedEvent('web', undefined);
 const orders = [byMail, byWechat, byHotline, silent];
 const orderIds = orders.map((o) => o.orderId);
 const outboxRows = () => prisma.noticeOutbox.count({ where: { orderId: { in: orderIds } } });
-
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const consumers: ConsumerRunner[] = [];
 

@@ -3,8 +3,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateTrackingCode } from '@diandan/domain';
-import { placedInput, resolveOrder, startOrder, state, waitForState, type Harness } from '../../../workflows/test/harness';
-import { startRatingRig, type RatingRig, type RunningApp } from './support';
+import { placedInput, resolveOrder, startOrder, state, waitForState, type Harness } from '@diandan/testkit';
+import { startRatingRig, type RatingRig, type RunningApp } from '@diandan/testkit/feedback';
 
 let rig: RatingRig;
 let harness: Harness;

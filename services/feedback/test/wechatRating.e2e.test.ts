@@ -4,8 +4,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { generateTrackingCode } from '@diandan/domain';
-import { placedInput, resolveOrder, startOrder, state, waitForState, type Harness } from '../../../workflows/test/harness';
-import { CONTACT_CIPHER, SERVICE_TOKEN, startRatingRig, type RatingRig, type RunningApp } from './support';
+import { placedInput, resolveOrder, startOrder, state, waitForState, type Harness } from '@diandan/testkit';
+import { CONTACT_CIPHER, SERVICE_TOKEN, startRatingRig, type RatingRig, type RunningApp } from '@diandan/testkit/feedback';
 
 let rig: RatingRig;
 let harness: Harness;

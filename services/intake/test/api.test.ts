@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashSecret } from '../src/identity';
-import { followIntake, insertOrder, PlacedEvents, PNG, postJson, type RunningIntake } from './support';
+import { followIntake, insertOrder, PlacedEvents, PNG, postJson, type RunningIntake } from '@diandan/testkit/intake';
 
 describe('JSON API: POST /v1/orders', () => {
   let intake: RunningIntake;

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { emailChannel, type EmailIntake } from '../src/channels/email';
-import { followIntake, logger, PlacedEvents, PNG, type RunningIntake, unique } from './support';
+import { followIntake, logger, PlacedEvents, PNG, type RunningIntake, unique } from '@diandan/testkit/intake';
 
 const INTAKE_ADDRESS = 'dianddan-intake@jiangbei.example.cn';
 

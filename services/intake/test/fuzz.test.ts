@@ -5,7 +5,7 @@ import type { Kafka } from 'kafkajs';
 import nodemailer from 'nodemailer';
 import { emailChannel, type EmailIntake } from '../src/channels/email';
 import { wechatSignature } from '../src/channels/wechatCrypto';
-import { OPEN311_KEY, OPERATOR_TOKEN, PNG, WECHAT, createPlacedTopic, kafkaFor, logger, startIntake, type RunningIntake } from './support';
+import { OPEN311_KEY, OPERATOR_TOKEN, PNG, WECHAT, createPlacedTopic, kafkaFor, logger, startIntake, type RunningIntake } from '@diandan/testkit/intake';
 
 const RUNS = 120;
 const MAIL = 'fuzz@intake.example.cn';

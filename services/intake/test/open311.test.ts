@@ -3,7 +3,7 @@
 // one request, tokens; JSON and XML; the spec's errors; no contact data in GET answers.
 import { randomUUID } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
-import { followIntake, insertOrder, OPEN311_KEY, PlacedEvents, type RunningIntake, unique } from './support';
+import { followIntake, insertOrder, OPEN311_KEY, PlacedEvents, type RunningIntake, unique } from '@diandan/testkit/intake';
 
 const xml = new XMLParser({ parseTagValue: false });
 

@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON answers loosely and assert on their shape */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { followIntake, OPERATOR_TOKEN, PDF, PlacedEvents, PNG, postJson, type RunningIntake, unique } from './support';
+import { followIntake, OPERATOR_TOKEN, PDF, PlacedEvents, PNG, postJson, type RunningIntake, unique } from '@diandan/testkit/intake';
 
 const auth = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
 
@@ -84,7 +84,11 @@ describe('operator entries', () => {
     const before = placed.events.length;
     const res = await fetch(`${intake.url}/v1/letters`, { method: 'POST', headers: auth, body: form });
     expect(res.status).toBe(415);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(placed.events.length).toBe(before);
+    // The explicit signal: a letter placed after the refused one arrives, and it alone.
+    const control = new FormData();
+    control.set('content', '对照来信');
+    const accepted = (await (await fetch(`${intake.url}/v1/letters`, { method: 'POST', headers: auth, body: control })).json()) as any;
+    await placed.waitFor((e) => e.orderId === accepted.orderId);
+    expect(placed.events.slice(before).map((e) => e.orderId)).toEqual([accepted.orderId]);
   });
 });

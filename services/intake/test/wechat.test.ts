@@ -3,7 +3,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { WELCOME } from '../src/channels/wechat';
 import { WechatCrypto, wechatSignature } from '../src/channels/wechatCrypto';
-import { followIntake, insertOrder, PlacedEvents, type RunningIntake, unique, WECHAT } from './support';
+import { followIntake, insertOrder, PlacedEvents, type RunningIntake, unique, WECHAT } from '@diandan/testkit/intake';
 
 const parser = new XMLParser({ parseTagValue: false });
 const timestamp = '1732700000';

@@ -13,7 +13,7 @@ import { generateTrackingCode } from '@diandan/domain';
 import { listen } from '@diandan/platform';
 import { RATING_FORMAT, RATING_REPLIES, parseRatingText } from '../src/channels/wechat';
 import { WechatCrypto, wechatSignature } from '../src/channels/wechatCrypto';
-import { FEEDBACK_TOKEN, PlacedEvents, WECHAT, createPlacedTopic, kafkaFor, startIntake, unique, type RunningIntake } from './support';
+import { FEEDBACK_TOKEN, PlacedEvents, WECHAT, createPlacedTopic, kafkaFor, startIntake, unique, type RunningIntake } from '@diandan/testkit/intake';
 
 const parser = new XMLParser({ parseTagValue: false });
 const timestamp = '1732700000';

@@ -1,26 +1,21 @@
-// Test support: intake started in-process on port 0 against the real Kafka and PostgreSQL, with
+// Intake's rig (moved from services/intake/test/support.ts): intake started in-process on port 0
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read JSON answers loosely and assert on their shape */
-// topics under a prefix unique to the test file, and a consumer that collects what intake placed.
+// against the real Kafka and PostgreSQL, with topics under a prefix unique to the test file, and a
+// consumer that collects what intake placed.
 import { orderPlacedSchema, type OrderPlaced } from '@diandan/domain';
-import { createKafka, createLogger, createPrisma, ensureTopics, listen, topicNames, type PrismaClient } from '@diandan/platform';
-import { randomUUID } from 'node:crypto';
+import { createKafka, createPrisma, ensureTopics, listen, topicNames, type PrismaClient } from '@diandan/platform';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { createIntakeApp, type IntakeApp, type IntakeSettings } from '../src/app';
-import { OrderIdentities } from '../src/identity';
-import { createRequestPathProducer } from '../src/producer';
+import { createIntakeApp, type IntakeApp, type IntakeSettings } from '../../../services/intake/src/app';
+import { OrderIdentities } from '../../../services/intake/src/identity';
+import { createRequestPathProducer } from '../../../services/intake/src/producer';
+import { env, testLogger, unique } from './env';
 
-export const runId = (): string => process.env.DIANDAN_TEST_RUN_ID ?? 'adhoc';
-export const unique = (what: string): string => `${runId()}-${what}-${randomUUID().slice(0, 8)}`;
-
-export function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest (its global setup sets it)`);
-  return value;
-}
+export { env, runId, unique } from './env';
+export { eventually } from './eventually';
 
 export const SECRET_KEY = 'test-intake-secret-key-0123456789abcdef';
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0001';
@@ -29,7 +24,7 @@ export const OPEN311_KEY = 'open311-key-for-tests';
 export const FEEDBACK_TOKEN = 'intake-test-feedback-service-token-0001';
 export const WECHAT = { token: 'wechat-test-token', appId: 'wx1234567890abcdef', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
 
-export const logger = createLogger('intake-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+export const logger = testLogger('intake-test');
 export const kafkaFor = (brokers = env('KAFKA_BROKERS')): Kafka =>
   createKafka({ brokers: brokers.split(','), clientId: unique('intake-test') }, logger);
 

@@ -1,24 +1,24 @@
-// Shared set-up of feedback's tests: the real servers global setup gave us, names unique to this
-// run, the feedback app on an ephemeral port, staff tokens signed like services/dispatch signs them.
+// Feedback's rig (moved from services/feedback/test/support.ts, lifecycle.ts and readModel.ts): the
+// feedback app on an ephemeral port, staff tokens signed like services/dispatch signs them, a unit
+// tree, and the real workflow with the app beside it (startRatingRig).
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { createLogger, createPrisma, listen, type PrismaClient } from '@diandan/platform';
-import { createFeedbackApp } from '../src/app';
-import { AUDIENCE, ISSUER } from '../src/evaluator/auth';
-import { ContactCipher } from '../src/notify/contacts';
-import { startOnDevServer, type DevServerRig } from '../../../workflows/test/harness';
+import { listen, type PrismaClient } from '@diandan/platform';
+import { createFeedbackApp } from '../../../services/feedback/src/app';
+import { AUDIENCE, ISSUER } from '../../../services/feedback/src/evaluator/auth';
+import { ContactCipher } from '../../../services/feedback/src/notify/contacts';
+import { testLogger } from './env';
+import { startOnDevServer, type DevServerRig } from './worker';
 
-export const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run through npx jest (global setup)`);
-  return value;
-};
-export const runId = (): string => env('DIANDAN_TEST_RUN_ID');
-export const unique = (what: string): string => `${runId()}-feedback-${what}-${randomUUID().slice(0, 8)}`;
-export const logger = createLogger('feedback-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-export const testPrisma = (): PrismaClient => createPrisma(env('DATABASE_URL'), { maxConnections: 5 });
+export { env, runId, unique } from './env';
+export { eventually, waitFor } from './eventually';
+export { testPrisma } from './infra';
+export { at, dispatched, lifecycle, type Step } from './lifecycle';
+export { insertOrder, parseCsv, type HandledOrder } from './readModel';
+
+export const logger = testLogger('feedback-test');
 
 export const JWT_SECRET = 'feedback-test-secret-at-least-32-characters-long';
 /** services/intake's bearer token for `POST /v1/wechat/rating` in tests. */

@@ -1,4 +1,4 @@
-// Test harness for the serviceOrder workflow on real servers: the time-skipping test server (or
+// The worker rig (moved from workflows/test/harness.ts): the serviceOrder workflow on real servers: the time-skipping test server (or
 // the dev server), the real activities against this run's PostgreSQL database and real Kafka
 // topics under a unique prefix, and a small unit tree seeded for the ladder.
 import { randomUUID } from 'node:crypto';
@@ -15,16 +15,10 @@ import { SEARCH_ATTRIBUTES } from '@diandan/domain';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, topicNames, type PrismaClient } from '@diandan/platform';
 import type { Kafka, Producer } from 'kafkajs';
-import { createActivities } from '../src/activities';
-import { actUpdate, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '../src/contract';
+import { actUpdate, createActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
+import { env, runId as currentRunId } from './env';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-
-export const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through npm test`);
-  return value;
-};
 
 /** A district with one street and two communities; the wage-arrears category routes to HRSS at district level. */
 export const UNITS = [
@@ -62,7 +56,7 @@ export async function registerSearchAttributes(connection: Connection, namespace
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export const workflowBundle = (): Promise<WorkflowBundleWithSourceMap> =>
-  (bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, '../src/workflows.ts'), logger: new DefaultLogger('WARN') }));
+  (bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'), logger: new DefaultLogger('WARN') }));
 
 export interface Harness {
   prisma: PrismaClient;
@@ -75,7 +69,7 @@ export interface Harness {
 }
 
 export async function createHarness(name: string): Promise<Harness> {
-  const runId = process.env.DIANDAN_TEST_RUN_ID ?? 'adhoc';
+  const runId = currentRunId();
   const prisma = createPrisma(env('DATABASE_URL'), { maxConnections: 4 });
   await seedReferenceData(prisma);
   const kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: `test-${name}` }, createLogger('test', 'silent'));

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { workflowIdFor, type Actor, type Command } from '@diandan/domain';
 import type { PrismaClient } from '@diandan/platform';
 import { actUpdate, SERVICE_ORDER_WORKFLOW, type ServiceOrderInput } from '@diandan/workflows';
-import type { TemporalFixture } from './support';
+import type { TemporalFixture } from './dispatch';
 
 export const HOME_UNIT = 'jianxin-north'; // handler-jianxin's community
 export type OrderState = 'placed' | 'dispatched' | 'accepted' | 'in_progress';
