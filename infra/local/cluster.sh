@@ -168,19 +168,22 @@ group.initial.rebalance.delay.ms=0
 EOF
 }
 
-start_kafka_node() { # start_kafka_node N [cluster-id]
-  local n=$1 id=${2:-} dir="$CLUSTER_HOME/kafka-$n" cp="$KAFKA_LIB/*"
+format_kafka_node() { # format_kafka_node N CLUSTER-ID: writes its properties; formats its storage once
+  local n=$1 id=$2 dir="$CLUSTER_HOME/kafka-$n"
   mkdir -p "$dir"
   kafka_props "$n" >"$dir/server.properties"
+  [ -f "$dir/data/meta.properties" ] && return 0
+  [ -n "$id" ] || die "kafka-$n has no storage and no cluster id to format it with"
+  java -cp "$KAFKA_LIB/*" -Dlog4j2.configurationFile="$ROOT/infra/local/kafka/log4j2.properties" \
+    kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >>"$LOGS/kafka-$n.log" 2>&1
+}
+
+start_kafka_node() { # start_kafka_node N
+  local n=$1 dir="$CLUSTER_HOME/kafka-$n"
   alive "kafka-$n" && return 0
-  if [ ! -f "$dir/data/meta.properties" ]; then
-    [ -n "$id" ] || die "kafka-$n has no storage and no cluster id to format it with"
-    java -cp "$cp" -Dlog4j2.configurationFile="$ROOT/infra/local/kafka/log4j2.properties" \
-      kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >>"$LOGS/kafka-$n.log" 2>&1
-  fi
   start_bg "kafka-$n" java -Xms192m -Xmx384m -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$ROOT/infra/local/kafka/log4j2.properties" \
-    -cp "$cp" kafka.Kafka "$dir/server.properties"
+    -cp "$KAFKA_LIB/*" kafka.Kafka "$dir/server.properties"
 }
 
 cluster_kafka() {
@@ -189,9 +192,11 @@ cluster_kafka() {
     say "formatting three Kafka nodes (KRaft, one cluster id)"
     id=$(java -cp "$KAFKA_LIB/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
   fi
+  # All formatted before any starts: a node waits for a quorum of controllers only so long.
+  for n in 1 2 3; do format_kafka_node "$n" "$id"; done
   say "starting Kafka $KAFKA_VERSION × 3 on 127.0.0.1:${CLUSTER_KAFKA_PORTS// /,}"
-  for n in 1 2 3; do start_kafka_node "$n" "$id"; done
-  wait_for "Kafka (3 brokers)" 120 env KAFKA_BROKERS="$KAFKA_BROKERS" node infra/local/check.mjs kafka 3
+  for n in 1 2 3; do start_kafka_node "$n"; done
+  wait_for "Kafka (3 brokers)" 180 node infra/local/check.mjs kafka 3
   ok "Kafka       $KAFKA_BROKERS (replication 3, min.insync.replicas 2)"
 }
 
