@@ -24,10 +24,10 @@
 : "${CLUSTER_PGPORT:=6532}"
 : "${CLUSTER_KAFKA_PORTS:=59511 59512 59513}"
 : "${CLUSTER_KAFKA_CONTROLLER_PORTS:=59521 59522 59523}"
-: "${CLUSTER_TEMPORAL_PORT:=7533}"          # frontend gRPC; history +1, matching +2, pprof +3, frontend HTTP +10, worker +6
+: "${CLUSTER_TEMPORAL_PORT:=7571}"          # frontend gRPC; history +1, matching +2, pprof +3, frontend HTTP +10, worker +6
 : "${CLUSTER_TEMPORAL_MEMBERSHIP_BASE:=6591}" # frontend, history, matching, worker: +0..+3
 : "${CLUSTER_TEMPORAL_METRICS_PORT:=9531}"
-: "${CLUSTER_TEMPORAL_UI_PORT:=8533}"
+: "${CLUSTER_TEMPORAL_UI_PORT:=8571}"
 : "${CLUSTER_INTAKE_PORT:=3551}"     # HAProxy fronts: intake, dispatch, feedback, SMTP, stats
 : "${CLUSTER_DISPATCH_PORT:=3552}"
 : "${CLUSTER_FEEDBACK_PORT:=3553}"
@@ -75,14 +75,13 @@ install_temporal_server() {
     mod="$(GOTOOLCHAIN=$TEMPORAL_GO_TOOLCHAIN go env GOMODCACHE)/go.temporal.io/server@v$TEMPORAL_SERVER_VERSION"
     rm -rf "$TEMPORAL_SERVER_DIR/schema" && cp -r "$mod/schema" "$TEMPORAL_SERVER_DIR/schema" && chmod -R u+w "$TEMPORAL_SERVER_DIR/schema"
   fi
-  if [ ! -x "$TEMPORAL_UI_DIR/bin/server" ] && [ ! -f "$TEMPORAL_UI_DIR/.failed" ]; then
-    say "building Temporal Web UI server $TEMPORAL_UI_SERVER_VERSION from the Go module proxy"
+  # The Web UI server builds in the background (another few minutes of Go): the cluster does not
+  # wait for it; the next `up` (or `revive`) starts the UI once the binary is there.
+  if [ ! -x "$TEMPORAL_UI_DIR/bin/server" ] && ! alive ui-build; then
+    say "building Temporal Web UI server $TEMPORAL_UI_SERVER_VERSION in the background (log: $LOGS/ui-build.log)"
     mkdir -p "$TEMPORAL_UI_DIR/bin"
-    if ! GOTOOLCHAIN=$TEMPORAL_GO_TOOLCHAIN GOBIN="$TEMPORAL_UI_DIR/bin" nice -n 10 go install \
-      "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_SERVER_VERSION" >"$LOGS/ui-build.log" 2>&1; then
-      touch "$TEMPORAL_UI_DIR/.failed"
-      echo "  ! the Web UI server did not build (see $LOGS/ui-build.log); the cluster runs without it"
-    fi
+    GOTOOLCHAIN=$TEMPORAL_GO_TOOLCHAIN GOBIN="$TEMPORAL_UI_DIR/bin" start_bg ui-build nice -n 10 go install \
+      "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_SERVER_VERSION"
   fi
 }
 
@@ -297,6 +296,10 @@ cluster_temporal() {
   temporal_config >"$dir/config.yaml"
   cluster_temporal_schema
   if ! alive temporal; then
+    # Never mistake another Temporal (a worktree's dev server on the same port) for ours.
+    if (exec 3<>"/dev/tcp/127.0.0.1/$CLUSTER_TEMPORAL_PORT") 2>/dev/null; then
+      die "port $CLUSTER_TEMPORAL_PORT is taken by another process: set CLUSTER_TEMPORAL_PORT"
+    fi
     say "starting Temporal server $TEMPORAL_SERVER_VERSION on $addr (PostgreSQL, $CLUSTER_HISTORY_SHARDS history shards)"
     start_bg temporal "$TEMPORAL_SERVER_DIR/bin/server" --config-file "$dir/config.yaml" --allow-no-auth start
   fi
