@@ -18,7 +18,7 @@
 # 3500–3599, 59500–59599, 7500–7599, 8500–8599, 6500–6599, 9500–9599 blocks.
 
 : "${TEMPORAL_SERVER_VERSION:=1.32.2}"
-: "${TEMPORAL_UI_SERVER_VERSION:=2.58.1}"
+: "${TEMPORAL_UI_SERVER_VERSION:=2.56.4}"
 # v1.32.2 needs Go >= 1.26.10; the go command fetches this toolchain from the module proxy.
 : "${TEMPORAL_GO_TOOLCHAIN:=go1.27.3}"
 : "${CLUSTER_PGPORT:=6532}"
@@ -76,12 +76,14 @@ install_temporal_server() {
     rm -rf "$TEMPORAL_SERVER_DIR/schema" && cp -r "$mod/schema" "$TEMPORAL_SERVER_DIR/schema" && chmod -R u+w "$TEMPORAL_SERVER_DIR/schema"
   fi
   # The Web UI server builds in the background (another few minutes of Go): the cluster does not
-  # wait for it; the next `up` (or `revive`) starts the UI once the binary is there.
-  if [ ! -x "$TEMPORAL_UI_DIR/bin/server" ] && ! alive ui-build; then
+  # wait for it; the next `up` (or `revive`) starts the UI once the binary is there. A failed build
+  # is not retried (delete $TEMPORAL_UI_DIR to retry). 2.56.4, not the newest 2.58.1: 2.58's
+  # go.temporal.io/api v1.64.0 is not on the module proxy (403).
+  if [ ! -x "$TEMPORAL_UI_DIR/bin/server" ] && [ ! -f "$TEMPORAL_UI_DIR/.failed" ] && ! alive ui-build; then
     say "building Temporal Web UI server $TEMPORAL_UI_SERVER_VERSION in the background (log: $LOGS/ui-build.log)"
     mkdir -p "$TEMPORAL_UI_DIR/bin"
-    GOTOOLCHAIN=$TEMPORAL_GO_TOOLCHAIN GOBIN="$TEMPORAL_UI_DIR/bin" start_bg ui-build nice -n 10 go install \
-      "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_SERVER_VERSION"
+    GOTOOLCHAIN=$TEMPORAL_GO_TOOLCHAIN GOBIN="$TEMPORAL_UI_DIR/bin" start_bg ui-build sh -c \
+      "nice -n 10 go install github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_SERVER_VERSION || touch '$TEMPORAL_UI_DIR/.failed'"
   fi
 }
 
