@@ -210,7 +210,15 @@ async function round(component: Component, temporalAddress: string): Promise<Row
       killedAt = Date.now();
       // Restart at once, as a supervisor (systemd, Kubernetes) would; the load goes on meanwhile.
       reviving = sleep(1000).then(() => {
-        diandan('revive');
+        // A second try if the first gave up waiting (a loaded machine): the round is still measured.
+        try {
+          diandan('revive');
+        } catch (err) {
+          console.error(
+            `\n  first revive failed (${err instanceof Error ? err.message.split('\n').slice(-2).join(' ') : String(err)}); trying again`,
+          );
+          diandan('revive');
+        }
         backAt = Date.now();
       });
     }

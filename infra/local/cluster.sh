@@ -131,7 +131,8 @@ EOF
     [ "$(id -u)" = 0 ] && { touch "$LOGS/postgres.log"; chown postgres "$LOGS/postgres.log"; }
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w start >/dev/null
   fi
-  wait_for PostgreSQL 30 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$CLUSTER_PGPORT"
+  # After a kill -9, PostgreSQL replays its WAL first: on a loaded box that takes a while.
+  wait_for PostgreSQL 120 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$CLUSTER_PGPORT"
   if ! psql -h 127.0.0.1 -p "$CLUSTER_PGPORT" -U postgres -d postgres -tAc "select 1 from pg_database where datname='$PGDATABASE'" | grep -q 1; then
     psql -h 127.0.0.1 -p "$CLUSTER_PGPORT" -U postgres -d postgres -qc "create database $PGDATABASE" >/dev/null
   fi
