@@ -51,6 +51,7 @@ export OPEN311_API_KEYS="${OPEN311_API_KEYS:-diandan-local-dev-open311-key-not-s
 export INTAKE_OPERATOR_TOKENS="${INTAKE_OPERATOR_TOKENS:-diandan-local-dev-operator-token-not-secret}"
 export DISPATCH_PORT="${DISPATCH_PORT:-3002}"
 export FEEDBACK_PORT="${FEEDBACK_PORT:-3003}"
+export WEB_PORT="${WEB_PORT:-3000}"
 # Prometheus endpoints of the worker (services serve /metrics on their own port): its own metrics
 # and the Temporal SDK's. Derived from the worktree's port block so two checkouts never collide.
 export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$((${PORT_BLOCK_BASE:-3000} + 10))}"

@@ -8,3 +8,4 @@ export * from './shutdown';
 export * from './readiness';
 export * from './transient';
 export * from './metrics';
+export * from './routes';

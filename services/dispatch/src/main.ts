@@ -48,8 +48,8 @@ async function main(): Promise<void> {
     },
     { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   );
-  const server = await listen(app, config.DISPATCH_PORT);
-  logger.info({ port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
+  const server = await listen(app, config.DISPATCH_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
+  logger.info({ host: config.HOST, port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
 
   onShutdown(logger, [
     // Live feeds are long requests: closeAllConnections lets the server close without waiting for them.
