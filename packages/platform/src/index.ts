@@ -7,5 +7,7 @@ export * from './http';
 export * from './shutdown';
 export * from './readiness';
 export * from './transient';
+export * from './auth';
+export * from './publicRef';
 export * from './metrics';
 export * from './routes';
