@@ -12,3 +12,4 @@ export * from './text';
 export * from './scrub';
 export * from './story';
 export * from './suggest';
+export * from './clock';

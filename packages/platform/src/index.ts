@@ -11,4 +11,5 @@ export * from './sealing';
 export * from './storage';
 export * from './auth';
 export * from './publicRef';
+export * from './metrics';
 export * from './routes';
