@@ -8,6 +8,7 @@ export * from './order';
 export * from './decide';
 export * from './events';
 export * from './trackingCode';
+export * from './scrub';
 export * from './story';
 export * from './suggest';
 export * from './clock';

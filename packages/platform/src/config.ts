@@ -11,6 +11,18 @@ export const baseEnv = {
   DIANDAN_ENV: z.enum(['local', 'production']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
+/** Every HTTP service: where it listens, which proxies it believes, how long a request may take to arrive. */
+export const httpEnv = {
+  /** Loopback unless told otherwise: containers set 0.0.0.0 (docker-compose.yml). */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Empty: no proxy is trusted and X-Forwarded-For is ignored. Else a hop count or addresses/subnets (Express "trust proxy"). */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9A-Za-z.:/,\s]*$/, 'a hop count, or comma-separated addresses, subnets or loopback/linklocal/uniquelocal')
+    .default(''),
+  /** A request (headers and body) must arrive within this many seconds, else 408 and the connection is closed. */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+};
 export const kafkaEnv = {
   KAFKA_BROKERS: z
     .string()
@@ -54,9 +66,21 @@ export const intakeEnv = {
     .string()
     .regex(/^([A-Za-z0-9+/]{43})?$/, 'EncodingAESKey is 43 base64 characters')
     .default(''),
+  /** A callback whose timestamp is further than this from our clock is refused (replays). */
+  WECHAT_MAX_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Messages per openid and minute; more get a "slow down" reply instead of an order. */
+  WECHAT_MESSAGES_PER_OPENID_PER_MINUTE: z.coerce.number().int().positive().default(10),
   /** SMTP listener for e-mailed orders (0 = off); mail to INTAKE_MAIL_ADDRESS becomes an order. */
   SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   SMTP_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** STARTTLS: PEM key and certificate files (both or neither). */
+  SMTP_TLS_KEY_FILE: z.string().default(''),
+  SMTP_TLS_CERT_FILE: z.string().default(''),
+  /** AUTH PLAIN/LOGIN required when both are set (after STARTTLS when TLS is configured). */
+  SMTP_AUTH_USER: z.string().default(''),
+  SMTP_AUTH_PASSWORD: z.string().default(''),
+  SMTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(10),
+  SMTP_MESSAGES_PER_SENDER_PER_HOUR: z.coerce.number().int().positive().default(20),
   INTAKE_MAIL_ADDRESS: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'not an e-mail address').default('diandan@localhost'),
   /** Outgoing SMTP for replies with the tracking code (empty host = replies are not sent). */
   SMTP_OUT_HOST: z.string().default(''),
@@ -72,9 +96,36 @@ export const serviceTokenEnv = {
   FEEDBACK_SERVICE_TOKEN: z.string().min(32, 'at least 32 characters'),
 };
 
-/** Staff tokens (services/dispatch): HMAC secret and lifetimes (seconds). */
+/** `kid:secret,kid:secret` → signing keys (a secret may contain anything but a comma). */
+const previousKeys = z
+  .string()
+  .default('')
+  .transform((s, ctx) =>
+    s
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .flatMap((entry) => {
+        const colon = entry.indexOf(':');
+        const kid = entry.slice(0, colon);
+        const secret = entry.slice(colon + 1);
+        if (colon < 1 || secret.length < 32) {
+          ctx.addIssue({ code: 'custom', message: 'each entry is kid:secret, the secret at least 32 characters' });
+          return [];
+        }
+        return [{ kid, secret }];
+      }),
+  );
+
+/**
+ * Staff tokens (issued by services/dispatch, verified by dispatch and feedback): the signing key
+ * and its id, keys of earlier rotations that still verify, and lifetimes (seconds).
+ */
 export const authEnv = {
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
+  /** Names JWT_SECRET in every token's `kid` header. Rotate: move the old pair to JWT_PREVIOUS_KEYS, set a new secret and id. */
+  JWT_KID: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, '1 to 32 letters, digits, . _ -').default('k1'),
+  JWT_PREVIOUS_KEYS: previousKeys,
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
 };
@@ -99,9 +150,9 @@ export const feedbackEnv = {
 
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
-  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv },
-  dispatch: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, DISPATCH_PORT: port },
-  feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, FEEDBACK_PORT: port },
+  intake: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv },
+  dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, DISPATCH_PORT: port },
+  feedback: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, FEEDBACK_PORT: port },
   worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv },
 } as const;
 export type ProcessName = keyof typeof processEnv;
@@ -121,8 +172,10 @@ export const SECRETS: Readonly<Record<string, SecretRule>> = {
   WECHAT_AES_KEY: { minLength: 43 },
   OPEN311_API_KEYS: { minLength: 24, list: true },
   INTAKE_OPERATOR_TOKENS: { minLength: 24, list: true },
+  JWT_PREVIOUS_KEYS: { minLength: 32, list: true, keyed: true },
   NOTIFY_WECHAT_APP_SECRET: { minLength: 16 },
   SMS_API_KEY: { minLength: 16 },
+  SMTP_AUTH_PASSWORD: { minLength: 16 },
   DATABASE_URL: { minLength: 16, urlPassword: true },
 };
 
@@ -130,6 +183,8 @@ export interface SecretRule {
   minLength: number;
   /** A comma-separated list of secrets, each checked. */
   list?: boolean;
+  /** List entries are `id:secret`; the secret is checked. */
+  keyed?: boolean;
   /** The secret is the password inside a URL (a URL without one is left alone: socket or certificate auth). */
   urlPassword?: boolean;
 }
@@ -172,7 +227,8 @@ export function secretProblems(names: readonly string[], env: NodeJS.ProcessEnv)
     const rule = SECRETS[name];
     const raw = env[name];
     if (!rule || raw === undefined || raw.trim() === '') continue;
-    const values = rule.urlPassword ? [urlPassword(raw)] : rule.list ? raw.split(',').map((v) => v.trim()) : [raw];
+    const listed = rule.list ? raw.split(',').map((v) => v.trim()) : [raw];
+    const values = rule.urlPassword ? [urlPassword(raw)] : rule.keyed ? listed.map((v) => v.slice(v.indexOf(':') + 1)) : listed;
     for (const value of values.filter((v): v is string => Boolean(v))) {
       if (DEVELOPMENT_SECRET_VALUES.has(value) || PLACEHOLDER.test(value)) {
         problems.push(`${name}: a public development value; set a secret of your own (see docs/security.md)`);

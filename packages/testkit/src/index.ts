@@ -4,5 +4,6 @@
 // Each service's rig is a subpath: @diandan/testkit/intake, /dispatch, /feedback.
 export * from './env';
 export * from './eventually';
+export * from './hostile';
 export * from './infra';
 export * from './worker';

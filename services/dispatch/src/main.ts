@@ -5,8 +5,8 @@
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
-  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv, temporalReady,
-  topicNames,
+  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady, processEnv,
+  temporalReady, topicNames,
 } from '@diandan/platform';
 import { createDispatchApp } from './api/app';
 import { FeedHub, startFeedConsumer } from './feed';
@@ -38,12 +38,12 @@ async function main(): Promise<void> {
       temporal: temporal.client,
       logger,
       feed,
-      tokens: { secret: config.JWT_SECRET, accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
+      tokens: { keys: keyRingFrom(config), accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
     },
     { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   );
-  const server = await listen(app, config.DISPATCH_PORT);
-  logger.info({ port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
+  const server = await listen(app, config.DISPATCH_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
+  logger.info({ host: config.HOST, port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
 
   onShutdown(logger, [
     // Live feeds are long requests: closeAllConnections lets the server close without waiting for them.

@@ -2,7 +2,7 @@
 // orders.lifecycle), notices to residents (outbox + sender) and the evaluator's exports. Wiring
 // only; the app is src/app.ts.
 import {
-  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv,
+  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady, processEnv,
   temporalReady, topicNames,
 } from '@diandan/platform';
 import { createFeedbackApp } from './app';
@@ -41,14 +41,14 @@ async function main(): Promise<void> {
     prisma,
     temporal: temporal.client,
     logger,
-    jwtSecret: config.JWT_SECRET,
+    staffKeys: keyRingFrom(config),
     serviceToken: config.FEEDBACK_SERVICE_TOKEN,
     contactCipher: cipher,
     rateSettings: { ...DEFAULT_RATE_SETTINGS, basicallySatisfiedWeight: config.KPI_BASICALLY_SATISFIED_WEIGHT },
     readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   });
-  const server = await listen(app, config.FEEDBACK_PORT);
-  logger.info({ port: config.FEEDBACK_PORT }, 'feedback listening');
+  const server = await listen(app, config.FEEDBACK_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
+  logger.info({ host: config.HOST, port: config.FEEDBACK_PORT }, 'feedback listening');
 
   onShutdown(logger, [
     { name: 'http', close: () => new Promise((resolve) => server.close(resolve)) },

@@ -24,7 +24,7 @@ export interface IntakeSettings {
   open311ApiKeys: readonly string[];
   operatorTokens: readonly string[];
   rateLimitPerMinute: number;
-  wechat: { token: string; appId: string; aesKey: string };
+  wechat: { token: string; appId: string; aesKey: string; maxClockSkewSeconds?: number; messagesPerOpenIdPerMinute?: number };
   /** services/feedback, for WeChat "评价" messages. */
   feedback: FeedbackSettings;
   attachmentsDir: string;

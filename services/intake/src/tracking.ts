@@ -53,8 +53,10 @@ export class OrderTracker {
   }
 
   async track(code: string, secret: string): Promise<TrackedOrder> {
+    // Without a secret nothing is looked up: the answer says what is missing, not that the order is late.
+    if (secret === '') throw new HttpError(401, 'secret_required', "this order's secret is required: send it in the X-Order-Secret header (it came with the tracking code)");
     const trackingCode = parseTrackingCode(code);
-    if (!trackingCode || secret === '') throw notFound();
+    if (!trackingCode) throw notFound();
     // The code finds candidates (codes may collide); the secret picks the resident's own order.
     const candidates = await this.prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, secretHash: true } });
     const match = candidates.find((candidate) => secretMatches(secret, candidate.secretHash));

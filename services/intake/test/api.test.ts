@@ -191,6 +191,18 @@ describe('JSON API: POST /v1/orders', () => {
     expect(await wrong.json()).toEqual(await unknown.json());
   });
 
+  it('tracking.locationCheck: the Location of a placed order, followed without the secret, says the secret is missing', async () => {
+    const res = await postJson(`${intake.url}/v1/orders`, { content: '楼道灯不亮' });
+    const location = res.headers.get('location');
+    expect(location).toBe(`/v1/orders/track/${res.body.trackingCode}`);
+    const followed = await fetch(`${intake.url}${location}`);
+    expect(followed.status).toBe(401);
+    const body = (await followed.json()) as any;
+    expect(body.error.code).toBe('secret_required');
+    expect(body.error.message).toContain('X-Order-Secret');
+    expect(body.error.message).not.toMatch(/minute/);
+  });
+
   it('openapi.responseCheck: the OpenAPI document and the docs page are served', async () => {
     const doc = (await (await fetch(`${intake.url}/v1/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
