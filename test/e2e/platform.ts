@@ -25,7 +25,7 @@ import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
 const logger = createLogger('e2e', 'silent');
-const JWT = { keys: { current: { kid: 'e2e', secret: 'e2e-tests-jwt-secret-0123456789abcdef' }, previous: [] }, accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
+const JWT = { keys: { current: { kid: 'test', secret: 'e2e-tests-jwt-secret-0123456789abcdef' }, previous: [] }, accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests inspect answers ad hoc
 export type Answer = { status: number; body: any };

@@ -5,11 +5,12 @@
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
-  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady, processEnv,
+  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady, processEnv, registerConsumerLag,
   temporalReady, topicNames,
 } from '@diandan/platform';
 import { createDispatchApp } from './api/app';
 import { FeedHub, startFeedConsumer } from './feed';
+import { registerOrderGauges } from './metrics';
 import { startProjector } from './projector';
 import { startStarter } from './starter';
 
@@ -29,6 +30,11 @@ async function main(): Promise<void> {
     kafka, client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-starter`,
   });
   const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-projector` });
+  registerOrderGauges(prisma);
+  registerConsumerLag(admin, [
+    { group: `${groups}-starter`, topic: topics.placed },
+    { group: `${groups}-projector`, topic: topics.lifecycle },
+  ]);
   const feed = new FeedHub();
   const feedConsumer = await startFeedConsumer({ kafka, hub: feed, topic: topics.lifecycle, groupPrefix: `${groups}-feed`, logger });
 

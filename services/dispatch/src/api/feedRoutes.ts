@@ -1,6 +1,5 @@
 // GET /v1/feed: server-sent events of lifecycle events the caller may see — unit handlers only
-// their unit's, officers their branch's, evaluators scrubbed and without addresses, nobody the
-// resident's secret hash.
+// their unit's, officers their branch's, evaluators scrubbed and without addresses, nobody the resident's secret hash.
 // Opened with `Authorization: Bearer <access token>` or, from a browser's EventSource (which
 // cannot send headers), with `?ticket=` from POST /v1/auth/feed-ticket: single use, 30 seconds,
 // good for nothing else. Access tokens in the URL are refused.
