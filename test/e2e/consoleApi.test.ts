@@ -127,7 +127,7 @@ describe('resident: tracking that tells the story, urge and withdraw', () => {
     ]);
     const shown = JSON.stringify(story.body);
     for (const internal of ['内部', 'handler', 'dispatcher', 'officer', 'actor', '老板已经结清了', '13800138000']) expect(shown).not.toContain(internal);
-  });
+  }, 180_000);
 
   it('resident.resultCheck: the result and the rating deadline are shown before the resident is asked to rate', async () => {
     const { orderId, trackingCode, secret } = await p.place({ content: '想给工地工友集中买返乡火车票', categoryCode: 'train-tickets', location: { address: '江北嘴' } });
@@ -151,7 +151,7 @@ describe('resident: tracking that tells the story, urge and withdraw', () => {
     expect(Date.parse(awaiting.body.ratingDeadline) - Date.now()).toBeGreaterThan(6 * 24 * 3600_000);
     const rated = await p.call(`${p.feedback}/v1/orders/track/${trackingCode}/rating`, 'POST', { secret, rating: 'satisfied' });
     expect(ratingOutcomeSchema.parse(rated.body)).toMatchObject({ status: 'closed', reopened: false });
-  });
+  }, 120_000);
 });
 
 describe('joint meeting: a day’s new orders and many dispatched at once', () => {
@@ -193,7 +193,7 @@ describe('joint meeting: a day’s new orders and many dispatched at once', () =
     expect(day.body.counts.byCategory).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'after-school', name: '四点半课堂' })]));
     expect(day.body.counts.byArea).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'wulidian', name: '五里店街道' })]));
     expect((await p.call(`${p.dispatch}/v1/joint-meeting/day?date=2026-13-40`, 'GET', undefined, dispatcher)).status).toBe(400);
-  });
+  }, 120_000);
 
   it('supervision.accountabilityCheck: the accountability list answers with unit and stage fields', async () => {
     const answer = await p.call(`${p.dispatch}/v1/supervision/accountability?stage=resolve`, 'GET', undefined, await p.login('supervisor'));

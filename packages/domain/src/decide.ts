@@ -3,11 +3,10 @@ import { eventDraft, type LifecycleEventDraft } from './lifecycle';
 import type { LifecycleData } from './events';
 import type { LifecycleEventType } from './names';
 import { normaliseText } from './text';
-import { isWithin, levelIndex, nextLevel, responsibleUnit, type CategoryRouting, type Level, type Unit, type UnitTree } from './ladder';
+import { nextLevel, responsibleUnit, type CategoryRouting, type Level, type Unit, type UnitTree } from './ladder';
+import { checkDispatchDown, checkOfficer } from './officers';
 import {
   dispatchFits,
-  isInScope,
-  officerLevel,
   RATINGS,
   TRANSITIONS,
   isAllowed,
@@ -174,33 +173,7 @@ function checkActor(order: OrderSnapshot, command: CommandType, actor: Actor, co
       );
     }
   }
-  const level = officerLevel(actor.role);
-  if (level !== null) {
-    const own = actor.unitId === undefined ? undefined : context.units.units.get(actor.unitId);
-    if (!own) return reject('forbidden', `cannot ${LABELS[command]}: the ${level} officer has no unit`);
-    if (own.level !== level) return reject('forbidden', `cannot ${LABELS[command]}: ${own.name} is not a ${level}-level unit`);
-    if (!isInScope(order, actor, context.units)) {
-      return reject(
-        'out_of_scope',
-        order.unitId === null
-          ? `cannot ${LABELS[command]}: order is not at any unit yet; the dispatcher dispatches it`
-          : `cannot ${LABELS[command]}: order is not at the ${level} level within ${own.name}`,
-      );
-    }
-  }
-  return ok(true);
-}
-
-/** An officer dispatches down (or across) inside its own branch, never to the unit holding the order. */
-function checkDispatchDown(order: OrderSnapshot, unit: Unit, actor: Actor, context: DecisionContext): Result<true> {
-  const level = officerLevel(actor.role);
-  const own = actor.unitId === undefined ? undefined : context.units.units.get(actor.unitId);
-  if (level === null || !own) return ok(true);
-  if (unit.id === order.unitId) return reject('invalid_input', `cannot dispatch: the order is already at ${unit.name}`);
-  if (unit.id === own.id || !isWithin(context.units, unit.id, own.id) || levelIndex(unit.level) > levelIndex(level)) {
-    return reject('out_of_scope', `cannot dispatch: ${unit.name} is not a unit below ${own.name}`);
-  }
-  return ok(true);
+  return checkOfficer(order, actor, context.units, LABELS[command]);
 }
 
 /**
@@ -236,7 +209,7 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
       if (command.level !== undefined && command.level !== unit.level) {
         return reject('invalid_input', `cannot dispatch: ${unit.name} is a ${unit.level}-level unit, not ${command.level}`);
       }
-      const down = checkDispatchDown(order, unit, actor, context);
+      const down = checkDispatchDown(order, unit, actor, context.units);
       if (!down.ok) return down;
       const moved = assign(order, unit, 'dispatch', context);
       return decided(moved.order, draft(moved.order, 'order.dispatched', { unitName: unit.name }), ...(moved.flag ? [moved.flag] : []));

@@ -37,7 +37,7 @@ const ALREADY: Record<ResidentAction, string> = {
 
 function secretOf(req: Request): string {
   const secret = req.get('x-order-secret') ?? '';
-  if (secret === '') throw new HttpError(400, 'secret_required', '请在 X-Order-Secret 请求头中提供查询密码（the X-Order-Secret header is required）');
+  if (secret === '') throw new HttpError(401, 'secret_required', '请在 X-Order-Secret 请求头中提供查询密码（the X-Order-Secret header is required）');
   return secret.slice(0, 200);
 }
 
