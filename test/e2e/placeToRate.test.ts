@@ -8,11 +8,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import {
   createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, topicNames, type ConsumerRunner, type PrismaClient,
 } from '@diandan/platform';
-import { eventually } from '@diandan/testkit';
+import { eventually, installTestRuntime } from '@diandan/testkit';
 import { createActivities } from '@diandan/workflows';
 import type { Express } from 'express';
 import type { Producer } from 'kafkajs';
@@ -27,7 +27,7 @@ import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
 import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+installTestRuntime();
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
 const logger = createLogger('e2e', 'silent');
 const JWT = { secret: 'e2e-tests-jwt-secret-0123456789abcdef', accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
@@ -86,6 +86,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
 
     worker = await Worker.create({
       connection: nativeConnection,
+      namespace: env('TEMPORAL_NAMESPACE'),
       taskQueue,
       workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
       activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),

@@ -5,4 +5,5 @@
 export * from './env';
 export * from './eventually';
 export * from './infra';
+export * from './runtime';
 export * from './worker';

@@ -12,13 +12,14 @@ import {
 } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '@diandan/domain';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, topicNames, type PrismaClient } from '@diandan/platform';
 import type { Kafka, Producer } from 'kafkajs';
 import { actUpdate, createActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
 import { env, runId as currentRunId } from './env';
+import { installTestRuntime } from './runtime';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+installTestRuntime();
 
 /** A district with one street and two communities; the wage-arrears category routes to HRSS at district level. */
 export const UNITS = [
@@ -64,7 +65,8 @@ export interface Harness {
   producer: Producer;
   topics: ReturnType<typeof topicNames>;
   taskQueue: string;
-  createWorker(connection: NativeConnection): Promise<Worker>;
+  /** A worker of this harness's task queue; `namespace` is the time-skipping server's 'default' unless given. */
+  createWorker(connection: NativeConnection, namespace?: string): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -84,9 +86,10 @@ export async function createHarness(name: string): Promise<Harness> {
     producer,
     topics,
     taskQueue,
-    createWorker: async (connection) =>
+    createWorker: async (connection, namespace = 'default') =>
       Worker.create({
         connection,
+        namespace,
         taskQueue,
         workflowBundle: await workflowBundle(),
         activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
@@ -159,7 +162,7 @@ export async function startOnDevServer(name: string): Promise<DevServerRig> {
   const nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const connection = await ClientConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const client = new TemporalClient({ connection, namespace: env('TEMPORAL_NAMESPACE') });
-  const worker = await harness.createWorker(nativeConnection);
+  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'));
   const running = worker.run();
   return {
     harness,
