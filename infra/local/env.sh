@@ -1,6 +1,12 @@
 # Defaults for the local platform; sourced by infra/local/diandan and exported to every process
 # it starts. Every value can be overridden from the environment. The variable names are the ones
 # packages/platform's config schema reads and docker-compose.yml sets.
+#
+# This is the only place a secret has a default. Every secret below is a PUBLIC development value:
+# packages/platform/src/config.ts knows them all (DEVELOPMENT_SECRET_VALUES; a test keeps the two
+# lists equal) and a process refuses to start with one unless DIANDAN_ENV=local (set here) and
+# NODE_ENV is not production. docs/security.md says how to generate real ones.
+export DIANDAN_ENV="${DIANDAN_ENV:-local}"
 : "${DIANDAN_HOME:=$ROOT/.diandan}"
 : "${DIANDAN_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/diandan}"
 
@@ -35,6 +41,14 @@ export INTAKE_PORT="${INTAKE_PORT:-3001}"
 # production must set its own (at least 32 characters) and keep it secret.
 export INTAKE_SECRET_KEY="${INTAKE_SECRET_KEY:-diandan-local-dev-intake-key-not-secret-0001}"
 export SMTP_PORT="${SMTP_PORT:-2525}"
+# The demo's WeChat official account in safe mode (token, app id, 43-character EncodingAESKey), the
+# demo's Open311 api_key and the hotline/letter-box operator token: public DEV values that make real
+# clients work against `npm run up` (docs/intake.md, "Pointing real clients at the demo").
+export WECHAT_TOKEN="${WECHAT_TOKEN:-diandanLocalDevWechat01}"
+export WECHAT_APP_ID="${WECHAT_APP_ID:-wxd1a2d3a4d5e6m7o8}"
+export WECHAT_AES_KEY="${WECHAT_AES_KEY:-ZGlhbmRhbi1sb2NhbC1kZXYtYWVzLWtleS0wMDAwMDE}"
+export OPEN311_API_KEYS="${OPEN311_API_KEYS:-diandan-local-dev-open311-key-not-secret}"
+export INTAKE_OPERATOR_TOKENS="${INTAKE_OPERATOR_TOKENS:-diandan-local-dev-operator-token-not-secret}"
 export DISPATCH_PORT="${DISPATCH_PORT:-3002}"
 export FEEDBACK_PORT="${FEEDBACK_PORT:-3003}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"

@@ -3,7 +3,7 @@
 // infra/local/env.sh exports, on the same host ports, with the same Temporal search attributes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { processEnv, requiredVariables } from '@diandan/platform';
+import { SECRETS, processEnv, requiredVariables } from '@diandan/platform';
 import { parse } from 'yaml';
 
 type ProcessName = keyof typeof processEnv;
@@ -159,6 +159,30 @@ describe('docker-compose.yml', () => {
     const script = [jobs[0]![1].command ?? ''].flat().join(' ');
     const registered = [...script.matchAll(/--name\s+(\w+)\s+--type\s+(\w+)/g)].map((m) => `${m[1]}=${m[2]}`);
     expect([...registered].sort()).toEqual([...local].sort());
+  });
+
+  test('secretsHaveNoFallback: every secret is required (${VAR:?…}) or empty (its channel closed), never a public value', () => {
+    const fallbacks = [...composeText.matchAll(/\$\{(\w+):?([-?])([^}]*)\}/g)]
+      .filter(([, variable, kind, fallback]) => (variable! in SECRETS || /PASSWORD|SECRET|KEY|TOKEN/.test(variable!)) && kind === '-' && fallback !== '')
+      .map(([whole]) => whole);
+    expect(fallbacks).toEqual([]);
+    const required = new Set([...composeText.matchAll(/\$\{(\w+):\?[^}]+\}/g)].map((m) => m[1]));
+    const alwaysNeeded = processes.flatMap((name) => requiredVariables(processEnv[name])).filter((variable) => variable in SECRETS && variable !== 'DATABASE_URL');
+    expect(alwaysNeeded.length).toBeGreaterThan(0);
+    expect(alwaysNeeded.filter((variable) => !required.has(variable))).toEqual([]);
+    expect(required.has('POSTGRES_PASSWORD')).toBe(true);
+  });
+
+  test.each(processes)('%s.isProductionAndListensInsideItsNetwork', (name) => {
+    const env = environmentOf(service(loadCompose(), name));
+    expect([env.get('NODE_ENV'), env.get('DIANDAN_ENV'), env.get('HOST')]).toEqual(['production', 'production', '0.0.0.0']);
+  });
+
+  test('publishesOnLoopbackOnly', () => {
+    const open = Object.entries(loadCompose().services ?? {}).flatMap(([name, svc]) =>
+      (svc.ports ?? []).filter((mapping) => typeof mapping !== 'string' || !mapping.startsWith('127.0.0.1:')).map((mapping) => `${name}: ${JSON.stringify(mapping)}`),
+    );
+    expect(open).toEqual([]);
   });
 
   test.each(processes)('%s.startsAfterMigrateAndTopicsSucceed', (name) => {

@@ -7,6 +7,8 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 export const baseEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** `local` (set only by infra/local/env.sh) lets the public development secrets through; anything else is production. */
+  DIANDAN_ENV: z.enum(['local', 'production']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 export const kafkaEnv = {
@@ -45,8 +47,8 @@ export const intakeEnv = {
   INTAKE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Origin of the resident H5 pages (CORS). */
   H5_ORIGIN: z.string().default('http://127.0.0.1:3001'),
-  /** WeChat official account: token for signatures; app id and EncodingAESKey for safe mode. */
-  WECHAT_TOKEN: z.string().min(1).default('diandan-dev-wechat-token'),
+  /** WeChat official account: token for signatures (empty: the WeChat callback is closed); app id and EncodingAESKey for safe mode. */
+  WECHAT_TOKEN: z.string().regex(/^([A-Za-z0-9]{3,32})?$/, 'WeChat tokens are 3–32 letters or digits').default(''),
   WECHAT_APP_ID: z.string().default(''),
   WECHAT_AES_KEY: z
     .string()
@@ -104,6 +106,95 @@ export const processEnv = {
 } as const;
 export type ProcessName = keyof typeof processEnv;
 
+/**
+ * Every secret the platform reads, with the shortest value production accepts. A new secret joins
+ * by one line here; its public development value goes into infra/local/env.sh and into
+ * DEVELOPMENT_SECRET_VALUES below (packages/platform/test/secrets.test.ts fails until it does).
+ * Empty optional secrets (a channel that is off) are not checked.
+ */
+export const SECRETS: Readonly<Record<string, SecretRule>> = {
+  INTAKE_SECRET_KEY: { minLength: 32 },
+  JWT_SECRET: { minLength: 32 },
+  FEEDBACK_CONTACT_KEY: { minLength: 32 },
+  FEEDBACK_SERVICE_TOKEN: { minLength: 32 },
+  WECHAT_TOKEN: { minLength: 16 },
+  WECHAT_AES_KEY: { minLength: 43 },
+  OPEN311_API_KEYS: { minLength: 24, list: true },
+  INTAKE_OPERATOR_TOKENS: { minLength: 24, list: true },
+  NOTIFY_WECHAT_APP_SECRET: { minLength: 16 },
+  SMS_API_KEY: { minLength: 16 },
+  DATABASE_URL: { minLength: 16, urlPassword: true },
+};
+
+export interface SecretRule {
+  minLength: number;
+  /** A comma-separated list of secrets, each checked. */
+  list?: boolean;
+  /** The secret is the password inside a URL (a URL without one is left alone: socket or certificate auth). */
+  urlPassword?: boolean;
+}
+
+/**
+ * Public values: the defaults of infra/local/env.sh and every value this repository ever
+ * published for a secret. A production process that finds one of them refuses to start.
+ */
+export const DEVELOPMENT_SECRET_VALUES: ReadonlySet<string> = new Set([
+  // infra/local/env.sh
+  'diandan-local-dev-intake-key-not-secret-0001',
+  'diandan-local-development-secret-not-for-production',
+  'diandan-local-dev-contact-key-not-secret-0001',
+  'diandan-local-dev-service-token-not-secret-01',
+  'diandanLocalDevWechat01',
+  'ZGlhbmRhbi1sb2NhbC1kZXYtYWVzLWtleS0wMDAwMDE',
+  'diandan-local-dev-open311-key-not-secret',
+  'diandan-local-dev-operator-token-not-secret',
+  // published earlier: docker-compose.yml fallbacks, the config schema's WeChat default, the compose database password
+  'diandan-compose-dev-intake-key-change-me-0001',
+  'diandan-compose-development-secret-not-for-production',
+  'diandan-compose-dev-contact-key-change-me-0001',
+  'diandan-compose-dev-service-token-change-me-01',
+  'diandan-dev-wechat-token',
+  'diandan',
+  'postgres',
+]);
+/** Words that mark a value as a placeholder whatever its exact spelling. */
+const PLACEHOLDER = /not[-_ ]?(a[-_ ]?)?secret|not[-_ ]for[-_ ]production|change[-_ ]?me/i;
+
+/** True unless the environment says it is the local development platform (and not production). */
+export function isProduction(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NODE_ENV === 'production' || env.DIANDAN_ENV !== 'local';
+}
+
+/** The production problems of the secrets a shape reads: development values and short values, by name. */
+export function secretProblems(names: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  for (const name of names) {
+    const rule = SECRETS[name];
+    const raw = env[name];
+    if (!rule || raw === undefined || raw.trim() === '') continue;
+    const values = rule.urlPassword ? [urlPassword(raw)] : rule.list ? raw.split(',').map((v) => v.trim()) : [raw];
+    for (const value of values.filter((v): v is string => Boolean(v))) {
+      if (DEVELOPMENT_SECRET_VALUES.has(value) || PLACEHOLDER.test(value)) {
+        problems.push(`${name}: a public development value; set a secret of your own (see docs/security.md)`);
+        break;
+      }
+      if (value.length < rule.minLength) {
+        problems.push(`${name}: too short for production (at least ${rule.minLength} characters; see docs/security.md)`);
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
+function urlPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -123,11 +214,16 @@ export function loadConfig<S extends z.ZodRawShape>(
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<z.ZodObject<S>> {
   const parsed = z.object(shape).safeParse(env);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(
-    parsed.error.issues.map((issue) => {
-      const name = issue.path.join('.');
-      return env[name] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
-    }),
-  );
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return env[name] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
+      });
+  if (isProduction(env)) {
+    const named = new Set(problems.map((p) => p.split(/[: ]/)[0]));
+    problems.push(...secretProblems(Object.keys(shape), env).filter((p) => !named.has(p.split(':')[0])));
+  }
+  if (parsed.success && problems.length === 0) return parsed.data;
+  throw new ConfigError(problems);
 }

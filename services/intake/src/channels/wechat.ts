@@ -137,6 +137,13 @@ export function wechatChannel(options: WechatOptions): Router {
   const ratingReplies = new ReplyCache();
   const crypto = options.aesKey ? new WechatCrypto(options.aesKey, options.appId) : undefined;
   const router = Router();
+  if (!token) {
+    // No token, no way to tell WeChat's requests from anyone's: the channel is closed, and says why.
+    router.all('/v1/wechat', () => {
+      throw new HttpError(404, 'channel_closed', 'the WeChat channel is not configured on this server (WECHAT_TOKEN)');
+    });
+    return router;
+  }
 
   const checkSignature = (req: Request) => {
     if (!signatureMatches(req.query.signature, wechatSignature(token, query(req, 'timestamp'), query(req, 'nonce')))) {
