@@ -1,6 +1,7 @@
 export * from './config';
 export * from './logger';
 export * from './kafka';
+export * from './consumerCounters';
 export * from './prisma';
 export * from './temporal';
 export * from './http';

@@ -5,5 +5,6 @@
 export * from './env';
 export * from './eventually';
 export * from './infra';
+export * from './postgres';
 export * from './runtime';
 export * from './worker';
