@@ -3,7 +3,7 @@
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '@diandan/domain';
 import {
-  assertSearchAttributes, connectTemporal, createKafka, createLogger, createPrisma, createProducer, loadConfig, processEnv, topicNames,
+  AesGcmPayloadCodec, assertSearchAttributes, connectTemporal, encryptingDataConverter, createKafka, createLogger, createPrisma, createProducer, loadConfig, processEnv, topicNames,
 } from '@diandan/platform';
 import { createActivities } from './activities';
 
@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const config = loadConfig(processEnv.worker);
   const logger = createLogger('worker', config.LOG_LEVEL);
 
-  const { connection } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const codec = AesGcmPayloadCodec.fromConfig(config.TEMPORAL_CODEC_KEYS);
+  const { connection } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, codec });
   await assertSearchAttributes(connection, config.TEMPORAL_NAMESPACE, Object.keys(SEARCH_ATTRIBUTES));
   await connection.close();
 
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    // Every payload leaves the worker encrypted (packages/platform/src/codec.ts).
+    dataConverter: encryptingDataConverter(codec),
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ prisma, producer, lifecycleTopic: topicNames(config.KAFKA_TOPIC_PREFIX).lifecycle }),
   });

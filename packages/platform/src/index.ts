@@ -4,6 +4,8 @@ export * from './kafka';
 export * from './consumerCounters';
 export * from './prisma';
 export * from './temporal';
+export * from './codec';
+export * from './codecServer';
 export * from './http';
 export * from './shutdown';
 export * from './readiness';

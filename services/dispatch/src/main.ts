@@ -5,9 +5,10 @@
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
-  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv, temporalReady,
-  topicNames,
+  AesGcmPayloadCodec, connectTemporal, createCodecServer, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown,
+  postgresReady, processEnv, temporalReady, topicNames,
 } from '@diandan/platform';
+import { verifyAccessToken } from './auth/tokens';
 import { createDispatchApp } from './api/app';
 import { FeedHub, startFeedConsumer } from './feed';
 import { startProjector } from './projector';
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const prisma = createPrisma(config.DATABASE_URL);
-  const temporal = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const codec = AesGcmPayloadCodec.fromConfig(config.TEMPORAL_CODEC_KEYS);
+  const temporal = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, codec });
 
   const starter = await startStarter({
     kafka, client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-starter`,
@@ -44,10 +46,36 @@ async function main(): Promise<void> {
   );
   const server = await listen(app, config.DISPATCH_PORT);
   logger.info({ port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
+  // The Temporal Web UI's codec server: staff tokens of this service, verified with the same secret.
+  const codecServer =
+    config.CODEC_PORT > 0
+      ? await listen(
+          createCodecServer({
+            codec,
+            logger,
+            uiOrigins: config.TEMPORAL_UI_ORIGINS,
+            verifyToken: (token) => {
+              const staff = verifyAccessToken(token, config.JWT_SECRET);
+              return { username: staff.username, role: staff.role };
+            },
+            login: async (username, password) => {
+              const response = await fetch(`http://127.0.0.1:${config.DISPATCH_PORT}/v1/auth/login`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ username, password }),
+              });
+              return response.ok ? (((await response.json()) as { accessToken?: string }).accessToken ?? null) : null;
+            },
+          }),
+          config.CODEC_PORT,
+        )
+      : undefined;
+  if (codecServer) logger.info({ port: config.CODEC_PORT }, 'codec server listening (Temporal Web UI)');
 
   onShutdown(logger, [
     // Live feeds are long requests: closeAllConnections lets the server close without waiting for them.
     { name: 'http', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) },
+    { name: 'codec server', close: () => new Promise((resolve) => (codecServer ? codecServer.close(() => resolve(undefined)) : resolve(undefined))) },
     { name: 'starter', close: () => starter.stop() },
     { name: 'projector', close: () => projector.stop() },
     { name: 'feed', close: () => feedConsumer.disconnect() },
