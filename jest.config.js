@@ -38,6 +38,8 @@ module.exports = {
     project('services/dispatch'),
     project('services/feedback'),
     project('infra'),
+    // The console and resident pages: browser logic, the API-type drift check, Chromium suite.
+    project('web'),
     // Tests across the services (end to end) and the global setup's own folder.
     project('test'),
   ],

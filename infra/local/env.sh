@@ -51,6 +51,7 @@ export OPEN311_API_KEYS="${OPEN311_API_KEYS:-diandan-local-dev-open311-key-not-s
 export INTAKE_OPERATOR_TOKENS="${INTAKE_OPERATOR_TOKENS:-diandan-local-dev-operator-token-not-secret}"
 export DISPATCH_PORT="${DISPATCH_PORT:-3002}"
 export FEEDBACK_PORT="${FEEDBACK_PORT:-3003}"
+export WEB_PORT="${WEB_PORT:-3000}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 # Signs staff tokens (services/dispatch; services/feedback verifies them). A development value; set a real secret anywhere else.
 export JWT_SECRET="${JWT_SECRET:-diandan-local-development-secret-not-for-production}"

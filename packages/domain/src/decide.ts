@@ -1,7 +1,10 @@
 import { DEFAULT_BUCK_PASSING_POLICY, detectBuckPassing, type BuckPassingPolicy } from './buckPassing';
 import type { LifecycleEventDraft } from './events';
-import { nextLevel, responsibleUnit, type CategoryRouting, type Level, type Unit, type UnitTree } from './ladder';
+import { isWithin, levelIndex, nextLevel, responsibleUnit, type CategoryRouting, type Level, type Unit, type UnitTree } from './ladder';
 import {
+  dispatchFits,
+  isInScope,
+  officerLevel,
   RATINGS,
   TRANSITIONS,
   isAllowed,
@@ -151,7 +154,7 @@ function findUnitOneLevelUp(order: OrderSnapshot, context: DecisionContext): Res
   return responsibleUnit(context.units, routing, order.unitId, up);
 }
 
-function checkActor(order: OrderSnapshot, command: CommandType, actor: Actor): Result<true> {
+function checkActor(order: OrderSnapshot, command: CommandType, actor: Actor, context: DecisionContext): Result<true> {
   if (!isAllowed(actor.role, command)) {
     const role = actor.role.replace('_', ' ');
     const who =
@@ -171,6 +174,32 @@ function checkActor(order: OrderSnapshot, command: CommandType, actor: Actor): R
       );
     }
   }
+  const level = officerLevel(actor.role);
+  if (level !== null) {
+    const own = actor.unitId === undefined ? undefined : context.units.units.get(actor.unitId);
+    if (!own) return reject('forbidden', `cannot ${LABELS[command]}: the ${level} officer has no unit`);
+    if (own.level !== level) return reject('forbidden', `cannot ${LABELS[command]}: ${own.name} is not a ${level}-level unit`);
+    if (!isInScope(order, actor, context.units)) {
+      return reject(
+        'out_of_scope',
+        order.unitId === null
+          ? `cannot ${LABELS[command]}: order is not at any unit yet; the dispatcher dispatches it`
+          : `cannot ${LABELS[command]}: order is not at the ${level} level within ${own.name}`,
+      );
+    }
+  }
+  return ok(true);
+}
+
+/** An officer dispatches down (or across) inside its own branch, never to the unit holding the order. */
+function checkDispatchDown(order: OrderSnapshot, unit: Unit, actor: Actor, context: DecisionContext): Result<true> {
+  const level = officerLevel(actor.role);
+  const own = actor.unitId === undefined ? undefined : context.units.units.get(actor.unitId);
+  if (level === null || !own) return ok(true);
+  if (unit.id === order.unitId) return reject('invalid_input', `cannot dispatch: the order is already at ${unit.name}`);
+  if (unit.id === own.id || !isWithin(context.units, unit.id, own.id) || levelIndex(unit.level) > levelIndex(level)) {
+    return reject('out_of_scope', `cannot dispatch: ${unit.name} is not a unit below ${own.name}`);
+  }
   return ok(true);
 }
 
@@ -179,10 +208,18 @@ function checkActor(order: OrderSnapshot, command: CommandType, actor: Actor): R
  * On success returns the new snapshot and the lifecycle events to publish, in order.
  */
 export function decide(order: OrderSnapshot, command: Command, actor: Actor, context: DecisionContext): Result<Decision> {
-  const permitted = checkActor(order, command.type, actor);
+  const permitted = checkActor(order, command.type, actor, context);
   if (!permitted.ok) return permitted;
   if (!TRANSITIONS[order.status].includes(command.type)) {
     return reject('illegal_transition', illegalReason(command.type, order.status));
+  }
+  if (command.type === 'dispatch' && !dispatchFits(order, actor)) {
+    return reject(
+      'illegal_transition',
+      order.status === 'placed'
+        ? 'cannot dispatch: the dispatch queue is the dispatcher’s; an officer dispatches what reached its level'
+        : illegalReason('dispatch', order.status),
+    );
   }
 
   switch (command.type) {
@@ -199,6 +236,8 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
       if (command.level !== undefined && command.level !== unit.level) {
         return reject('invalid_input', `cannot dispatch: ${unit.name} is a ${unit.level}-level unit, not ${command.level}`);
       }
+      const down = checkDispatchDown(order, unit, actor, context);
+      if (!down.ok) return down;
       const moved = assign(order, unit, 'dispatch', context);
       return decided(moved.order, draft(moved.order, 'order.dispatched', { unitName: unit.name }), ...(moved.flag ? [moved.flag] : []));
     }

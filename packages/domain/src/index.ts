@@ -8,3 +8,5 @@ export * from './order';
 export * from './decide';
 export * from './events';
 export * from './trackingCode';
+export * from './story';
+export * from './suggest';

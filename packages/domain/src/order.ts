@@ -1,6 +1,6 @@
 import type { Priority, Stage } from './deadlines';
 import type { Attachment } from './events';
-import type { Level } from './ladder';
+import { isWithin, type Level, type UnitTree } from './ladder';
 
 /**
  * The order lifecycle (design §3):
@@ -38,14 +38,33 @@ export const ACTIVE_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter(
   (status) => !FINAL_STATUSES.includes(status) && !TRANSIENT_STATUSES.includes(status),
 );
 
-export const ROLES = ['resident', 'operator', 'dispatcher', 'unit_handler', 'supervisor', 'evaluator', 'admin', 'system'] as const;
+export const ROLES = [
+  'resident',
+  'operator',
+  'dispatcher',
+  'unit_handler',
+  'street_officer',
+  'district_officer',
+  'supervisor',
+  'evaluator',
+  'admin',
+  'system',
+] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * Street and district officers (街道、区级干部) work the orders that reach their level of the
+ * ladder inside their own branch of the unit tree: they dispatch them down to the units below,
+ * escalate them by hand, and urge. Their unit must sit at that level.
+ */
+export const OFFICER_LEVELS: Readonly<Partial<Record<Role, Level>>> = { street_officer: 'street', district_officer: 'district' };
+export const officerLevel = (role: Role): Level | null => OFFICER_LEVELS[role] ?? null;
 
 /** Who acts. A resident has proven the order's secret (or WeChat openid) before reaching here. */
 export interface Actor {
   readonly role: Role;
   readonly id?: string;
-  /** Required for unit handlers: they act only on orders assigned to this unit. */
+  /** Required for unit handlers (orders assigned to this unit) and officers (orders within its branch). */
   readonly unitId?: string;
 }
 
@@ -145,7 +164,8 @@ export const COMMAND_TYPES = [
  */
 export const PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
   answer: ['operator', 'dispatcher'],
-  dispatch: ['dispatcher', 'system'],
+  // Officers dispatch down what reached their level; only the dispatcher dispatches from the queue.
+  dispatch: ['dispatcher', 'street_officer', 'district_officer', 'system'],
   markInvalid: ['operator', 'dispatcher'],
   merge: ['operator', 'dispatcher'],
   accept: ['unit_handler'],
@@ -153,8 +173,9 @@ export const PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
   resolve: ['unit_handler'],
   return: ['unit_handler'],
   // A unit that cannot solve a need hands it up itself; the ladder "climbs by hand".
-  escalate: ['unit_handler', 'dispatcher', 'supervisor', 'system'],
-  urge: ['resident', 'dispatcher', 'supervisor', 'system'],
+  // (Not a district officer: nothing is above the district.)
+  escalate: ['unit_handler', 'street_officer', 'dispatcher', 'supervisor', 'system'],
+  urge: ['resident', 'dispatcher', 'street_officer', 'district_officer', 'supervisor', 'system'],
   rate: ['resident'],
   // Residents often withdraw by calling the hotline, where the operator acts for them.
   withdraw: ['resident', 'operator'],
@@ -165,8 +186,9 @@ export const PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly CommandType[]>> = {
   placed: ['answer', 'dispatch', 'markInvalid', 'merge', 'urge', 'withdraw', 'deadlinePassed'],
   answered: [],
-  dispatched: ['accept', 'return', 'escalate', 'merge', 'urge', 'withdraw', 'deadlinePassed'],
-  accepted: ['opinion', 'return', 'escalate', 'urge', 'withdraw', 'deadlinePassed'],
+  // `dispatch` here is an officer's dispatch down (重新派单) before the work has started.
+  dispatched: ['dispatch', 'accept', 'return', 'escalate', 'merge', 'urge', 'withdraw', 'deadlinePassed'],
+  accepted: ['dispatch', 'opinion', 'return', 'escalate', 'urge', 'withdraw', 'deadlinePassed'],
   in_progress: ['resolve', 'escalate', 'urge', 'withdraw', 'deadlinePassed'],
   resolved: [],
   awaiting_rating: ['rate', 'deadlinePassed'],
@@ -178,11 +200,29 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, readonly CommandType[]>> 
 
 export const isAllowed = (role: Role, command: CommandType): boolean => PERMISSIONS[command].includes(role);
 
-/** Commands this actor could issue on this order now — for showing only the buttons that work. */
-export function availableCommands(order: OrderSnapshot, actor: Actor): CommandType[] {
-  const inScope = actor.role !== 'unit_handler' || (order.unitId !== null && order.unitId === actor.unitId);
-  return TRANSITIONS[order.status].filter((command) => inScope && isAllowed(actor.role, command));
+/**
+ * Whether an order is the actor's to act on: a unit handler's while it is at the unit, an
+ * officer's while it is at the officer's level within the officer's branch (without the tree, at
+ * the officer's own unit only). Other roles are not limited by unit.
+ */
+export function isInScope(order: OrderSnapshot, actor: Actor, units?: UnitTree): boolean {
+  if (actor.role === 'unit_handler') return order.unitId !== null && order.unitId === actor.unitId;
+  const level = officerLevel(actor.role);
+  if (level === null) return true;
+  if (!actor.unitId || order.unitId === null || order.level !== level) return false;
+  return units ? isWithin(units, order.unitId, actor.unitId) : order.unitId === actor.unitId;
 }
+
+/** Dispatch after the queue is an officer's dispatch down; from the queue it is the dispatcher's. */
+export const dispatchFits = (order: OrderSnapshot, actor: Actor): boolean =>
+  order.status === 'placed' ? officerLevel(actor.role) === null : officerLevel(actor.role) !== null;
+
+/** Commands this actor could issue on this order now — for showing only the buttons that work. */
+export function availableCommands(order: OrderSnapshot, actor: Actor, units?: UnitTree): CommandType[] {
+  if (!isInScope(order, actor, units)) return [];
+  return TRANSITIONS[order.status].filter((command) => isAllowed(actor.role, command) && (command !== 'dispatch' || dispatchFits(order, actor)));
+}
+
 
 /**
  * Which deadline runs while an order rests in a status; `null` where no clock runs. The resolve

@@ -9,7 +9,7 @@ import {
   type OrderSnapshot,
   type Role,
 } from '../src';
-import { actors, apply, awaitingRatingAt, CONTEXT, dispatchedTo, inProgressAt, newOrder } from './fixtures';
+import { actors, apply, awaitingRatingAt, CONTEXT, dispatchedTo, inProgressAt, newOrder, TREE } from './fixtures';
 
 const UNIT = 'comm-a1';
 
@@ -36,19 +36,36 @@ const ALLOWED: Record<Role, CommandType[]> = {
   operator: ['answer', 'markInvalid', 'merge', 'withdraw'],
   dispatcher: ['answer', 'dispatch', 'markInvalid', 'merge', 'escalate', 'urge'],
   unit_handler: ['accept', 'opinion', 'resolve', 'return', 'escalate'],
+  street_officer: ['dispatch', 'escalate', 'urge'],
+  district_officer: ['dispatch', 'urge'],
   supervisor: ['escalate', 'urge'],
   evaluator: [],
   admin: [],
   system: ['dispatch', 'escalate', 'urge', 'deadlinePassed'],
 };
 
-const actorFor = (role: Role): Actor => (role === 'unit_handler' ? actors.handler(UNIT) : { role });
+/** Officers act on orders at their level within their branch; their scenes put the order there. */
+const OFFICERS: Partial<Record<Role, { unit: string; down: string }>> = {
+  street_officer: { unit: 'street-a', down: 'comm-a1' },
+  district_officer: { unit: 'fed', down: 'street-a' },
+};
+const actorFor = (role: Role): Actor => {
+  const officer = OFFICERS[role];
+  if (officer) return { role, id: `o-${role}`, unitId: officer.unit };
+  return role === 'unit_handler' ? actors.handler(UNIT) : { role };
+};
+const sceneFor = (role: Role, commandType: CommandType): [() => OrderSnapshot, Command] => {
+  const officer = OFFICERS[role];
+  if (!officer) return SCENES[commandType];
+  const command: Command = commandType === 'dispatch' ? { type: 'dispatch', unitId: officer.down } : SCENES[commandType][1];
+  return [() => dispatchedTo(officer.unit), command];
+};
 
 describe('role × command', () => {
   const cases = ROLES.flatMap((role) => COMMAND_TYPES.map((command) => [role, command, ALLOWED[role].includes(command)] as const));
 
   test.each(cases)('%s → %s allowed: %s', (role, commandType, allowed) => {
-    const [order, command] = SCENES[commandType];
+    const [order, command] = sceneFor(role, commandType);
     const result = decide(order(), command, actorFor(role), CONTEXT);
     if (allowed) {
       expect(result).toMatchObject({ ok: true });
@@ -122,5 +139,60 @@ describe('availableCommands', () => {
 
   test('shows the dispatcher the queue actions', () => {
     expect(availableCommands(newOrder(), actors.dispatcher)).toEqual(['answer', 'dispatch', 'markInvalid', 'merge', 'urge']);
+  });
+});
+
+describe('officers: a street or district officer works what reached its level in its branch', () => {
+  const streetOfficer: Actor = { role: 'street_officer', id: 'so-1', unitId: 'street-a' };
+  const districtOfficer: Actor = { role: 'district_officer', id: 'do-1', unitId: 'fed' };
+  const climbed = () => apply(dispatchedTo('comm-a1'), [{ type: 'escalate', reason: '社区协调不了' }, actors.handler('comm-a1')]);
+
+  test('officer.dispatchDownCheck: an order that climbed to the street goes down to another community of the street', () => {
+    const order = climbed();
+    expect(order).toMatchObject({ unitId: 'street-a', level: 'street' });
+    const result = decide(order, { type: 'dispatch', unitId: 'comm-a2' }, streetOfficer, CONTEXT);
+    expect(result.ok && result.value.order).toMatchObject({ status: 'dispatched', unitId: 'comm-a2', level: 'community' });
+    expect(result.ok && result.value.order.assignments.at(-1)).toEqual({ unitId: 'comm-a2', level: 'community', via: 'dispatch' });
+    expect(result.ok && result.value.events[0]).toMatchObject({ type: 'order.dispatched', unitId: 'comm-a2', data: { unitName: '东二社区' } });
+  });
+
+  test('officer.accepted: dispatch down works until the work starts (opinion given)', () => {
+    const accepted = apply(climbed(), [{ type: 'accept' }, actors.handler('street-a')]);
+    expect(decide(accepted, { type: 'dispatch', unitId: 'sec-a-social' }, streetOfficer, CONTEXT).ok).toBe(true);
+    const working = apply(accepted, [{ type: 'opinion', opinion: '街道牵头' }, actors.handler('street-a')]);
+    expect(decide(working, { type: 'dispatch', unitId: 'comm-a2' }, streetOfficer, CONTEXT)).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
+  });
+
+  test('officer.scopeCheck: not outside the branch, not above, not to itself, not below its level, not from the queue', () => {
+    const order = climbed();
+    expect(decide(order, { type: 'dispatch', unitId: 'comm-b1' }, streetOfficer, CONTEXT)).toMatchObject({ ok: false, error: { code: 'out_of_scope', reason: 'cannot dispatch: 西一社区 is not a unit below 东街道' } });
+    expect(decide(order, { type: 'dispatch', unitId: 'fed' }, streetOfficer, CONTEXT)).toMatchObject({ ok: false, error: { code: 'out_of_scope' } });
+    expect(decide(order, { type: 'dispatch', unitId: 'street-a' }, streetOfficer, CONTEXT)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(decide(dispatchedTo('comm-a1'), { type: 'urge' }, streetOfficer, CONTEXT)).toMatchObject({ ok: false, error: { code: 'out_of_scope' } });
+    expect(decide(dispatchedTo('street-b'), { type: 'escalate', reason: 'x' }, streetOfficer, CONTEXT)).toMatchObject({ ok: false, error: { code: 'out_of_scope' } });
+    expect(decide(newOrder(), { type: 'dispatch', unitId: 'comm-a1' }, streetOfficer, CONTEXT)).toMatchObject({ ok: false, error: { code: 'out_of_scope' } });
+  });
+
+  test('officer.unitCheck: an officer needs a unit at its own level', () => {
+    expect(decide(climbed(), { type: 'urge' }, { role: 'street_officer', id: 'x', unitId: 'comm-a1' }, CONTEXT)).toMatchObject({ ok: false, error: { code: 'forbidden', reason: 'cannot urge: 东一社区 is not a street-level unit' } });
+    expect(decide(climbed(), { type: 'urge' }, { role: 'street_officer', id: 'x' }, CONTEXT)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  test('officer.districtCheck: a district officer sends an order at a department down to a street, and escalates nothing', () => {
+    const atDepartment = dispatchedTo('dept-civil');
+    expect(decide(atDepartment, { type: 'dispatch', unitId: 'street-b' }, districtOfficer, CONTEXT).ok).toBe(true);
+    expect(decide(atDepartment, { type: 'escalate', reason: 'x' }, districtOfficer, CONTEXT)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  test('officer.dispatcherCheck: the dispatcher dispatches only from the queue; a dispatched order is returned or escalated', () => {
+    expect(decide(dispatchedTo('comm-a1'), { type: 'dispatch', unitId: 'comm-a2' }, actors.dispatcher, CONTEXT)).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
+    expect(availableCommands(dispatchedTo('comm-a1'), actors.dispatcher)).not.toContain('dispatch');
+  });
+
+  test('officer.buttonsCheck: the officer sees dispatch, escalate and urge on what reached its level', () => {
+    expect(availableCommands(climbed(), streetOfficer, TREE)).toEqual(['dispatch', 'escalate', 'urge']);
+    expect(availableCommands(dispatchedTo('sec-a-social'), streetOfficer, TREE)).toEqual(['dispatch', 'escalate', 'urge']);
+    expect(availableCommands(dispatchedTo('sec-a-social'), streetOfficer)).toEqual([]);
+    expect(availableCommands(dispatchedTo('comm-a1'), streetOfficer, TREE)).toEqual([]);
   });
 });

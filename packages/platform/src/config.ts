@@ -12,6 +12,18 @@ export const baseEnv = {
   DIANDAN_ENV: z.enum(['local', 'production']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
+/** Every HTTP service: where it listens, which proxies it believes, how long a request may take to arrive. */
+export const httpEnv = {
+  /** Loopback unless told otherwise: containers set 0.0.0.0 (docker-compose.yml). */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Empty: no proxy is trusted and X-Forwarded-For is ignored. Else a hop count or addresses/subnets (Express "trust proxy"). */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9A-Za-z.:/,\s]*$/, 'a hop count, or comma-separated addresses, subnets or loopback/linklocal/uniquelocal')
+    .default(''),
+  /** A request (headers and body) must arrive within this many seconds, else 408 and the connection is closed. */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+};
 export const kafkaEnv = {
   KAFKA_BROKERS: z
     .string()
@@ -77,9 +89,21 @@ export const intakeEnv = {
     .string()
     .regex(/^([A-Za-z0-9+/]{43})?$/, 'EncodingAESKey is 43 base64 characters')
     .default(''),
+  /** A callback whose timestamp is further than this from our clock is refused (replays). */
+  WECHAT_MAX_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  /** Messages per openid and minute; more get a "slow down" reply instead of an order. */
+  WECHAT_MESSAGES_PER_OPENID_PER_MINUTE: z.coerce.number().int().positive().default(10),
   /** SMTP listener for e-mailed orders (0 = off); mail to INTAKE_MAIL_ADDRESS becomes an order. */
   SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   SMTP_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** STARTTLS: PEM key and certificate files (both or neither). */
+  SMTP_TLS_KEY_FILE: z.string().default(''),
+  SMTP_TLS_CERT_FILE: z.string().default(''),
+  /** AUTH PLAIN/LOGIN required when both are set (after STARTTLS when TLS is configured). */
+  SMTP_AUTH_USER: z.string().default(''),
+  SMTP_AUTH_PASSWORD: z.string().default(''),
+  SMTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(10),
+  SMTP_MESSAGES_PER_SENDER_PER_HOUR: z.coerce.number().int().positive().default(20),
   INTAKE_MAIL_ADDRESS: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'not an e-mail address').default('diandan@localhost'),
   /** Outgoing SMTP for replies with the tracking code (empty host = replies are not sent). */
   SMTP_OUT_HOST: z.string().default(''),
@@ -122,9 +146,9 @@ export const feedbackEnv = {
 
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
-  intake: { ...baseEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv },
-  dispatch: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...codecServerEnv, DISPATCH_PORT: port },
-  feedback: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, FEEDBACK_PORT: port },
+  intake: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv },
+  dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...codecServerEnv, DISPATCH_PORT: port },
+  feedback: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, FEEDBACK_PORT: port },
   worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv },
 } as const;
 export type ProcessName = keyof typeof processEnv;
@@ -146,6 +170,7 @@ export const SECRETS: Readonly<Record<string, SecretRule>> = {
   INTAKE_OPERATOR_TOKENS: { minLength: 24, list: true },
   NOTIFY_WECHAT_APP_SECRET: { minLength: 16 },
   SMS_API_KEY: { minLength: 16 },
+  SMTP_AUTH_PASSWORD: { minLength: 16 },
   DATABASE_URL: { minLength: 16, urlPassword: true },
   TEMPORAL_CODEC_KEYS: { minLength: 40, list: true },
 };

@@ -1,7 +1,7 @@
 // HTTP edges: every service gets the same health probes and the same error shape. Domain and
 // validation errors are mapped to HTTP once, here; a user never sees a stack trace.
-import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
-import type { Server } from 'node:http';
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from 'express';
+import { createServer, type Server } from 'node:http';
 import type { z } from 'zod';
 import type { Logger } from './logger';
 
@@ -31,14 +31,18 @@ export interface HttpAppOptions {
 export function createHttpApp({ name, logger, readiness = {}, jsonLimit = '256kb' }: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Nobody's X-Forwarded-For is believed until TRUST_PROXY names the proxy (listen() applies it):
+  // per-address rate limits would otherwise count whatever address a client claims.
+  app.set('trust proxy', false);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
+  app.use(refuseOversizeJsonWhileStreaming(bytesOf(jsonLimit)));
   app.use(express.json({ limit: jsonLimit }));
+  app.use(refuseUnrepresentableText);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: name });
@@ -62,6 +66,76 @@ export function createHttpApp({ name, logger, readiness = {}, jsonLimit = '256kb
   });
   return app;
 }
+
+function bytesOf(limit: string): number {
+  const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(limit.trim());
+  if (!m) throw new Error(`not a size: ${limit}`);
+  return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 * 1024 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb']);
+}
+
+/**
+ * express.json stops buffering at its limit but answers only once the client has sent the whole
+ * body (it drains the rest), so a client that keeps sending holds the request until the timeout.
+ * This counts the same bytes as they arrive and answers 413 at the limit, then closes the
+ * connection. Only for JSON, which express.json reads right after it in the same tick: no chunk
+ * is emitted before its listener is attached.
+ */
+function refuseOversizeJsonWhileStreaming(limitBytes: number): RequestHandler {
+  return (req, res, next) => {
+    if (!req.is('application/json')) {
+      next();
+      return;
+    }
+    let seen = 0;
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen <= limitBytes) return;
+      req.off('data', count);
+      if (res.headersSent) return;
+      res.setHeader('Connection', 'close');
+      res.on('finish', () => req.socket.destroy());
+      res.status(413).json({ error: { code: 'payload_too_large', message: `request body is larger than ${limitBytes} bytes` } });
+    };
+    req.on('data', count);
+    next();
+  };
+}
+
+/**
+ * NUL characters and lone UTF-16 surrogates are not text: PostgreSQL cannot store the first and
+ * UTF-8 cannot encode the second, so they used to surface as 500s deep inside a query. They are
+ * refused here, for every route, with the field that carries them.
+ */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
+const UNREPRESENTABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function unrepresentableField(value: unknown, where: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return UNREPRESENTABLE.test(value) ? where : undefined;
+  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const field = `${where}.${key}`;
+    if (UNREPRESENTABLE.test(key)) return field;
+    const found = unrepresentableField(inner, field, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const refuseUnrepresentableText: RequestHandler = (req, _res, next) => {
+  let path: string;
+  try {
+    path = decodeURIComponent(req.path);
+  } catch {
+    next(new HttpError(400, 'bad_request', 'the path is not valid percent-encoded UTF-8'));
+    return;
+  }
+  const field = unrepresentableField(path, 'path') ?? unrepresentableField(req.query, 'query') ?? unrepresentableField(req.body, 'body');
+  if (field) {
+    next(new HttpError(400, 'invalid_characters', `${field}: contains a NUL character or a lone surrogate, which is not text`, { fields: [{ field, message: 'not text' }] }));
+    return;
+  }
+  next();
+};
 
 /** Call after all routes: unknown paths → 404, errors → one JSON shape. */
 export function finishHttpApp(app: Express, logger: Logger): void {
@@ -100,9 +174,39 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, where =
   throw new HttpError(400, 'invalid_request', fields.map((f) => `${f.field}: ${f.message}`).join('; '), { fields });
 }
 
-export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<Server> {
+/** Express's "trust proxy" from TRUST_PROXY: '' → false, '2' → 2 hops, else the list of addresses/subnets. */
+export function trustProxySetting(value: string): false | number | string[] {
+  const trimmed = value.trim();
+  if (trimmed === '') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+export interface ListenOptions {
+  /** TRUST_PROXY (see trustProxySetting); default: trust no proxy. */
+  trustProxy?: string;
+  /** Longest time for a request's headers and body to arrive (default 30 s; Node's own is 5 minutes). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Listens on loopback unless told otherwise (HOST). A request that trickles in is answered 408
+ * and its connection closed after requestTimeoutMs, checked every second, so slow bodies cannot
+ * hold sockets and memory for minutes.
+ */
+export function listen(app: Express, port: number, host = '127.0.0.1', options: ListenOptions = {}): Promise<Server> {
+  if (options.trustProxy !== undefined) app.set('trust proxy', trustProxySetting(options.trustProxy));
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const server = createServer(
+    { requestTimeout, headersTimeout: Math.min(requestTimeout, 10_000), connectionsCheckingInterval: Math.min(1_000, requestTimeout) },
+    app,
+  );
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
   });
 }
 

@@ -10,3 +10,4 @@ export * from './http';
 export * from './shutdown';
 export * from './readiness';
 export * from './transient';
+export * from './routes';

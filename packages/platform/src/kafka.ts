@@ -4,7 +4,7 @@
 // parked on its dead-letter topic after bounded retries instead of blocking its partition forever,
 // while a failure of the infrastructure (isTransient) is retried for as long as it lasts — with
 // heartbeats, so that an outage longer than the session timeout costs no group membership.
-import { Kafka, logLevel, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { TOPICS } from '@diandan/domain';
 import type { z } from 'zod';
 import { forgetConsumerCounters, newConsumerCounters, type ConsumerCounters } from './consumerCounters';
@@ -42,6 +42,14 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
   }
 }
 
+/**
+ * kafkajs warnings that describe a choice we made, not a fault; logged, they teach operators to
+ * ignore the log. Bounded retries on an idempotent producer "may invalidate EoS guarantees" —
+ * we use no transactions, and a batch resent after the bound is absorbed by idempotent consumers
+ * (stable event ids).
+ */
+const NOT_A_PROBLEM = ['Limiting retries for the idempotent producer'];
+
 export function createKafka({ brokers, clientId }: KafkaSettings, logger?: Logger): Kafka {
   return new Kafka({
     clientId,
@@ -50,7 +58,7 @@ export function createKafka({ brokers, clientId }: KafkaSettings, logger?: Logge
     logLevel: logLevel.WARN,
     logCreator: () => ({ level, log }) => {
       const { message, ...extra } = log;
-      if (!logger) return;
+      if (!logger || NOT_A_PROBLEM.some((known) => message.startsWith(known))) return;
       if (level <= logLevel.ERROR) logger.error(extra, `kafka: ${message}`);
       else logger.warn(extra, `kafka: ${message}`);
     },
@@ -59,7 +67,8 @@ export function createKafka({ brokers, clientId }: KafkaSettings, logger?: Logge
 
 export function createProducer(kafka: Kafka): Producer {
   // Idempotence needs at most 5 in-flight requests; the broker de-duplicates retried batches.
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+  // The partitioner is named so that kafkajs need not warn about its v2 default: murmur2 on the key, as Java clients do.
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
 }
 
 export interface OutgoingEvent {

@@ -4,6 +4,7 @@
 // Each service's rig is a subpath: @diandan/testkit/intake, /dispatch, /feedback.
 export * from './env';
 export * from './eventually';
+export * from './hostile';
 export * from './infra';
 export * from './postgres';
 export * from './runtime';

@@ -22,7 +22,13 @@ export const OPERATOR_TOKEN = 'operator-token-for-tests-0001';
 export const OPEN311_KEY = 'open311-key-for-tests';
 /** Bearer token intake presents to feedback (the WeChat rating stand-in checks it). */
 export const FEEDBACK_TOKEN = 'intake-test-feedback-service-token-0001';
-export const WECHAT = { token: 'wechat-test-token', appId: 'wx1234567890abcdef', aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+export const WECHAT = {
+  token: 'wechat-test-token',
+  appId: 'wx1234567890abcdef',
+  aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+  // Test files send many messages from a few openids; wechat.test.ts checks the limit on an intake of its own.
+  messagesPerOpenIdPerMinute: 100_000,
+};
 
 export const logger = testLogger('intake-test');
 export const kafkaFor = (brokers = env('KAFKA_BROKERS')): Kafka =>

@@ -44,8 +44,8 @@ async function main(): Promise<void> {
     },
     { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   );
-  const server = await listen(app, config.DISPATCH_PORT);
-  logger.info({ port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
+  const server = await listen(app, config.DISPATCH_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
+  logger.info({ host: config.HOST, port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
   // The Temporal Web UI's codec server: staff tokens of this service, verified with the same secret.
   const codecServer =
     config.CODEC_PORT > 0
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
               return { username: staff.username, role: staff.role };
             },
             login: async (username, password) => {
-              const response = await fetch(`http://127.0.0.1:${config.DISPATCH_PORT}/v1/auth/login`, {
+              const response = await fetch(`http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.DISPATCH_PORT}/v1/auth/login`, {
                 method: 'POST',
                 headers: { 'content-type': 'application/json' },
                 body: JSON.stringify({ username, password }),
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
             },
           }),
           config.CODEC_PORT,
+          config.HOST,
         )
       : undefined;
   if (codecServer) logger.info({ port: config.CODEC_PORT }, 'codec server listening (Temporal Web UI)');

@@ -101,6 +101,12 @@ describe('supervisor views', () => {
     expect(ids(body)).not.toContain(orders.buckPassing);
   });
 
+  it('unitQueue.withoutUnitCheck: a dispatcher without unitId sees the active orders of every unit', async () => {
+    const { status, body } = await api.call('GET', '/v1/queues/unit?limit=200', { token: await api.login('dispatcher') });
+    expect(status).toBe(200);
+    expect(ids(body)).toContain(orders.overdue);
+  });
+
   it('triage.responseCheck: the triage queue holds placed orders (a returned one is back in it)', async () => {
     const { body } = await api.call('GET', '/v1/queues/triage?limit=200', { token: await api.login('dispatcher') });
     expect(ids(body)).toContain(orders.bounced);

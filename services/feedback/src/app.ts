@@ -8,7 +8,9 @@ import { evaluatorRoutes } from './evaluator/routes';
 import { DEFAULT_RATE_SETTINGS, type RateSettings } from './kpis/report';
 import { kpiRoutes } from './kpis/routes';
 import type { ContactCipher } from './notify/contacts';
+import { openapiDocument } from './openapi';
 import { ratingRoutes } from './rating';
+import { residentActionRoutes } from './residentActions';
 import { wechatRatingRoutes } from './wechatRating';
 
 export interface FeedbackDeps {
@@ -27,7 +29,11 @@ export interface FeedbackDeps {
 export function createFeedbackApp(deps: FeedbackDeps): Express {
   const settings = deps.rateSettings ?? DEFAULT_RATE_SETTINGS;
   const app = createHttpApp({ name: 'feedback', logger: deps.logger, readiness: deps.readiness ?? {} });
+  app.get('/v1/openapi.json', (_req, res) => {
+    res.json(openapiDocument);
+  });
   app.use(ratingRoutes({ prisma: deps.prisma, temporal: deps.temporal }));
+  app.use(residentActionRoutes({ prisma: deps.prisma, temporal: deps.temporal }));
   app.use(wechatRatingRoutes({ prisma: deps.prisma, temporal: deps.temporal, serviceToken: deps.serviceToken, cipher: deps.contactCipher, logger: deps.logger }));
   app.use(boardRoutes(deps.prisma));
   app.use(kpiRoutes(deps.prisma, settings));

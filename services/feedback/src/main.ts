@@ -51,8 +51,8 @@ async function main(): Promise<void> {
     rateSettings: { ...DEFAULT_RATE_SETTINGS, basicallySatisfiedWeight: config.KPI_BASICALLY_SATISFIED_WEIGHT },
     readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   });
-  const server = await listen(app, config.FEEDBACK_PORT);
-  logger.info({ port: config.FEEDBACK_PORT }, 'feedback listening');
+  const server = await listen(app, config.FEEDBACK_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
+  logger.info({ host: config.HOST, port: config.FEEDBACK_PORT }, 'feedback listening');
 
   onShutdown(logger, [
     { name: 'http', close: () => new Promise((resolve) => server.close(resolve)) },

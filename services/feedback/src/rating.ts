@@ -81,23 +81,29 @@ function rejectionOf(error: unknown, readModelStatus: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-const ratingBody = z.object({
+export const ratingBody = z.object({
   secret: z.string().min(1).max(200),
   rating: z.enum(RATINGS),
   comment: z.string().trim().max(1000).optional(),
 });
 
+/** The resident's own order by tracking code and secret; 404 alike for an unknown code and a wrong secret. */
+export async function findResidentOrder(prisma: PrismaClient, code: string, secret: string): Promise<{ id: string; trackingCode: string; status: string }> {
+  const trackingCode = parseTrackingCode(code);
+  if (!trackingCode) throw notFound();
+  // Codes may collide (35 random bits): the secret picks the resident's own order. A wrong secret
+  // looks exactly like an unknown code: the endpoint never tells whether an order exists.
+  const candidates = await prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, trackingCode: true, status: true, secretHash: true } });
+  const order = candidates.find((candidate) => secretMatches(secret, candidate.secretHash));
+  if (!order) throw notFound();
+  return { id: order.id, trackingCode: order.trackingCode, status: order.status };
+}
+
 export function ratingRoutes(deps: RatingDeps): Router {
   const router = Router();
   router.post('/v1/orders/track/:code/rating', async (req, res) => {
     const body = validate(ratingBody, req.body);
-    const trackingCode = parseTrackingCode(String(req.params.code));
-    if (!trackingCode) throw notFound();
-    // Codes may collide (35 random bits): the secret picks the resident's own order. A wrong secret
-    // looks exactly like an unknown code: the endpoint never tells whether an order exists.
-    const candidates = await deps.prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, trackingCode: true, status: true, secretHash: true } });
-    const order = candidates.find((candidate) => secretMatches(body.secret, candidate.secretHash));
-    if (!order) throw notFound();
+    const order = await findResidentOrder(deps.prisma, String(req.params.code), body.secret);
     res.json(await rateOrder(deps, order, body.rating, body.comment || undefined));
   });
   return router;

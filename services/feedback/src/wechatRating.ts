@@ -23,7 +23,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-const wechatRatingBody = z.object({
+export const wechatRatingBody = z.object({
   openId: z.string().min(1).max(128),
   code: z.string().min(1).max(64),
   rating: z.enum(RATINGS),

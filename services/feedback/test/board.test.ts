@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { PrismaClient } from '@diandan/platform';
+import { boardPageSchema } from '../src/openapi';
 import { insertOrder, env, seedUnits, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
 let prisma: PrismaClient;
@@ -77,7 +78,8 @@ interface Page {
 const board = async (query: string): Promise<Page> => {
   const response = await fetch(`${app.url}/v1/board?category=${category}&${query}`);
   expect(response.status).toBe(200);
-  return (await response.json()) as Page;
+  // Strict: the OpenAPI document's schema is the answer's shape, field for field.
+  return boardPageSchema.parse(await response.json()) as Page;
 };
 
 describe('GET /v1/board', () => {
@@ -120,10 +122,36 @@ describe('GET /v1/board', () => {
   it('board.inputCheck: a malformed month is a 400', async () => {
     const response = await fetch(`${app.url}/v1/board?month=2018-13`);
     expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/json/);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+  });
+
+  it('board.htmlErrorCheck: asked for HTML, bad input answers a page in Chinese, escaped', async () => {
+    const response = await fetch(`${app.url}/v1/board?month=2018-13&pageSize=<script>`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    const page = await response.text();
+    expect(page).toContain('筛选条件有误');
+    expect(page).toContain('办结月份');
+    expect(page).toContain('每页条数');
+    expect(page).not.toContain('<script>');
   });
 });
 
 describe('GET /board (page)', () => {
+  it('boardPage.inputCheck: bad filters answer a 400 page in Chinese with a way back, not JSON', async () => {
+    const response = await fetch(`${app.url}/board?month=13-2018&page=0`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const page = await response.text();
+    expect(page).toContain('<html lang="zh-CN">');
+    expect(page).toContain('办结月份</b>：应为「年-月」格式');
+    expect(page).toContain('页码</b>：应为 1 至 500 之间的整数');
+    expect(page).toContain('href="/board"');
+    expect(page).not.toContain('invalid_request');
+  });
+
   it('boardPage.escapeCheck: the page shows the orders scrubbed and escaped, with the three rates', async () => {
     const response = await fetch(`${app.url}/board?category=${category}&street=fb-street-a`);
     expect(response.status).toBe(200);

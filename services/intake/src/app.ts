@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import helmet from 'helmet';
 import type { Producer } from 'kafkajs';
 import { AttachmentStore } from './attachments';
+import { catalogueRoutes } from './catalogue';
 import { apiChannel } from './channels/api';
 import { open311Channel } from './channels/open311';
 import { operatorChannels } from './channels/operators';
@@ -23,7 +24,7 @@ export interface IntakeSettings {
   open311ApiKeys: readonly string[];
   operatorTokens: readonly string[];
   rateLimitPerMinute: number;
-  wechat: { token: string; appId: string; aesKey: string };
+  wechat: { token: string; appId: string; aesKey: string; maxClockSkewSeconds?: number; messagesPerOpenIdPerMinute?: number };
   /** services/feedback, for WeChat "评价" messages. */
   feedback: FeedbackSettings;
   attachmentsDir: string;
@@ -67,6 +68,7 @@ export function createIntakeApp({ settings, logger, producer, prisma, readiness 
   const { attachmentMaxBytes, rateLimitPerMinute } = settings;
   app.use(apiChannel({ placer, attachments, attachmentMaxBytes, rateLimitPerMinute }));
   app.use(trackingRoutes(tracker, rateLimitPerMinute));
+  app.use(catalogueRoutes(prisma));
   app.use(operatorChannels({ placer, attachments, attachmentMaxBytes, operatorTokens: settings.operatorTokens }));
   const rater = new FeedbackClient(settings.feedback, logger);
   app.use(wechatChannel({ ...settings.wechat, placer, identities, tracker, rater, logger }));

@@ -70,6 +70,8 @@ export function limitRate(perMinute: number, onLimited?: RequestHandler): Reques
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // An X-Forwarded-For the platform does not trust (TRUST_PROXY unset) is ignored by design, not a misconfiguration to log.
+    validate: { xForwardedForHeader: false },
     handler: (req, res, next) => {
       if (onLimited) {
         onLimited(req, res, next);

@@ -1,6 +1,7 @@
 // services/intake: channels (JSON API, Open311, WeChat, e-mail, hotline, letters) → orders.placed.
 // This process is the thin edge; the order's rules live in packages/domain and its workflow.
 import { createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv, topicNames } from '@diandan/platform';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { createIntakeApp } from './app';
@@ -28,21 +29,39 @@ async function main(): Promise<void> {
       open311ApiKeys: config.OPEN311_API_KEYS,
       operatorTokens: config.INTAKE_OPERATOR_TOKENS,
       rateLimitPerMinute: config.INTAKE_RATE_LIMIT_PER_MINUTE,
-      wechat: { token: config.WECHAT_TOKEN, appId: config.WECHAT_APP_ID, aesKey: config.WECHAT_AES_KEY },
+      wechat: {
+        token: config.WECHAT_TOKEN,
+        appId: config.WECHAT_APP_ID,
+        aesKey: config.WECHAT_AES_KEY,
+        maxClockSkewSeconds: config.WECHAT_MAX_CLOCK_SKEW_SECONDS,
+        messagesPerOpenIdPerMinute: config.WECHAT_MESSAGES_PER_OPENID_PER_MINUTE,
+      },
       feedback: { url: config.FEEDBACK_URL, serviceToken: config.FEEDBACK_SERVICE_TOKEN },
       attachmentsDir: path.resolve(config.ATTACHMENTS_DIR),
       attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
     },
   });
-  const server = await listen(app, config.INTAKE_PORT);
-  logger.info({ port: config.INTAKE_PORT }, 'intake listening');
+  const server = await listen(app, config.INTAKE_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
+  logger.info({ host: config.HOST, port: config.INTAKE_PORT }, 'intake listening');
 
   const mailer = config.SMTP_OUT_HOST ? nodemailer.createTransport({ host: config.SMTP_OUT_HOST, port: config.SMTP_OUT_PORT, secure: false }) : undefined;
   const email =
     config.SMTP_PORT > 0
-      ? emailChannel({ placer, attachments, logger, mailer, address: config.INTAKE_MAIL_ADDRESS, maxBytes: config.SMTP_MAX_BYTES, attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES })
+      ? emailChannel({
+          placer,
+          attachments,
+          logger,
+          mailer,
+          address: config.INTAKE_MAIL_ADDRESS,
+          maxBytes: config.SMTP_MAX_BYTES,
+          attachmentMaxBytes: config.ATTACHMENT_MAX_BYTES,
+          tls: config.SMTP_TLS_KEY_FILE && config.SMTP_TLS_CERT_FILE ? { key: readFileSync(config.SMTP_TLS_KEY_FILE), cert: readFileSync(config.SMTP_TLS_CERT_FILE) } : undefined,
+          auth: config.SMTP_AUTH_USER && config.SMTP_AUTH_PASSWORD ? { user: config.SMTP_AUTH_USER, password: config.SMTP_AUTH_PASSWORD } : undefined,
+          maxConnectionsPerAddress: config.SMTP_MAX_CONNECTIONS_PER_ADDRESS,
+          messagesPerSenderPerHour: config.SMTP_MESSAGES_PER_SENDER_PER_HOUR,
+        })
       : undefined;
-  if (email) logger.info({ port: await email.listen(config.SMTP_PORT) }, 'intake smtp listening');
+  if (email) logger.info({ port: await email.listen(config.SMTP_PORT, config.HOST) }, 'intake smtp listening');
 
   onShutdown(logger, [
     { name: 'http', close: () => new Promise((resolve) => server.close(resolve)) },

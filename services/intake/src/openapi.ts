@@ -28,13 +28,20 @@ export const openapiDocument = {
     },
     '/v1/orders/track/{code}': {
       get: {
-        summary: 'Status and timeline of an order, with its secret',
+        summary: 'The order’s story for its resident: status, timeline, the unit, its opinion and result, the deadlines, what the resident can do',
+        description: 'Rating is `POST /v1/orders/track/{code}/rating`, urging and withdrawing `POST …/urge` and `…/withdraw` on services/feedback (see its /v1/openapi.json).',
         parameters: [
           { name: 'code', in: 'path', required: true, schema: { type: 'string', example: 'DD-7K3M-Q9TB' } },
-          { name: 'X-Order-Secret', in: 'header', schema: { type: 'string' } },
-          { name: 'secret', in: 'query', schema: { type: 'string' } },
+          { name: 'X-Order-Secret', in: 'header', schema: { type: 'string' }, description: 'preferred: headers stay out of access logs' },
+          { name: 'secret', in: 'query', schema: { type: 'string' }, deprecated: true },
         ],
-        responses: { '200': { description: 'the order' }, '404': { description: 'unknown code or wrong secret (indistinguishable)', content: json(error) } },
+        responses: { '200': { description: 'the order', content: json({ $ref: '#/components/schemas/TrackedOrder' }) }, '404': { description: 'unknown code or wrong secret (indistinguishable)', content: json(error) } },
+      },
+    },
+    '/v1/categories': {
+      get: {
+        summary: 'Active service categories (code, name, description) for the resident H5 form',
+        responses: { '200': { description: 'the catalogue', content: json({ type: 'object', properties: { categories: { type: 'array', items: { $ref: '#/components/schemas/PublicCategory' } } }, required: ['categories'] }) } },
       },
     },
     '/v1/hotline/calls': {
@@ -69,9 +76,56 @@ export const openapiDocument = {
   components: {
     securitySchemes: { operator: { type: 'http', scheme: 'bearer' } },
     schemas: {
+      PublicCategory: {
+        type: 'object',
+        properties: { code: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' } },
+        required: ['code', 'name', 'description'],
+      },
       Error: {
         type: 'object',
         properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+      },
+      TrackedOrder: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['trackingCode', 'status', 'statusLabel', 'channel', 'categoryCode', 'category', 'priority', 'content', 'placedAt', 'updatedAt', 'unit', 'timeline', 'opinion', 'result', 'deadline', 'ratingDeadline', 'rating', 'actions', 'urged'],
+        properties: {
+          trackingCode: { type: 'string' },
+          status: { enum: ['placed', 'dispatched', 'accepted', 'in_progress', 'awaiting_rating', 'closed', 'invalid', 'merged', 'withdrawn'] },
+          statusLabel: { type: 'string', description: '状态 in Chinese' },
+          channel: { type: 'string' },
+          categoryCode: { type: ['string', 'null'] },
+          category: { type: ['object', 'null'], properties: { code: { type: 'string' }, name: { type: 'string' } } },
+          priority: { enum: ['normal', 'urgent'] },
+          content: { type: 'string' },
+          placedAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          unit: { type: ['object', 'null'], description: 'the unit holding the order (last one once finished)', properties: { name: { type: 'string' }, level: { enum: ['community', 'street', 'district'] } } },
+          timeline: {
+            type: 'array',
+            description: 'resident-safe: no staff ids, no internal notes or internal events',
+            items: {
+              type: 'object',
+              required: ['seq', 'type', 'at', 'title'],
+              properties: { seq: { type: 'integer' }, type: { type: 'string' }, at: { type: 'string', format: 'date-time' }, title: { type: 'string' }, text: { type: 'string' }, unitName: { type: 'string' } },
+            },
+          },
+          opinion: { $ref: '#/components/schemas/UnitWords' },
+          result: { $ref: '#/components/schemas/UnitWords' },
+          deadline: {
+            type: ['object', 'null'],
+            description: 'the clock of the current stage',
+            properties: { stage: { enum: ['triage', 'accept', 'opinion', 'resolve', 'rating'] }, dueAt: { type: 'string', format: 'date-time' }, overdue: { type: 'boolean' } },
+          },
+          ratingDeadline: { type: ['string', 'null'], format: 'date-time', description: 'until when the resident can rate' },
+          rating: { type: ['string', 'null'] },
+          actions: { type: 'object', properties: { rate: { type: 'boolean' }, urge: { type: 'boolean' }, withdraw: { type: 'boolean' } }, required: ['rate', 'urge', 'withdraw'] },
+          urged: { type: 'boolean', description: 'the resident already urged the current stage' },
+        },
+      },
+      UnitWords: {
+        type: ['object', 'null'],
+        properties: { text: { type: 'string' }, at: { type: 'string', format: 'date-time' }, unitName: { type: 'string' } },
       },
       Accepted: {
         type: 'object',

@@ -1,7 +1,7 @@
 // Tracking: a resident follows an order with its tracking code and secret. The read model
 // (Order, OrderEvent) is written by dispatch's projector; a wrong secret looks exactly like an
 // unknown code, so the endpoint never tells whether an order exists.
-import { parseTrackingCode } from '@diandan/domain';
+import { parseTrackingCode, STATUS_LABELS_ZH, residentCommands, residentStory, stageForStatus, type OrderStatus, type ResidentStory, type Stage } from '@diandan/domain';
 import { HttpError, type PrismaClient } from '@diandan/platform';
 import { Router } from 'express';
 import { limitRate } from './edges';
@@ -16,8 +16,27 @@ export interface TrackedOrder {
   content: string;
   placedAt: string;
   updatedAt: string;
-  timeline: { seq: number; type: string; at: string }[];
+  /** 中文 name of the status, for pages that show it as is. */
+  statusLabel: string;
+  category: { code: string; name: string } | null;
+  /** The unit holding the order now (or, once it is finished, the last one); null in the dispatch queue. */
+  unit: { name: string; level: string } | null;
+  timeline: ResidentStory['timeline'];
+  /** 初步意见 of the unit handling the order. */
+  opinion: ResidentStory['opinion'];
+  /** The result (or the answer on the spot) the resident is asked to rate. */
+  result: ResidentStory['result'];
+  /** The clock running now: until when the current stage may take; null when none runs. */
+  deadline: { stage: Stage; dueAt: string; overdue: boolean } | null;
+  /** Until when the resident can rate (only while the order awaits its rating). */
+  ratingDeadline: string | null;
+  rating: string | null;
+  /** What the resident can do now: rate (services/feedback), urge and withdraw. */
+  actions: { rate: boolean; urge: boolean; withdraw: boolean };
+  /** Whether the resident has already urged the current stage (once per stage). */
+  urged: boolean;
 }
+
 
 const notFound = () => new HttpError(404, 'not_found', 'no order with this tracking code and secret (a new order can take a minute to appear)');
 
@@ -34,16 +53,27 @@ export class OrderTracker {
   }
 
   async track(code: string, secret: string): Promise<TrackedOrder> {
+    // Without a secret nothing is looked up: the answer says what is missing, not that the order is late.
+    if (secret === '') throw new HttpError(401, 'secret_required', "this order's secret is required: send it in the X-Order-Secret header (it came with the tracking code)");
     const trackingCode = parseTrackingCode(code);
-    if (!trackingCode || secret === '') throw notFound();
+    if (!trackingCode) throw notFound();
     // The code finds candidates (codes may collide); the secret picks the resident's own order.
     const candidates = await this.prisma.order.findMany({ where: { trackingCode }, take: 10, select: { id: true, secretHash: true } });
     const match = candidates.find((candidate) => secretMatches(secret, candidate.secretHash));
     if (!match) throw notFound();
     const order = await this.prisma.order.findUniqueOrThrow({
       where: { id: match.id },
-      include: { events: { orderBy: { seq: 'asc' }, select: { seq: true, type: true, at: true } } },
+      include: {
+        events: { orderBy: { seq: 'asc' }, select: { seq: true, type: true, at: true, actor: true, data: true } },
+        unit: { select: { name: true, level: true } },
+        category: { select: { code: true, name: true } },
+      },
     });
+    const status = order.status as OrderStatus;
+    // Event data may hold staff notes and internals: the domain's resident story keeps what is theirs.
+    const story = residentStory(order.events.map((e) => ({ ...e, actor: e.actor as { role?: string }, data: e.data as Record<string, unknown> })));
+    const stage = stageForStatus(status);
+    const can = residentCommands(status, story.urges);
     return {
       trackingCode: order.trackingCode,
       status: order.status,
@@ -53,8 +83,17 @@ export class OrderTracker {
       content: order.content,
       placedAt: order.placedAt.toISOString(),
       updatedAt: order.updatedAt.toISOString(),
-      // Event data may hold staff notes and internals; the resident sees what happened and when.
-      timeline: order.events.map((e) => ({ seq: e.seq, type: e.type, at: e.at.toISOString() })),
+      statusLabel: STATUS_LABELS_ZH[status] ?? order.status,
+      category: order.category,
+      unit: order.unit ? { name: order.unit.name, level: order.unit.level } : null,
+      timeline: story.timeline,
+      opinion: story.opinion,
+      result: story.result,
+      deadline: stage && order.deadlineAt ? { stage, dueAt: order.deadlineAt.toISOString(), overdue: order.overdue || order.deadlineAt.getTime() < Date.now() } : null,
+      ratingDeadline: stage === 'rating' && order.deadlineAt ? order.deadlineAt.toISOString() : null,
+      rating: order.rating,
+      actions: { rate: can.includes('rate'), urge: can.includes('urge'), withdraw: can.includes('withdraw') },
+      urged: story.urges.byResident,
     };
   }
 }

@@ -179,7 +179,9 @@ describe('JSON API: POST /v1/orders', () => {
     const order = (await ok.json()) as any;
     expect(ok.status).toBe(200);
     expect(order).toEqual(expect.objectContaining({ trackingCode, status: 'placed', content: '社区老人助餐点' }));
-    expect(order.timeline).toEqual([{ seq: 1, type: 'order.placed', at: expect.any(String) }]);
+    expect(order.timeline).toEqual([{ seq: 1, type: 'order.placed', at: expect.any(String), title: '诉求已提交' }]);
+    expect(JSON.stringify(order)).not.toContain('internal');
+    expect(order).toMatchObject({ statusLabel: '待派单', unit: null, opinion: null, result: null, actions: { rate: false, urge: true, withdraw: true }, urged: false });
 
     const viaQuery = await fetch(`${intake.url}/v1/orders/track/${trackingCode}?secret=${encodeURIComponent(secret)}`);
     expect(viaQuery.status).toBe(200);
@@ -187,6 +189,18 @@ describe('JSON API: POST /v1/orders', () => {
     const unknown = await fetch(`${intake.url}/v1/orders/track/DD-2222-2222`, { headers: { 'X-Order-Secret': secret } });
     expect([wrong.status, unknown.status]).toEqual([404, 404]);
     expect(await wrong.json()).toEqual(await unknown.json());
+  });
+
+  it('tracking.locationCheck: the Location of a placed order, followed without the secret, says the secret is missing', async () => {
+    const res = await postJson(`${intake.url}/v1/orders`, { content: '楼道灯不亮' });
+    const location = res.headers.get('location');
+    expect(location).toBe(`/v1/orders/track/${res.body.trackingCode}`);
+    const followed = await fetch(`${intake.url}${location}`);
+    expect(followed.status).toBe(401);
+    const body = (await followed.json()) as any;
+    expect(body.error.code).toBe('secret_required');
+    expect(body.error.message).toContain('X-Order-Secret');
+    expect(body.error.message).not.toMatch(/minute/);
   });
 
   it('openapi.responseCheck: the OpenAPI document and the docs page are served', async () => {

@@ -53,8 +53,9 @@ describe('Kafka unreachable', () => {
     expect(hotline.status).toBe(503);
     const open311 = await fetch(`${down.url}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: 'x' }) });
     expect(open311.status).toBe(403); // the api_key is checked before anything is placed
-    const q = new URLSearchParams({ timestamp: '1700000000', nonce: 'n1', openid: 'o1' });
-    q.set('signature', wechatSignature(WECHAT.token, '1700000000', 'n1'));
+    const timestamp = String(Math.floor(Date.now() / 1000)); // within the accepted clock skew
+    const q = new URLSearchParams({ timestamp, nonce: 'n1', openid: 'o1' });
+    q.set('signature', wechatSignature(WECHAT.token, timestamp, 'n1'));
     const wechat = await fetch(`${down.url}/v1/wechat?${q}`, {
       method: 'POST',
       headers: { 'content-type': 'text/xml' },

@@ -6,7 +6,7 @@ import { WechatCrypto, wechatSignature } from '../src/channels/wechatCrypto';
 import { followIntake, insertOrder, PlacedEvents, type RunningIntake, unique, WECHAT } from '@diandan/testkit/intake';
 
 const parser = new XMLParser({ parseTagValue: false });
-const timestamp = '1732700000';
+const timestamp = String(Math.floor(Date.now() / 1000)); // within the accepted clock skew
 const nonce = 'nonce123';
 
 function signedQuery(extra: Record<string, string> = {}): URLSearchParams {

@@ -16,7 +16,7 @@ import { WechatCrypto, wechatSignature } from '../src/channels/wechatCrypto';
 import { FEEDBACK_TOKEN, PlacedEvents, WECHAT, createPlacedTopic, kafkaFor, startIntake, unique, type RunningIntake } from '@diandan/testkit/intake';
 
 const parser = new XMLParser({ parseTagValue: false });
-const timestamp = '1732700000';
+const timestamp = String(Math.floor(Date.now() / 1000)); // within the accepted clock skew
 const nonce = 'nonce456';
 const signedQuery = (extra: Record<string, string> = {}) =>
   new URLSearchParams({ signature: wechatSignature(WECHAT.token, timestamp, nonce), timestamp, nonce, ...extra });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { buildUnitTree, LEVELS, UNIT_KINDS, type Unit } from '@diandan/domain';
 import { HttpError, validate, type PrismaClient } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
-import { STAFF_ROLES } from '../auth/staff';
+import { STAFF_ROLES, UNIT_ROLES } from '../auth/staff';
 import { hashPassword } from '../auth/users';
 import { allow } from './authenticate';
 import type { ApiDeps } from './deps';
@@ -43,7 +43,7 @@ const userSchema = z
     unitId: z.string().min(1).nullable().default(null),
     displayName: z.string().trim().min(1).max(100),
   })
-  .refine((u) => u.role !== 'unit_handler' || u.unitId !== null, { message: 'a unit handler needs a unit', path: ['unitId'] });
+  .refine((u) => !UNIT_ROLES.includes(u.role) || u.unitId !== null, { message: 'a unit handler or officer needs a unit', path: ['unitId'] });
 
 async function assertTreeStillValid(prisma: PrismaClient, change: Unit): Promise<void> {
   const units = (await prisma.unit.findMany()).filter((u) => u.id !== change.id);

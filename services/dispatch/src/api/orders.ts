@@ -48,8 +48,8 @@ export function orderRoutes({ prisma }: ApiDeps): Router {
     const query = validate(unitQueueSchema, req.query, 'query');
     const unitId = staff.role === 'unit_handler' ? staff.unitId : query.unitId;
     if (staff.role === 'unit_handler' && query.unitId && query.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', 'you see only your own unit’s queue');
-    if (!unitId) throw new HttpError(400, 'invalid_request', 'unitId: required');
-    const where: Prisma.OrderWhereInput = { unitId, status: query.status ?? { in: [...ACTIVE_STATUSES] } };
+    // Without unitId a dispatcher or supervisor sees every unit's queue at once (unitId is optional, as documented).
+    const where: Prisma.OrderWhereInput = { unitId: unitId ?? { not: null }, status: query.status ?? { in: [...ACTIVE_STATUSES] } };
     res.json(await page(prisma, staff, where, req.query, [{ deadlineAt: { sort: 'asc', nulls: 'last' } }, { placedAt: 'asc' }]));
   });
 

@@ -1,7 +1,7 @@
 // Users in the read-model database; passwords as bcrypt hashes only.
 import bcrypt from 'bcryptjs';
 import type { PrismaClient } from '@diandan/platform';
-import { isStaffRole, type Staff } from './staff';
+import { isStaffRole, UNIT_ROLES, type Staff } from './staff';
 
 const BCRYPT_COST = 10;
 // Compared against when the username is unknown, so both answers take as long (no user probing).
@@ -20,7 +20,7 @@ interface UserRow {
 
 export function staffOfUser(user: UserRow): Staff | null {
   if (!user.active || !isStaffRole(user.role)) return null;
-  if (user.role === 'unit_handler' && !user.unitId) return null;
+  if ((UNIT_ROLES as readonly string[]).includes(user.role) && !user.unitId) return null;
   return { userId: user.id, username: user.username, role: user.role, unitId: user.unitId, displayName: user.displayName };
 }
 

@@ -110,3 +110,47 @@ export function renderBoard(page: BoardPage, filter: BoardFilter, options: Board
 <footer>个人信息已隐去（姓名、电话、证件号、门牌号）。数据随办理进度更新。</footer>
 </body></html>`.text}`;
 }
+
+/** Field names of the board's query as people read them. */
+const FIELD_NAMES: Record<string, string> = {
+  page: '页码',
+  pageSize: '每页条数',
+  category: '类别',
+  unit: '承办单位',
+  street: '街道',
+  month: '办结月份',
+};
+const FIELD_HINTS: Record<string, string> = {
+  page: '应为 1 至 500 之间的整数',
+  pageSize: '应为 1 至 50 之间的整数',
+  category: '类别代码不超过 100 个字符',
+  unit: '单位代码不超过 100 个字符',
+  street: '街道代码不超过 100 个字符',
+  month: '应为「年-月」格式，例如 2026-03',
+};
+
+/**
+ * The board's answer to a request it cannot serve, as a page: a resident who followed a broken
+ * link reads what is wrong, in Chinese, and a way back — never raw JSON.
+ */
+export function renderBoardError(status: number, fields: readonly { field: string; message: string }[]): string {
+  const title = status === 404 ? '页面不存在' : status === 429 ? '访问太频繁' : status >= 500 ? '暂时无法显示' : '筛选条件有误';
+  const lines = fields.map((f) => {
+    const name = f.field.replace(/^query\.?/, '') || 'query';
+    return html`<li><b>${FIELD_NAMES[name] ?? name}</b>：${FIELD_HINTS[name] ?? '取值无效'}</li>`;
+  });
+  const advice = status >= 500 || status === 429 ? '请稍后再试。' : '请修改筛选条件后重试，或查看全部公示。';
+  return `<!doctype html>${html`<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${title} · 回首望</title><style>${STYLE}</style></head>
+<body>
+<header><h1>回首望</h1><p>群众点单办理公示</p></header>
+<main>
+  <article class="card" role="alert">
+    <h2>${title}</h2>
+    ${lines.length > 0 ? html`<ul>${lines}</ul>` : ''}
+    <p>${advice}</p>
+    <p><a href="/board">返回全部公示</a></p>
+  </article>
+</main>
+</body></html>`.text}`;
+}

@@ -1,11 +1,11 @@
 // GET /v1/board (JSON) and GET /board (the page). Public: everything shown is scrubbed.
-import { Router } from 'express';
+import { Router, type ErrorRequestHandler, type Request } from 'express';
 import { z } from 'zod';
-import { validate, type PrismaClient } from '@diandan/platform';
+import { HttpError, validate, type PrismaClient } from '@diandan/platform';
 import { kpiReport } from '../kpis/report';
 import { monthOf } from '../kpis/facts';
 import { boardPage, type BoardFilter } from './boardQuery';
-import { renderBoard, type BoardOptions } from './page';
+import { renderBoard, renderBoardError, type BoardOptions } from './page';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -53,6 +53,23 @@ function lastTwelveMonths(now = new Date()): { from: string; to: string } {
   return { from: `${Math.floor(fromIndex / 12)}-${String((fromIndex % 12) + 1).padStart(2, '0')}`, to };
 }
 
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'";
+
+/** A browser (or anything asking for HTML first) gets pages; API clients keep the JSON errors. */
+const wantsHtml = (req: Request): boolean => req.originalUrl.split('?')[0] === '/board' || req.accepts(['json', 'html']) === 'html';
+
+/** Bad input on the board answers a Chinese page when the client asked for HTML. */
+const boardErrorPages: ErrorRequestHandler = (error, req, res, next) => {
+  if (!(error instanceof HttpError) || error.status >= 500 || !wantsHtml(req)) {
+    next(error);
+    return;
+  }
+  const fields = (error.details as { fields?: { field: string; message: string }[] } | undefined)?.fields ?? [];
+  res.status(error.status).setHeader('Content-Security-Policy', PAGE_POLICY);
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.type('html').send(renderBoardError(error.status, fields));
+};
+
 export function boardRoutes(prisma: PrismaClient): Router {
   const router = Router();
   router.get('/v1/board', async (req, res) => {
@@ -66,8 +83,9 @@ export function boardRoutes(prisma: PrismaClient): Router {
       boardOptions(prisma),
       kpiReport(prisma, { by: 'month', ...range, unitId: filter.unitId, categoryCode: filter.categoryCode, streetId: filter.streetId }),
     ]);
-    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'");
+    res.setHeader('Content-Security-Policy', PAGE_POLICY);
     res.type('html').send(renderBoard(page, filter, options, kpis));
   });
+  router.use(['/board', '/v1/board'], boardErrorPages);
   return router;
 }

@@ -11,19 +11,19 @@ import { CALLBACK_OUTCOMES, drawCallbackSample, recordCallback, SAMPLE_POPULATIO
 import { exportedOrders, ORDER_COLUMNS, RATE_COLUMNS, rateRows, writeCsv, writeXlsx } from './exports';
 
 const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM');
-const rangeSchema = z
+export const rangeSchema = z
   .object({ from: MONTH, to: MONTH.optional() })
   .transform((q) => ({ from: q.from, to: q.to ?? q.from }))
   .refine((q) => q.to >= q.from, { message: 'to must not be before from', path: ['to'] });
-const FORMATS = z.enum(['csv', 'xlsx']);
+export const FORMATS = z.enum(['csv', 'xlsx']);
 
-const sampleSchema = z.object({
+export const sampleSchema = z.object({
   month: MONTH,
   size: z.coerce.number().int().min(1).max(1000),
   seed: z.string().trim().min(1).max(64),
   population: z.enum(SAMPLE_POPULATIONS).default('handled'),
 });
-const callbackSchema = z.object({
+export const callbackSchema = z.object({
   orderId: z.uuid(),
   sample: z.string().max(200).optional(),
   outcome: z.enum(CALLBACK_OUTCOMES),

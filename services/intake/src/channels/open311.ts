@@ -3,7 +3,7 @@
 // and limits, GET requests/{id}, tokens; XML and JSON; errors as [{code, description}]. GET answers
 // never carry contact data: no names, phones, e-mails, and descriptions are masked.
 import { MAX_CONTENT_LENGTH } from '@diandan/domain';
-import type { PrismaClient } from '@diandan/platform';
+import { unrepresentableField, type PrismaClient } from '@diandan/platform';
 import express, { Router, type Request } from 'express';
 import { isAllowedToken, limitRate, mobileSchema } from '../edges';
 import type { Placer } from '../placing';
@@ -41,11 +41,16 @@ function field(body: Record<string, unknown>, name: string): string | undefined 
   return value.trim() === '' ? undefined : value.trim();
 }
 
+const EARLIEST_DATE = new Date('1970-01-01T00:00:00Z');
+const LATEST_DATE = new Date('3000-01-01T00:00:00Z');
+
 function optionalDate(query: Request['query'], name: string): Date | undefined {
   const value = query[name];
   if (value === undefined || value === '') return undefined;
   const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : new Date(NaN);
   if (Number.isNaN(date.getTime())) throw new Open311Error(400, `${name} must be an ISO 8601 date-time`);
+  // The 90-day window around a date must stay a date PostgreSQL and JavaScript both write the same way.
+  if (date < EARLIEST_DATE || date >= LATEST_DATE) throw new Open311Error(400, `${name} must be between 1970-01-01 and 2999-12-31`);
   return date;
 }
 
@@ -181,6 +186,9 @@ export function open311Channel({ placer, prisma, apiKeys, rateLimitPerMinute }: 
   router.post('/:file', limited, express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 100 }), async (req, res) => {
     const format = formatted(String(req.params.file), 'requests');
     const body = (req.body ?? {}) as Record<string, unknown>;
+    // The form is parsed here, after the platform's check of JSON bodies: the same check, Open311's answer.
+    const unreadable = unrepresentableField(body, 'body');
+    if (unreadable) throw new Open311Error(400, `${unreadable.slice('body.'.length)} contains a NUL character or a lone surrogate, which is not text`);
     if (!isAllowedToken(field(body, 'api_key'), apiKeys)) throw new Open311Error(403, 'api_key was not provided or is not valid');
     const serviceCode = field(body, 'service_code');
     if (!serviceCode) throw new Open311Error(400, 'service_code was not provided');

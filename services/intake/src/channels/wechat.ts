@@ -6,6 +6,7 @@
 import { MAX_CONTENT_LENGTH, parseTrackingCode, type Rating } from '@diandan/domain';
 import { HttpError, type Logger } from '@diandan/platform';
 import express, { Router, type Request } from 'express';
+import { MemoryStore, type Options as RateLimitOptions } from 'express-rate-limit';
 import type { WechatRater, WechatRatingResult } from '../feedbackClient';
 import type { OrderIdentities } from '../identity';
 import { KafkaUnavailableError, type Placer } from '../placing';
@@ -18,6 +19,10 @@ export interface WechatOptions {
   appId: string;
   /** EncodingAESKey; empty = plaintext mode only. */
   aesKey: string;
+  /** A request whose timestamp is further than this from our clock is refused (default 300 s): a captured request cannot be replayed later. */
+  maxClockSkewSeconds?: number;
+  /** Messages per openid and minute (default 10); more get SLOW_DOWN instead of an answer. */
+  messagesPerOpenIdPerMinute?: number;
   placer: Placer;
   identities: OrderIdentities;
   tracker: OrderTracker;
@@ -29,6 +34,7 @@ export const WELCOME =
   '欢迎关注点单服务！直接发送文字留言即可“点单”，我们会回复查询码；发送“查询 查询码”（例如：查询 DD-7K3M-Q9TB）可查看办理进度。';
 export const NOT_TEXT = '目前只受理文字留言，请用文字描述您的需求。';
 export const BUSY = '系统繁忙，您的留言未能受理，请稍后重新发送。';
+export const SLOW_DOWN = '您发送得太频繁了，这条留言未受理，请一分钟后再发送。';
 
 export const RATING_WORDS: Record<string, Rating> = { 满意: 'satisfied', 基本满意: 'basically_satisfied', 不满意: 'dissatisfied' };
 export const RATING_FORMAT = '评价格式：评价 查询码 满意/基本满意/不满意 [意见]，例如：评价 DD-7K3M-Q9TB 满意 处理很及时。请核对查询码是否抄写正确。';
@@ -145,9 +151,19 @@ export function wechatChannel(options: WechatOptions): Router {
     return router;
   }
 
+  const maxSkewMs = (options.maxClockSkewSeconds ?? 300) * 1000;
+  const perOpenId = new MemoryStore();
+  perOpenId.init({ windowMs: 60_000 } as RateLimitOptions);
+  const messagesPerOpenId = options.messagesPerOpenIdPerMinute ?? 10;
+
   const checkSignature = (req: Request) => {
     if (!signatureMatches(req.query.signature, wechatSignature(token, query(req, 'timestamp'), query(req, 'nonce')))) {
       throw new HttpError(401, 'bad_signature', 'signature does not match');
+    }
+    // The signature covers the timestamp; a fresh timestamp is what makes a captured request useless later.
+    const sentAt = Number(query(req, 'timestamp')) * 1000;
+    if (!Number.isFinite(sentAt) || Math.abs(Date.now() - sentAt) > maxSkewMs) {
+      throw new HttpError(401, 'stale_timestamp', `timestamp is more than ${maxSkewMs / 1000} s away from this server's clock`);
     }
   };
 
@@ -161,6 +177,7 @@ export function wechatChannel(options: WechatOptions): Router {
     const openId = textOf(message.FromUserName) ?? '';
     if (type === 'event') return textOf(message.Event)?.toLowerCase() === 'subscribe' ? WELCOME : '';
     if (type !== 'text') return NOT_TEXT;
+    if (openId && (await perOpenId.increment(openId)).totalHits > messagesPerOpenId) return SLOW_DOWN;
     const content = (textOf(message.Content) ?? '').trim();
     const lookup = /^查询\s*(.*)$/s.exec(content);
     if (lookup) {

@@ -1,0 +1,69 @@
+// What people read: order statuses, event types, levels, roles and ratings in Chinese and English.
+// Keys are the domain's vocabulary (packages/domain); unknown keys fall back to the key itself.
+export type Lang = 'zh' | 'en';
+
+type Table = Record<string, { zh: string; en: string }>;
+
+export const STATUS: Table = {
+  placed: { zh: '待派单', en: 'Placed' },
+  answered: { zh: '已即办', en: 'Answered' },
+  dispatched: { zh: '待签收', en: 'Dispatched' },
+  accepted: { zh: '已签收', en: 'Accepted' },
+  in_progress: { zh: '办理中', en: 'In progress' },
+  resolved: { zh: '已办结', en: 'Resolved' },
+  awaiting_rating: { zh: '待评价', en: 'Awaiting rating' },
+  closed: { zh: '已完成', en: 'Closed' },
+  invalid: { zh: '无效单', en: 'Invalid' },
+  merged: { zh: '已合并', en: 'Merged' },
+  withdrawn: { zh: '已撤回', en: 'Withdrawn' },
+};
+
+export const EVENT: Table = {
+  'order.placed': { zh: '群众点单', en: 'Placed' },
+  'order.answered': { zh: '即接即办', en: 'Answered on the spot' },
+  'order.dispatched': { zh: '派单', en: 'Dispatched' },
+  'order.accepted': { zh: '签收', en: 'Accepted' },
+  'order.opinion_given': { zh: '初步意见', en: 'Preliminary opinion' },
+  'order.resolved': { zh: '办结', en: 'Resolved' },
+  'order.returned': { zh: '退单', en: 'Returned' },
+  'order.escalated': { zh: '上报升级', en: 'Escalated' },
+  'order.urged': { zh: '催办', en: 'Urged' },
+  'order.overdue': { zh: '超时', en: 'Overdue' },
+  'order.rated': { zh: '评价', en: 'Rated' },
+  'order.closed': { zh: '完成', en: 'Closed' },
+  'order.merged': { zh: '合并', en: 'Merged' },
+  'order.invalidated': { zh: '无效', en: 'Marked invalid' },
+  'order.withdrawn': { zh: '撤回', en: 'Withdrawn' },
+  'order.reopened': { zh: '重新办理', en: 'Reopened' },
+};
+
+export const LEVEL: Table = {
+  community: { zh: '社区', en: 'Community' },
+  street: { zh: '街道', en: 'Street' },
+  district: { zh: '区级', en: 'District' },
+};
+
+export const ROLE: Table = {
+  operator: { zh: '话务员', en: 'Operator' },
+  dispatcher: { zh: '派单员', en: 'Dispatcher' },
+  unit_handler: { zh: '承办单位', en: 'Unit clerk' },
+  supervisor: { zh: '督办', en: 'Supervisor' },
+  evaluator: { zh: '评估员', en: 'Evaluator' },
+  admin: { zh: '管理员', en: 'Administrator' },
+};
+
+export const RATING: Table = {
+  satisfied: { zh: '满意', en: 'Satisfied' },
+  basically_satisfied: { zh: '基本满意', en: 'Basically satisfied' },
+  dissatisfied: { zh: '不满意', en: 'Dissatisfied' },
+};
+
+export const PRIORITY: Table = {
+  normal: { zh: '普通', en: 'Normal' },
+  urgent: { zh: '紧急', en: 'Urgent' },
+};
+
+export function label(table: Table, key: string | null | undefined, lang: Lang = 'zh'): string {
+  if (!key) return '—';
+  return table[key]?.[lang] ?? key;
+}

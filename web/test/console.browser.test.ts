@@ -1,0 +1,225 @@
+// The console and the resident pages in a real browser (Debian Chromium via playwright-core)
+// against the real platform (startPlatform: real workflow, Kafka, PostgreSQL, the three services
+// and the one-origin web server). Four people walk one order 点单 → 派单 → 办单 → 评单 by
+// clicking; a supervisor's live wall shows an order passing its deadline without a reload; a clerk
+// of another unit cannot reach the order. Every main screen is saved under web/test-artifacts/.
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../infra/seed/users';
+import { ARTIFACTS, launchBrowser } from './browser';
+import { startPlatform, type Platform } from './platform';
+
+jest.setTimeout(180_000);
+
+let platform: Platform;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const FAST = `web-fast-${Date.now().toString(36)}`;
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+async function person(width = 1366, height = 860): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return page;
+}
+
+async function login(username: string): Promise<Page> {
+  const page = await person();
+  await page.goto(`${platform.url}/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByTestId('whoami').waitFor();
+  return page;
+}
+
+/** Clicks 刷新 (or reloads the queue) until a row with the code shows up: the read model follows Kafka. */
+async function rowOf(page: Page, table: string, code: string) {
+  const row = page.getByTestId(table).locator('tr', { hasText: code });
+  for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
+    const refresh = page.getByRole('button', { name: /刷\s*新/ });
+    if (await refresh.count()) await refresh.click();
+    else await page.reload();
+    await row.or(page.getByText('暂无数据')).first().waitFor();
+    if ((await row.count()) === 0) await page.waitForResponse((r) => r.url().includes('/v1/queues/'), { timeout: 1000 }).catch(() => undefined);
+  }
+  await row.waitFor();
+  return row;
+}
+
+async function act(page: Page, button: RegExp, fill?: { label: string; text: string }) {
+  const drawer = page.locator('.ant-drawer');
+  await drawer.getByRole('button', { name: button }).first().click();
+  if (fill) {
+    await drawer.getByLabel(fill.label).fill(fill.text);
+    await drawer.getByRole('button', { name: /^提\s*交/ }).click();
+  }
+}
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+  // A category whose triage deadline passes a few seconds after placing (created through the
+  // staff API, as an administrator would), before any order makes the worker read the catalogue.
+  const token = (await (await fetch(`${platform.url}/api/dispatch/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }) })).json()) as { accessToken: string };
+  const created = await fetch(`${platform.url}/api/dispatch/v1/categories`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token.accessToken}` },
+    body: JSON.stringify({ code: FAST, name: '测试：即刻超时', description: '浏览器测试用', responsible: { district: 'trade-union' }, deadlines: { normal: { triage: { amount: 0.1, unit: 'working_minute' } } } }),
+  });
+  expect(created.status).toBe(201);
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.allSettled(contexts.map((c) => c.close()));
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe('the console and the resident pages, clicked through in Chromium', () => {
+  let code = '';
+
+  it('loop.placeDispatchHandleRate: resident places, dispatcher dispatches, clerk handles, resident rates', async () => {
+    // 点单 — the resident, on a phone-sized screen.
+    const resident = await person(375, 740);
+    await resident.goto(`${platform.url}/h5/`);
+    await shot(resident, 'h5-home');
+    await resident.getByRole('link', { name: /我要点单/ }).click();
+    await resident.getByLabel('服务类别（可选）').selectOption({ label: '代购返乡火车票' });
+    await resident.getByRole('button', { name: '提交' }).click();
+    await resident.getByText('必填', { exact: true }).waitFor(); // validates before sending, as the API would
+    await resident.getByLabel('您的诉求（必填）').fill('我们工地三十多名工人想春节前买返乡火车票，能否帮忙集中代购？');
+    await resident.getByLabel('地点（可选）').fill('建新北路 12 号工地');
+    await resident.getByLabel('手机号').fill('1381234');
+    await resident.getByLabel('手机号').blur();
+    await resident.getByText('请输入 11 位手机号码').waitFor();
+    await resident.getByLabel('手机号').fill('138 1234 5678');
+    await shot(resident, 'h5-place');
+    await resident.getByRole('button', { name: '提交' }).click();
+    code = (await resident.getByTestId('tracking-code').textContent()) ?? '';
+    expect(code).toMatch(/^DD-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(await resident.getByTestId('secret').textContent()).toBeTruthy();
+    await shot(resident, 'h5-placed');
+
+    // 派单 — the dispatcher finds it in the triage queue and dispatches it to the community.
+    const dispatcher = await login('dispatcher');
+    await expect(dispatcher.getByRole('menuitem').allTextContents()).resolves.toEqual(['派单台', '联席会议', '办单台']);
+    const row = await rowOf(dispatcher, 'triage-table', code);
+    await shot(dispatcher, 'console-triage');
+    await row.click();
+    const drawer = dispatcher.locator('.ant-drawer');
+    await drawer.getByText('我们工地三十多名工人').waitFor();
+    await act(dispatcher, /^派\s*单$/);
+    await drawer.getByText('建议派往').waitFor(); // the suggested unit, with its reason
+    await shot(dispatcher, 'console-order-dispatch');
+    await drawer.getByLabel('承办单位').click();
+    await dispatcher.keyboard.type('建新北路社区');
+    await dispatcher.keyboard.press('Enter');
+    await drawer.getByRole('button', { name: /^提\s*交/ }).click();
+    await drawer.locator('.ant-tag', { hasText: '待签收' }).waitFor();
+    await drawer.getByText('建新北路社区').first().waitFor();
+
+    // 办单 — the community's clerk accepts, gives an opinion, resolves.
+    const clerk = await login('handler-jianxin');
+    await expect(clerk.getByRole('menuitem').allTextContents()).resolves.toEqual(['办单台']);
+    const mine = await rowOf(clerk, 'unit-table', code);
+    await expect(mine.getByTestId('countdown').textContent()).resolves.toMatch(/^剩余/);
+    await shot(clerk, 'console-unit-queue');
+    await mine.click();
+    const clerkDrawer = clerk.locator('.ant-drawer');
+    await act(clerk, /^签\s*收$/);
+    await clerkDrawer.locator('.ant-tag', { hasText: '已签收' }).waitFor();
+    await act(clerk, /^初步意见$/, { label: '初步意见', text: '社区将联系区总工会，统一代购，三日内答复' });
+    await clerkDrawer.locator('.ant-tag', { hasText: '办理中' }).waitFor();
+    await act(clerk, /^办\s*结$/, { label: '办理结果', text: '已在工地设立购票服务点，32 张车票已全部购得' });
+    await clerkDrawer.locator('.ant-tag', { hasText: '待评价' }).waitFor();
+    await clerkDrawer.getByText('32 张车票已全部购得').waitFor(); // in the timeline
+    await shot(clerk, 'console-order-resolved');
+
+    // 评单 — the resident follows the order and rates it.
+    await resident.getByRole('button', { name: '查看办理进度' }).click();
+    await resident.getByTestId('resident-status').filter({ hasText: '待评价' }).waitFor();
+    await shot(resident, 'h5-track-rate');
+    await resident.getByLabel('满意', { exact: true }).check();
+    await resident.getByLabel('意见（可选）').fill('服务很贴心');
+    await resident.getByRole('button', { name: '提交评价' }).click();
+    await resident.getByText('感谢您的评价').waitFor();
+    for (let i = 0; i < 40 && !(await resident.getByTestId('resident-status').filter({ hasText: '已完成' }).count()); i++) {
+      await resident.reload();
+      await resident.getByTestId('resident-status').waitFor();
+    }
+    await resident.getByTestId('resident-status').filter({ hasText: '已完成' }).waitFor();
+    await resident.getByText('评价', { exact: true }).first().waitFor(); // the timeline says it was rated
+    await shot(resident, 'h5-track-closed');
+  });
+
+  it('scope.otherUnit: a clerk of another unit neither sees nor reaches the order', async () => {
+    expect(code).not.toBe('');
+    const other = await login('handler-guanyinqiao');
+    await other.getByTestId('unit-table').waitFor();
+    await other.getByTestId('unit-table').locator('.ant-table-tbody').waitFor();
+    await expect(other.getByTestId('unit-table').locator('tr', { hasText: code }).count()).resolves.toBe(0);
+    // Screens of other roles answer 403, and the API refuses the order itself with its own words.
+    await other.goto(`${platform.url}/triage`);
+    await other.getByText('您的角色不能使用这个页面').waitFor();
+    const order = await platform.prisma.order.findFirstOrThrow({ where: { trackingCode: code } });
+    const status = await other.evaluate(async (id) => {
+      const storage = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage;
+      const token = JSON.parse(storage.getItem('diandan.session') ?? '{}').accessToken;
+      return (await fetch(`/api/dispatch/v1/orders/${id}/accept`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })).status;
+    }, order.id);
+    expect(status).toBe(403);
+  });
+
+  it('wall.liveOverdue: an order passing its deadline appears on the supervisor wall without a reload', async () => {
+    const supervisor = await login('supervisor');
+    await supervisor.getByRole('menuitem', { name: '督办墙' }).click();
+    await supervisor.getByText('已连接').waitFor();
+    const placed = (await (
+      await fetch(`${platform.url}/api/intake/v1/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `web-overdue-${FAST}` },
+        body: JSON.stringify({ content: '小区路灯坏了一个月，晚上很黑', categoryCode: FAST, channel: 'web' }),
+      })
+    ).json()) as { trackingCode: string };
+    let navigations = 0;
+    supervisor.on('framenavigated', () => navigations++);
+    await supervisor.getByTestId('wall-overdue').locator('tr', { hasText: placed.trackingCode }).waitFor({ timeout: 60_000 });
+    expect(navigations).toBe(0);
+    await supervisor.getByText('超时').first().waitFor();
+    await shot(supervisor, 'console-wall');
+    await supervisor.getByTestId('wall-overdue').locator('tr', { hasText: placed.trackingCode }).click();
+    await supervisor.getByText('在 Temporal Web UI 中查看流程').waitFor();
+  });
+
+  it('screens.tour: every remaining main screen renders in Chinese (screenshots for the docs)', async () => {
+    const dispatcher = await login('dispatcher');
+    await dispatcher.getByRole('menuitem', { name: '联席会议' }).click();
+    await dispatcher.getByText(/当天新单/).waitFor();
+    await shot(dispatcher, 'console-joint-meeting');
+    const supervisor = await login('supervisor');
+    await supervisor.getByRole('menuitem', { name: '三率看板' }).click();
+    await supervisor.locator('canvas').first().waitFor(); // the closed order of the loop is in this month's rates
+    await shot(supervisor, 'console-dashboards');
+    const evaluator = await login('evaluator');
+    await evaluator.getByRole('menuitem', { name: '评估导出' }).click();
+    await evaluator.getByText('导出数据已匿名化').waitFor();
+    await shot(evaluator, 'console-evaluator');
+    const admin = await login('admin');
+    await admin.getByRole('menuitem', { name: '系统管理' }).click();
+    await admin.getByText('江北区').first().waitFor();
+    await shot(admin, 'console-admin');
+    await admin.getByRole('tab', { name: '服务类别' }).click();
+    await admin.getByText('代购返乡火车票').waitFor();
+    const page = await person();
+    await page.goto(`${platform.url}/`);
+    await page.getByLabel('用户名').fill('dispatcher');
+    await page.getByLabel('密码').fill('wrong-password-1');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByRole('alert').getByText('用户名或密码错误').waitFor(); // the API's refusal, in Chinese
+    await shot(page, 'console-login');
+  });
+});
