@@ -5,12 +5,15 @@
 //
 //   source infra/local/env.sh   (or ROOT=$PWD; source infra/local/env.sh)
 //   npx tsx services/dispatch/bench/dispatch.bench.ts [orders=1000] [ratePerSecond=100]
+// Payloads are encrypted with TEMPORAL_CODEC_KEYS as in production; BENCH_CODEC=off measures without.
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { generateTrackingCode, lifecycleEventSchema, type OrderPlaced } from '@diandan/domain';
-import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, publish, topicNames } from '@diandan/platform';
+import {
+  AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, publish, topicNames,
+} from '@diandan/platform';
 import { createActivities } from '@diandan/workflows';
 import { startProjector } from '../src/projector';
 import { startStarter } from '../src/starter';
@@ -65,12 +68,13 @@ async function main(): Promise<void> {
   const producer = createProducer(kafka);
   await producer.connect();
   const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const dataConverter = process.env.BENCH_CODEC === 'off' ? undefined : encryptingDataConverter(AesGcmPayloadCodec.fromConfig(need('TEMPORAL_CODEC_KEYS')));
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', ...(dataConverter ? { dataConverter } : {}) });
   const nativeConnection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
   const taskQueue = `${prefix}orders`;
 
   console.log(
-    `dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')})`,
+    `dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')}; payload codec ${dataConverter ? 'AES-256-GCM' : 'off'})`,
   );
   const emptyRate = await emptyStartRate(client, nativeConnection, Math.min(orders, 500));
   console.log(`  empty workflow starts: ${emptyRate.toFixed(0)}/s (16 concurrent clients)`);
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
+    ...(dataConverter ? { dataConverter } : {}),
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'),
       logger: new DefaultLogger('ERROR'),
