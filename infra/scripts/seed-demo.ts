@@ -1,4 +1,5 @@
-// Seeds the demo district (units, the service catalogue, staff users). Idempotent: upserts by id/code.
+// Seeds the demo district (units, the service catalogue, staff users). Idempotent: inserts what is
+// missing and never changes what exists (an administrator's edits survive every `npm run up`).
 import { createPrisma } from '@diandan/platform';
 import { seedDemoDistrict, seedDemoUsers } from '../seed/apply';
 import { DEMO_CATEGORIES, DEMO_UNITS } from '../seed/district';

@@ -56,6 +56,8 @@ export interface SeedCategory {
   responsible: Partial<Record<Level, string>>;
   /** Overrides of the default deadline policy (working days to resolve, per level). */
   resolveDays?: Record<Level, number>;
+  /** Never on a public surface (board, Open311 GET). */
+  sensitive?: boolean;
 }
 
 export const DEMO_CATEGORIES: SeedCategory[] = [
@@ -71,5 +73,6 @@ export const DEMO_CATEGORIES: SeedCategory[] = [
   { code: 'pension', name: '养老保险咨询', description: '养老保险缴费、转移与领取', open311Code: '110', keywords: ['养老', '社保', '退休'], responsible: { district: 'hrss' } },
   { code: 'work-injury', name: '工伤认定与理赔', description: '工伤认定、劳动能力鉴定与待遇', open311Code: '111', keywords: ['工伤', '受伤'], responsible: { district: 'hrss' } },
   { code: 'online-membership', name: '工会会员网上入会', description: '新就业形态劳动者网上入会', open311Code: '112', keywords: ['入会', '会员', '工会'], responsible: { district: 'trade-union' }, resolveDays: { community: 2, street: 3, district: 5 } },
-  { code: 'women-children', name: '妇女儿童权益', description: '家庭纠纷、妇女儿童权益保护', open311Code: '113', keywords: ['妇女', '儿童', '家暴'], responsible: { district: 'womens-federation' } },
+  { code: 'women-children', name: '妇女儿童权益', description: '家庭纠纷、妇女儿童权益保护', open311Code: '113', keywords: ['妇女', '儿童'], responsible: { district: 'womens-federation' } },
+  { code: 'domestic-violence', name: '家暴求助', description: '家庭暴力求助与庇护（不公开）', open311Code: '114', keywords: ['家暴', '家庭暴力', '殴打'], responsible: { district: 'womens-federation' }, resolveDays: { community: 1, street: 2, district: 3 }, sensitive: true },
 ];

@@ -30,7 +30,7 @@ import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 installTestRuntime();
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
 const logger = createLogger('e2e', 'silent');
-const JWT = { secret: 'e2e-tests-jwt-secret-0123456789abcdef', accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
+const JWT = { keys: { current: { kid: 'e2e', secret: 'e2e-tests-jwt-secret-0123456789abcdef' }, previous: [] }, accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
 
 async function serve(app: Express): Promise<{ url: string; server: Server }> {
   const server = await listen(app, 0, '127.0.0.1');
@@ -123,7 +123,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
           prisma,
           temporal: client,
           logger,
-          jwtSecret: JWT.secret,
+          staffKeys: JWT.keys,
           serviceToken: 'e2e-feedback-service-token-0123456789',
           contactCipher: new ContactCipher('e2e-feedback-contact-key-0123456789abcdef'),
         }),

@@ -33,7 +33,7 @@ import { createWebApp } from '../server/app';
 
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
 const WEB = path.join(__dirname, '..');
-const JWT = { secret: 'web-tests-jwt-secret-0123456789abcdef', accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
+const JWT = { keys: { current: { kid: 'web-test', secret: 'web-tests-jwt-secret-0123456789abcdef' }, previous: [] }, accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
 const SERVICE_TOKEN = 'web-tests-feedback-service-token-0123456789';
 
 export interface Platform {
@@ -123,7 +123,7 @@ export async function startPlatform(): Promise<Platform> {
   const services = await Promise.all([
     serve(intake.app),
     serve(createDispatchApp({ prisma, temporal: client, logger, feed, tokens: JWT })),
-    serve(createFeedbackApp({ prisma, temporal: client, logger, jwtSecret: JWT.secret, serviceToken: SERVICE_TOKEN, contactCipher: new ContactCipher('web-tests-feedback-contact-key-0123456789abcdef') })),
+    serve(createFeedbackApp({ prisma, temporal: client, logger, staffKeys: JWT.keys, serviceToken: SERVICE_TOKEN, contactCipher: new ContactCipher('web-tests-feedback-contact-key-0123456789abcdef') })),
   ]);
   const [intakeUrl, dispatchUrl, feedbackUrl] = services.map((s) => s.url) as [string, string, string];
   const web = await serve(createWebApp({ distDir: ensureBuilt(), intakeUrl, dispatchUrl, feedbackUrl, temporalUiUrl: 'http://127.0.0.1:8233' }));

@@ -8,5 +8,6 @@ export * from './order';
 export * from './decide';
 export * from './events';
 export * from './trackingCode';
+export * from './scrub';
 export * from './story';
 export * from './suggest';

@@ -119,9 +119,36 @@ export const serviceTokenEnv = {
   FEEDBACK_SERVICE_TOKEN: z.string().min(32, 'at least 32 characters'),
 };
 
-/** Staff tokens (services/dispatch): HMAC secret and lifetimes (seconds). */
+/** `kid:secret,kid:secret` → signing keys (a secret may contain anything but a comma). */
+const previousKeys = z
+  .string()
+  .default('')
+  .transform((s, ctx) =>
+    s
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .flatMap((entry) => {
+        const colon = entry.indexOf(':');
+        const kid = entry.slice(0, colon);
+        const secret = entry.slice(colon + 1);
+        if (colon < 1 || secret.length < 32) {
+          ctx.addIssue({ code: 'custom', message: 'each entry is kid:secret, the secret at least 32 characters' });
+          return [];
+        }
+        return [{ kid, secret }];
+      }),
+  );
+
+/**
+ * Staff tokens (issued by services/dispatch, verified by dispatch and feedback): the signing key
+ * and its id, keys of earlier rotations that still verify, and lifetimes (seconds).
+ */
 export const authEnv = {
   JWT_SECRET: z.string().min(32, 'at least 32 characters'),
+  /** Names JWT_SECRET in every token's `kid` header. Rotate: move the old pair to JWT_PREVIOUS_KEYS, set a new secret and id. */
+  JWT_KID: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, '1 to 32 letters, digits, . _ -').default('k1'),
+  JWT_PREVIOUS_KEYS: previousKeys,
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
 };
@@ -168,6 +195,7 @@ export const SECRETS: Readonly<Record<string, SecretRule>> = {
   WECHAT_AES_KEY: { minLength: 43 },
   OPEN311_API_KEYS: { minLength: 24, list: true },
   INTAKE_OPERATOR_TOKENS: { minLength: 24, list: true },
+  JWT_PREVIOUS_KEYS: { minLength: 32, list: true, keyed: true },
   NOTIFY_WECHAT_APP_SECRET: { minLength: 16 },
   SMS_API_KEY: { minLength: 16 },
   SMTP_AUTH_PASSWORD: { minLength: 16 },
@@ -179,6 +207,8 @@ export interface SecretRule {
   minLength: number;
   /** A comma-separated list of secrets, each checked. */
   list?: boolean;
+  /** List entries are `id:secret`; the secret is checked. */
+  keyed?: boolean;
   /** The secret is the password inside a URL (a URL without one is left alone: socket or certificate auth). */
   urlPassword?: boolean;
 }
@@ -222,7 +252,8 @@ export function secretProblems(names: readonly string[], env: NodeJS.ProcessEnv)
     const rule = SECRETS[name];
     const raw = env[name];
     if (!rule || raw === undefined || raw.trim() === '') continue;
-    const values = rule.urlPassword ? [urlPassword(raw)] : rule.list ? raw.split(',').map((v) => v.trim()) : [raw];
+    const listed = rule.list ? raw.split(',').map((v) => v.trim()) : [raw];
+    const values = rule.urlPassword ? [urlPassword(raw)] : rule.keyed ? listed.map((v) => v.slice(v.indexOf(':') + 1)) : listed;
     for (const value of values.filter((v): v is string => Boolean(v))) {
       if (DEVELOPMENT_SECRET_VALUES.has(value) || PLACEHOLDER.test(value)) {
         problems.push(`${name}: a public development value; set a secret of your own (see docs/security.md)`);

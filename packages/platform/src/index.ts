@@ -10,4 +10,6 @@ export * from './http';
 export * from './shutdown';
 export * from './readiness';
 export * from './transient';
+export * from './auth';
+export * from './publicRef';
 export * from './routes';

@@ -10,6 +10,7 @@ import { listen, type PrismaClient } from '@diandan/platform';
 import { seedDemoDistrict, seedDemoUsers } from '../../../infra/seed/apply';
 import { DEMO_PASSWORD } from '../../../infra/seed/users';
 import { createDispatchApp } from '../../../services/dispatch/src/api/app';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../../../services/dispatch/src/auth/throttle';
 import type { TokenSettings } from '../../../services/dispatch/src/auth/tokens';
 import { FeedHub } from '../../../services/dispatch/src/feed';
 import { env, testLogger, unique } from './env';
@@ -75,30 +76,38 @@ export async function startFixtureWorker(): Promise<TemporalFixture> {
   };
 }
 
-export const TEST_TOKENS: TokenSettings = { secret: 'dispatch-tests-secret-0123456789abcdef', accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
+/** Two keys, as after one rotation: k2 signs, k1 still verifies. */
+export const TEST_TOKENS: TokenSettings = {
+  keys: { current: { kid: 'test-k2', secret: 'dispatch-tests-secret-0123456789abcdef' }, previous: [{ kid: 'test-k1', secret: 'dispatch-tests-previous-secret-0123456789' }] },
+  accessTtlSeconds: 300,
+  refreshTtlSeconds: 3600,
+};
 
 export interface ApiHarness {
   baseUrl: string;
   prisma: PrismaClient;
   feed: FeedHub;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests inspect response bodies ad hoc
-  call: (method: string, path: string, options?: { token?: string; body?: unknown }) => Promise<{ status: number; body: any }>;
+  call: (method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any; headers: Headers }>;
   login: (username: string) => Promise<string>;
   close: () => Promise<void>;
 }
 
 /** The staff API on a real port, over this run's database and the given Temporal client. */
-export async function startApi(temporal: Client): Promise<ApiHarness> {
+export async function startApi(temporal: Client, options: { loginLimits?: Partial<LoginLimits> } = {}): Promise<ApiHarness> {
   const prisma = testPrisma();
   await seedOnce(prisma);
   const feed = new FeedHub();
-  const app = createDispatchApp({ prisma, temporal, logger, feed, tokens: TEST_TOKENS });
+  // Login counters of their own (files run in parallel from one address); no caching of "is this
+  // session live" so that a revocation shows at once.
+  const loginLimits = { ...DEFAULT_LOGIN_LIMITS, scope: `${unique('login')}:`, ...options.loginLimits };
+  const app = createDispatchApp({ prisma, temporal, logger, feed, tokens: TEST_TOKENS, loginLimits, activeStaffCacheMs: 0 });
   const server: Server = await listen(app, 0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const call: ApiHarness['call'] = async (method, path, { token, body } = {}) => {
+  const call: ApiHarness['call'] = async (method, path, { token, body, headers } = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
@@ -108,7 +117,7 @@ export async function startApi(temporal: Client): Promise<ApiHarness> {
     } catch {
       // not JSON (e.g. the event stream)
     }
-    return { status: response.status, body: parsed };
+    return { status: response.status, body: parsed, headers: response.headers };
   };
   const tokens = new Map<string, string>();
   return {

@@ -1,15 +1,14 @@
 // Feedback's rig (moved from services/feedback/test/support.ts, lifecycle.ts and readModel.ts): the
 // feedback app on an ephemeral port, staff tokens signed like services/dispatch signs them, a unit
 // tree, and the real workflow with the app beside it (startRatingRig).
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { listen, type PrismaClient } from '@diandan/platform';
+import { listen, signToken, type KeyRing, type PrismaClient } from '@diandan/platform';
 import { createFeedbackApp } from '../../../services/feedback/src/app';
-import { AUDIENCE, ISSUER } from '../../../services/feedback/src/evaluator/auth';
 import { ContactCipher } from '../../../services/feedback/src/notify/contacts';
-import { testLogger } from './env';
+import { testLogger, unique } from './env';
 import { startOnDevServer, type DevServerRig } from './worker';
 
 export { env, runId, unique } from './env';
@@ -25,31 +24,27 @@ export const JWT_SECRET = 'feedback-test-secret-at-least-32-characters-long';
 export const SERVICE_TOKEN = 'feedback-test-service-token-at-least-32-chars';
 export const CONTACT_CIPHER = new ContactCipher('feedback-test-contact-key-at-least-32-chars');
 
-/** An access token as services/dispatch issues it (HS256, its issuer, audience and claims). */
-export function staffToken(
-  claims: { role: string; sub?: string; username?: string; unitId?: string | null },
-  options: { secret?: string; expiresIn?: number } = {},
-): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-  const payload = Buffer.from(
-    JSON.stringify({
-      username: claims.username ?? `${claims.role}-user`,
-      role: claims.role,
-      unitId: claims.unitId ?? null,
-      name: '测试',
-      use: 'access',
-      sub: claims.sub ?? randomUUID(),
-      iss: ISSUER,
-      aud: AUDIENCE,
-      iat: now,
-      exp: now + (options.expiresIn ?? 600),
-    }),
-  ).toString('base64url');
-  const signature = createHmac('sha256', options.secret ?? JWT_SECRET)
-    .update(`${header}.${payload}`)
-    .digest('base64url');
-  return `${header}.${payload}.${signature}`;
+export const STAFF_KEYS: KeyRing = { current: { kid: 'fb-test-1', secret: JWT_SECRET }, previous: [] };
+
+/**
+ * An access token as services/dispatch issues it, for a real user with a live session in this
+ * run's database (feedback checks both): a user of its own per call.
+ */
+export async function staffToken(
+  prisma: PrismaClient,
+  claims: { role: string; unitId?: string | null },
+  options: { keys?: KeyRing; expiresIn?: number } = {},
+): Promise<string> {
+  const user = await prisma.user.create({
+    data: { username: unique(claims.role), passwordHash: 'not-a-login', role: claims.role, unitId: claims.unitId ?? null, displayName: '测试' },
+  });
+  const session = await prisma.staffSession.create({ data: { userId: user.id, refreshJti: randomUUID(), expiresAt: new Date(Date.now() + 3_600_000) } });
+  return signToken(options.keys ?? STAFF_KEYS, 'access', {
+    sub: user.id,
+    sid: session.id,
+    ttlSeconds: options.expiresIn ?? 600,
+    claims: { username: user.username, role: user.role, unitId: user.unitId, name: user.displayName },
+  });
 }
 
 export interface RunningApp {
@@ -62,7 +57,7 @@ export async function startApp(prisma: PrismaClient, temporal: Client): Promise<
     prisma,
     temporal,
     logger,
-    jwtSecret: JWT_SECRET,
+    staffKeys: STAFF_KEYS,
     serviceToken: SERVICE_TOKEN,
     contactCipher: CONTACT_CIPHER,
   });

@@ -5,10 +5,9 @@
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
-  AesGcmPayloadCodec, connectTemporal, createCodecServer, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown,
-  postgresReady, processEnv, temporalReady, topicNames,
+  ActiveStaff, AesGcmPayloadCodec, connectTemporal, createCodecServer, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig,
+  onShutdown, postgresReady, processEnv, staffOfAccessToken, temporalReady, topicNames,
 } from '@diandan/platform';
-import { verifyAccessToken } from './auth/tokens';
 import { createDispatchApp } from './api/app';
 import { FeedHub, startFeedConsumer } from './feed';
 import { startProjector } from './projector';
@@ -40,13 +39,15 @@ async function main(): Promise<void> {
       temporal: temporal.client,
       logger,
       feed,
-      tokens: { secret: config.JWT_SECRET, accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
+      tokens: { keys: keyRingFrom(config), accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
     },
     { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
   );
   const server = await listen(app, config.DISPATCH_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
   logger.info({ host: config.HOST, port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
-  // The Temporal Web UI's codec server: staff tokens of this service, verified with the same secret.
+  // The Temporal Web UI's codec server: staff access tokens of this service, verified like every
+  // staff request (key ring, live session, active user — packages/platform/src/auth).
+  const codecAuth = { keys: keyRingFrom(config), activeStaff: new ActiveStaff(prisma) };
   const codecServer =
     config.CODEC_PORT > 0
       ? await listen(
@@ -54,8 +55,8 @@ async function main(): Promise<void> {
             codec,
             logger,
             uiOrigins: config.TEMPORAL_UI_ORIGINS,
-            verifyToken: (token) => {
-              const staff = verifyAccessToken(token, config.JWT_SECRET);
+            verifyToken: async (token) => {
+              const { staff } = await staffOfAccessToken(codecAuth, token);
               return { username: staff.username, role: staff.role };
             },
             login: async (username, password) => {

@@ -39,9 +39,9 @@ beforeAll(async () => {
       ['order.escalated', 'dispatched', 'guanyinqiao', { trigger: 'deadline', fromUnitId: 'jianxin-north' }],
     ]),
     bounced: history([
-      ['order.placed', 'placed', undefined],
+      ['order.placed', 'placed', undefined, { content: '我叫王小明，电话13812345678，楼下路灯坏了' }],
       ['order.dispatched', 'dispatched', 'xinan'],
-      ['order.returned', 'placed', undefined, { reason: '不归我们管', fromUnitId: 'xinan', bounces: 1 }],
+      ['order.returned', 'placed', undefined, { reason: '联系人：李华 13900001111 说不归我们管', fromUnitId: 'xinan', bounces: 1 }],
     ]),
     buckPassing: history([
       ['order.placed', 'placed', undefined],
@@ -92,7 +92,15 @@ describe('supervisor views', () => {
     const token = await api.login('evaluator');
     const view = await api.call('GET', '/v1/supervision/bounced?limit=200', { token });
     const timeline = await api.call('GET', `/v1/orders/${orders.bounced}/timeline`, { token });
-    expect(JSON.stringify([view.body, timeline.body])).not.toMatch(/建新北路|secretHash|address/);
+    const detail = await api.call('GET', `/v1/orders/${orders.bounced}`, { token });
+    const seen = JSON.stringify([view.body, timeline.body, detail.body]);
+    expect(seen).not.toMatch(/建新北路|secretHash|address|trackingCode/);
+    // Free text passes the one scrubber: no name or phone from the resident's or the unit's words.
+    for (const personal of ['王小明', '13812345678', '李华', '13900001111']) expect(seen).not.toContain(personal);
+    expect(detail.body.content).toContain('楼下路灯坏了');
+    // A supervisor (not anonymized) reads the words as written.
+    const supervisor = await api.call('GET', `/v1/orders/${orders.bounced}`, { token: await api.login('supervisor') });
+    expect(supervisor.body.content).toContain('13812345678');
   });
 
   it('unitQueue.responseCheck: a unit handler’s queue holds the orders at its unit', async () => {

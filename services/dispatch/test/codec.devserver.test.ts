@@ -8,14 +8,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { createCodecServer, listen } from '@diandan/platform';
+import { createCodecServer, listen, signToken, verifyToken, type KeyRing } from '@diandan/platform';
 import { act, DISPATCHER, env, handlerOf, placedInput, startOnDevServer, startOrder, testCodec, testLogger, waitForState, type DevServerRig } from '@diandan/testkit';
-import { issueTokens, verifyAccessToken } from '../src/auth/tokens';
 
-const SECRET = 'codec-devserver-test-secret-0123456789abcdef';
-const tokens = { secret: SECRET, accessTtlSeconds: 300, refreshTtlSeconds: 600 };
+const KEYS: KeyRing = { current: { kid: 'test', secret: 'codec-devserver-test-secret-0123456789abcdef' }, previous: [] };
 const tokenOf = (role: 'supervisor' | 'unit_handler') =>
-  issueTokens({ userId: `u-${role}`, username: role, role, unitId: role === 'unit_handler' ? 'wf-community' : null, displayName: role }, tokens).accessToken;
+  signToken(KEYS, 'access', { sub: `u-${role}`, sid: `s-${role}`, ttlSeconds: 300, claims: { username: role, role } });
 const CONTENT = '幸福路88号3栋 张阿姨：工地老板拖欠三个月工资';
 const OPINION = '已联系劳动监察大队，本周内约谈施工方';
 
@@ -28,9 +26,10 @@ beforeAll(async () => {
     codec: testCodec,
     logger: testLogger('codec-test'),
     uiOrigins: [],
+    // Signature and role only here; services/dispatch also checks the session and the user (staffOfAccessToken).
     verifyToken: (token) => {
-      const staff = verifyAccessToken(token, SECRET);
-      return { username: staff.username, role: staff.role };
+      const { claims } = verifyToken(token, 'access', KEYS);
+      return { username: String(claims.username), role: String(claims.role) };
     },
   });
   codecServer = await listen(app, 0, '127.0.0.1');

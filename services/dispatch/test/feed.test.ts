@@ -24,7 +24,9 @@ function event(orderId: string, seq: number, type: LifecycleEvent['type'], unitI
 /** Reads a server-sent event stream until `count` lifecycle events arrived (or the timeout). */
 async function collect(api: ApiHarness, token: string, count: number, trigger: () => Promise<void>, timeoutMs = 15_000): Promise<LifecycleEvent[]> {
   const controller = new AbortController();
-  const response = await fetch(`${api.baseUrl}/v1/feed?access_token=${token}`, { signal: controller.signal });
+  // As a browser's EventSource does it: a single-use ticket in the URL, never the access token.
+  const { body: ticket } = await api.call('POST', '/v1/auth/feed-ticket', { token });
+  const response = await fetch(`${api.baseUrl}/v1/feed?ticket=${encodeURIComponent(ticket.ticket)}`, { signal: controller.signal });
   const reader = response.body!.getReader();
   const received: LifecycleEvent[] = [];
   let buffer = '';
@@ -96,4 +98,25 @@ describe('GET /v1/feed', () => {
     expect(forHandler.map((e) => e.eventId)).toEqual([lifecycleEventId(mine, 2)]);
     expect(JSON.stringify([...forHandler, ...forDispatcher])).not.toMatch(/secretHash|ffff|eeee/);
   }, 60_000);
+
+  it('ticket.authCheck: access tokens are refused in the URL; a ticket opens the feed once and is no access token', async () => {
+    const token = await api.login('dispatcher');
+    const inUrl = await fetch(`${api.baseUrl}/v1/feed?access_token=${token}`);
+    expect(inUrl.status).toBe(401);
+    expect(((await inUrl.json()) as { error: { message: string } }).error.message).toMatch(/feed-ticket/);
+    const { status, body } = await api.call('POST', '/v1/auth/feed-ticket', { token });
+    expect(status).toBe(200);
+    expect(body.expiresIn).toBeLessThanOrEqual(60);
+    expect((await api.call('GET', '/v1/me', { token: body.ticket })).status).toBe(401);
+    const controller = new AbortController();
+    const first = await fetch(`${api.baseUrl}/v1/feed?ticket=${encodeURIComponent(body.ticket)}`, { signal: controller.signal });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/text\/event-stream/);
+    controller.abort();
+    expect((await fetch(`${api.baseUrl}/v1/feed?ticket=${encodeURIComponent(body.ticket)}`)).status).toBe(401);
+    // An access token in the Authorization header still opens it (clients that can send headers).
+    const viaHeader = new AbortController();
+    expect((await fetch(`${api.baseUrl}/v1/feed`, { headers: { authorization: `Bearer ${token}` }, signal: viaHeader.signal })).status).toBe(200);
+    viaHeader.abort();
+  });
 });

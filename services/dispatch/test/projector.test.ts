@@ -131,7 +131,7 @@ describe('projectEvent', () => {
         const orderId = events[0]!.orderId;
         for (const i of [...order, ...repeats]) await projectEvent(prisma, events[i]!);
         const row = await rowOf(prisma, orderId);
-        expect({ ...row, id: 'x', trackingCode: 'x' }).toEqual({ ...expected, id: 'x', trackingCode: 'x' });
+        expect({ ...row, id: 'x', publicRef: 'x', trackingCode: 'x' }).toEqual({ ...expected, id: 'x', publicRef: 'x', trackingCode: 'x' });
         expect(await timelineOf(prisma, orderId)).toHaveLength(n);
       }),
       { numRuns: 12 },

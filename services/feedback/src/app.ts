@@ -2,7 +2,7 @@
 // evaluator's exports and callbacks. Built from its dependencies so tests run it on real servers.
 import type { Express } from 'express';
 import type { Client } from '@temporalio/client';
-import { createHttpApp, finishHttpApp, type Logger, type PrismaClient, type ReadinessCheck } from '@diandan/platform';
+import { createHttpApp, finishHttpApp, type KeyRing, type Logger, type PrismaClient, type ReadinessCheck } from '@diandan/platform';
 import { boardRoutes } from './board/routes';
 import { evaluatorRoutes } from './evaluator/routes';
 import { DEFAULT_RATE_SETTINGS, type RateSettings } from './kpis/report';
@@ -17,7 +17,8 @@ export interface FeedbackDeps {
   prisma: PrismaClient;
   temporal: Client;
   logger: Logger;
-  jwtSecret: string;
+  /** Verifies staff access tokens (JWT_SECRET under JWT_KID, and JWT_PREVIOUS_KEYS). */
+  staffKeys: KeyRing;
   /** Bearer token of services/intake for `POST /v1/wechat/rating` (FEEDBACK_SERVICE_TOKEN). */
   serviceToken: string;
   /** Opens the stored contacts (FEEDBACK_CONTACT_KEY): a WeChat rating's openid is checked against them. */
@@ -37,7 +38,7 @@ export function createFeedbackApp(deps: FeedbackDeps): Express {
   app.use(wechatRatingRoutes({ prisma: deps.prisma, temporal: deps.temporal, serviceToken: deps.serviceToken, cipher: deps.contactCipher, logger: deps.logger }));
   app.use(boardRoutes(deps.prisma));
   app.use(kpiRoutes(deps.prisma, settings));
-  app.use(evaluatorRoutes(deps.prisma, deps.jwtSecret, settings));
+  app.use(evaluatorRoutes(deps.prisma, deps.staffKeys, settings, deps.logger));
   finishHttpApp(app, deps.logger);
   return app;
 }

@@ -2,7 +2,8 @@
 // orders.lifecycle), notices to residents (outbox + sender) and the evaluator's exports. Wiring
 // only; the app is src/app.ts.
 import {
-  AesGcmPayloadCodec, connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, listen, loadConfig, onShutdown, postgresReady, processEnv,
+  AesGcmPayloadCodec, connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady,
+  processEnv,
   temporalReady, topicNames,
 } from '@diandan/platform';
 import { createFeedbackApp } from './app';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     prisma,
     temporal: temporal.client,
     logger,
-    jwtSecret: config.JWT_SECRET,
+    staffKeys: keyRingFrom(config),
     serviceToken: config.FEEDBACK_SERVICE_TOKEN,
     contactCipher: cipher,
     rateSettings: { ...DEFAULT_RATE_SETTINGS, basicallySatisfiedWeight: config.KPI_BASICALLY_SATISFIED_WEIGHT },

@@ -33,7 +33,7 @@ export const residentActionOutcomeSchema = z.strictObject({
 });
 
 export const boardItemSchema = z.strictObject({
-  id: z.string(),
+  ref: z.string().describe('public reference (Open311 service_request_id): a one-way digest of the order id that unlocks nothing'),
   placedAt: iso,
   resolvedAt: iso,
   category: z.strictObject({ code: z.string(), name: z.string() }).nullable(),

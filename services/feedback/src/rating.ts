@@ -1,12 +1,11 @@
 // 评单: the resident rates a handled order. The tracking code and secret prove who rates; the
 // order's workflow decides whether it can be rated (its `act` update, the one writer), and a
 // dissatisfied rating reopens the order one level up there, not here.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { parseTrackingCode, RATINGS, workflowIdFor, type Rating } from '@diandan/domain';
-import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { HttpError, secretMatches, validate, type PrismaClient } from '@diandan/platform';
 import { actUpdate, type OrderView } from '@diandan/workflows';
 
 export interface RatingDeps {
@@ -34,13 +33,8 @@ const REJECTION_STATUS: Record<string, [number, string]> = {
 
 const notFound = () => new HttpError(404, 'not_found', 'no order with this tracking code and secret');
 
-/** sha256(secret) against the stored hash in constant time; no hash never matches. */
-export function secretMatches(secret: string, secretHash: string | null): boolean {
-  if (!secretHash) return false;
-  const presented = createHash('sha256').update(secret, 'utf8').digest();
-  const stored = Buffer.from(secretHash, 'hex');
-  return stored.length === presented.length && timingSafeEqual(stored, presented);
-}
+/** sha256(secret) against the stored hash in constant time (packages/platform's auth module). */
+export { secretMatches };
 
 /**
  * Rates the order through its workflow. Callers prove the resident first (secret here; the WeChat

@@ -2,11 +2,10 @@
 // here with the sender's openid (WeChat signed the callback). Intake proves itself with a service
 // token; the sender proves itself by being the order's contact: the openid feedback keeps, encrypted,
 // from orders.placed (notify/contacts.ts). The workflow then decides, as for the web (rating.ts).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { parseTrackingCode, RATINGS } from '@diandan/domain';
-import { HttpError, validate, type Logger } from '@diandan/platform';
+import { bearerToken, constantTimeEqual, HttpError, validate, type Logger } from '@diandan/platform';
 import type { ContactCipher } from './notify/contacts';
 import { rateOrder, type RatingDeps } from './rating';
 
@@ -17,11 +16,8 @@ export interface WechatRatingDeps extends RatingDeps {
   logger: Logger;
 }
 
-/** Equal strings in constant time (both sides hashed first, so lengths leak nothing either). */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
+/** Equal strings in constant time (packages/platform's auth module). */
+export { constantTimeEqual };
 
 export const wechatRatingBody = z.object({
   openId: z.string().min(1).max(128),
@@ -34,9 +30,9 @@ export const wechatRatingBody = z.object({
 const notFound = () => new HttpError(404, 'not_found', 'no order with this tracking code for this sender');
 
 function authenticate(req: Request, serviceToken: string): void {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  const presented = bearerToken(req.get('authorization'));
   // An empty configured token never matches (config requires ≥ 32 characters; this is a second guard).
-  if (!match || serviceToken.length === 0 || !constantTimeEqual(match[1]!, serviceToken)) {
+  if (!presented || serviceToken.length === 0 || !constantTimeEqual(presented, serviceToken)) {
     throw new HttpError(401, 'unauthorized', 'a valid service token is required', undefined, { 'WWW-Authenticate': 'Bearer' });
   }
 }

@@ -2,7 +2,7 @@
 // scrubbed, escaped, no personal data.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { PrismaClient } from '@diandan/platform';
+import { publicReferenceOf, type PrismaClient } from '@diandan/platform';
 import { boardPageSchema } from '../src/openapi';
 import { insertOrder, env, seedUnits, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
@@ -64,7 +64,7 @@ afterAll(async () => {
 
 interface Page {
   items: Array<{
-    id: string;
+    ref: string;
     content: string;
     opinion: string | null;
     result: string | null;
@@ -85,7 +85,7 @@ const board = async (query: string): Promise<Page> => {
 describe('GET /v1/board', () => {
   it('board.handledOnlyCheck: handled orders only, newest result first', async () => {
     const page = await board('');
-    expect(page.items.map((i) => i.id)).toEqual([ids.b1, ids.a2, ids.a1]);
+    expect(page.items.map((i) => i.ref)).toEqual([publicReferenceOf(ids.b1!), publicReferenceOf(ids.a2!), publicReferenceOf(ids.a1!)]);
     expect(page.hasNext).toBe(false);
   });
 
@@ -94,7 +94,7 @@ describe('GET /v1/board', () => {
     const text = JSON.stringify(page);
     for (const personal of ['13812345678', '500103198503127716', '张先生', '王小明', '李华', '3栋2单元', 'trackingCode', '幸福路'])
       expect(text).not.toContain(personal);
-    const a1 = page.items.find((i) => i.id === ids.a1)!;
+    const a1 = page.items.find((i) => i.ref === publicReferenceOf(ids.a1!))!;
     expect(a1).toMatchObject({
       opinion: '已派电工，联系人：某某',
       result: '已更换灯泡',
@@ -104,10 +104,36 @@ describe('GET /v1/board', () => {
     });
   });
 
+  it('board.publicRefCheck: orders are named by a reference that is not their id', async () => {
+    const page = await board('');
+    const text = JSON.stringify(page);
+    for (const id of Object.values(ids)) expect(text).not.toContain(id);
+    expect(page.items.every((i) => /^[0-9a-f]{20}$/.test(i.ref))).toBe(true);
+  });
+
+  it('board.sensitiveCheck: an order of a sensitive category never appears, not even with its category asked for', async () => {
+    const sensitive = `fb-dv-${randomUUID().slice(0, 8)}`;
+    await prisma.category.create({ data: { code: sensitive, name: '家暴求助', sensitive: true } });
+    await insertOrder(prisma, sensitive, {
+      unitId: 'fb-a-c1',
+      status: 'closed',
+      rating: 'satisfied',
+      placedAt: new Date('2018-05-02T02:00:00Z'),
+      resolvedAt: new Date('2018-05-03T02:00:00Z'),
+      content: '家暴求助：丈夫多次殴打',
+      result: '已转介妇联庇护',
+    });
+    const response = await fetch(`${app.url}/v1/board?category=${sensitive}`);
+    expect(((await response.json()) as Page).items).toEqual([]);
+    const all = await (await fetch(`${app.url}/v1/board?pageSize=50`)).text();
+    expect(all).not.toContain('家暴');
+    expect(await (await fetch(`${app.url}/board?category=${sensitive}`)).text()).not.toContain('殴打');
+  });
+
   it('board.filterCheck: street (with its communities), unit and month of the result', async () => {
-    expect((await board('street=fb-street-a')).items.map((i) => i.id)).toEqual([ids.a2, ids.a1]);
-    expect((await board('unit=fb-b-c1')).items.map((i) => i.id)).toEqual([ids.b1]);
-    expect((await board('month=2018-06')).items.map((i) => i.id)).toEqual([ids.b1]);
+    expect((await board('street=fb-street-a')).items.map((i) => i.ref)).toEqual([publicReferenceOf(ids.a2!), publicReferenceOf(ids.a1!)]);
+    expect((await board('unit=fb-b-c1')).items.map((i) => i.ref)).toEqual([publicReferenceOf(ids.b1!)]);
+    expect((await board('month=2018-06')).items.map((i) => i.ref)).toEqual([publicReferenceOf(ids.b1!)]);
   });
 
   it('board.pagesCheck: pages of two', async () => {
@@ -115,7 +141,7 @@ describe('GET /v1/board', () => {
     const second = await board('pageSize=2&page=2');
     expect(first.items).toHaveLength(2);
     expect(first.hasNext).toBe(true);
-    expect(second.items.map((i) => i.id)).toEqual([ids.a1]);
+    expect(second.items.map((i) => i.ref)).toEqual([publicReferenceOf(ids.a1!)]);
     expect(second.hasNext).toBe(false);
   });
 

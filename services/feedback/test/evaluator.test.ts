@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import ExcelJS from 'exceljs';
 import type { PrismaClient } from '@diandan/platform';
-import { insertOrder, parseCsv, env, JWT_SECRET, seedUnits, staffToken, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
+import { insertOrder, parseCsv, env, JWT_SECRET, seedUnits, STAFF_KEYS, staffToken, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
 let prisma: PrismaClient;
 let connection: Connection;
@@ -14,11 +14,12 @@ let app: RunningApp;
 const MONTH = '2017-08';
 const category = `fb-eval-${randomUUID().slice(0, 8)}`;
 const orderIds: string[] = [];
-const evaluator = staffToken({ role: 'evaluator', sub: randomUUID() });
+let evaluator: string;
 
 beforeAll(async () => {
   prisma = testPrisma();
   await seedUnits(prisma);
+  evaluator = await staffToken(prisma, { role: 'evaluator' });
   await prisma.category.create({ data: { code: category, name: '就业帮扶' } });
   for (let i = 0; i < 12; i++) {
     const placedAt = new Date(Date.UTC(2017, 7, 1 + i, 2));
@@ -43,9 +44,9 @@ afterAll(async () => {
   await prisma?.$disconnect();
 });
 
-const get = (path: string, token: string | null = evaluator) =>
+const get = (path: string, token: string | null = evaluator): Promise<Response> =>
   fetch(`${app.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-const post = (path: string, body: unknown, token = evaluator) =>
+const post = (path: string, body: unknown, token = evaluator): Promise<Response> =>
   fetch(`${app.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -53,14 +54,19 @@ const post = (path: string, body: unknown, token = evaluator) =>
   });
 
 describe('evaluator auth', () => {
-  it('evaluatorAuth.tokenCheck: no token, a forged one or an expired one is 401; a unit handler is 403', async () => {
-    expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, null)).status).toBe(401);
-    expect(
-      (await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'evaluator' }, { secret: 'x'.repeat(40) }))).status,
-    ).toBe(401);
-    expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'evaluator' }, { expiresIn: -10 }))).status).toBe(401);
-    expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'unit_handler', unitId: 'fb-a-c1' }))).status).toBe(403);
-    expect((await get(`/v1/evaluator/orders.csv?from=${MONTH}`, staffToken({ role: 'supervisor' }))).status).toBe(200);
+  it('evaluatorAuth.tokenCheck: no token, a forged one, an expired one or an ended session is 401; a unit handler is 403', async () => {
+    const csv = `/v1/evaluator/orders.csv?from=${MONTH}`;
+    expect((await get(csv, null)).status).toBe(401);
+    const foreign = { current: { kid: STAFF_KEYS.current.kid, secret: 'x'.repeat(40) }, previous: [] };
+    expect((await get(csv, await staffToken(prisma, { role: 'evaluator' }, { keys: foreign }))).status).toBe(401);
+    expect((await get(csv, await staffToken(prisma, { role: 'evaluator' }, { expiresIn: -10 }))).status).toBe(401);
+    expect((await get(csv, await staffToken(prisma, { role: 'unit_handler', unitId: 'fb-a-c1' }))).status).toBe(403);
+    expect((await get(csv, await staffToken(prisma, { role: 'supervisor' }))).status).toBe(200);
+    // A deactivated evaluator's token stops working (ActiveStaff caches for seconds: a new user here).
+    const leaver = await staffToken(prisma, { role: 'evaluator' });
+    const { sub } = JSON.parse(Buffer.from(leaver.split('.')[1]!, 'base64url').toString()) as { sub: string };
+    await prisma.user.update({ where: { id: sub }, data: { active: false } });
+    expect((await get(csv, leaver)).status).toBe(401);
     expect(JWT_SECRET.length).toBeGreaterThanOrEqual(32);
   });
 });

@@ -12,7 +12,7 @@ import { generateTrackingCode, type LifecycleEvent, type OrderPlaced } from '@di
 import { createKafka, createProducer, ensureTopics, publish, topicNames, type ConsumerRunner, type PrismaClient } from '@diandan/platform';
 import { ContactCipher, startContactConsumer } from '../src/notify/contacts';
 import { SmsNotifier, WechatNotifier } from '../src/notify/http';
-import { enqueueNotices, NOTICE_MAX_AGE_MS, NoticeSender, startNoticeConsumer } from '../src/notify/outbox';
+import { enqueueNotices, NOTICE_MAX_AGE_MS, NoticeSender, providerErrorText, startNoticeConsumer } from '../src/notify/outbox';
 import { SmtpNotifier } from '../src/notify/smtp';
 import { lifecycle, env, logger, testPrisma, unique, waitFor } from '@diandan/testkit/feedback';
 
@@ -231,5 +231,15 @@ describe('notices', () => {
     const stored = await prisma.noticeRecipient.findUnique({ where: { orderId: byMail.orderId } });
     expect(stored?.address).not.toContain('resident');
     expect(cipher.decrypt(stored!.address)).toBe('resident@example.org');
+  });
+});
+
+describe('provider errors', () => {
+  it('providerError.privacyCheck: what is stored and logged of a failed notice names no recipient', () => {
+    const mail = providerErrorText(new Error('550 5.1.1 <zs@example.cn>: Recipient address rejected; also cc 13812345678'), 'zs@example.cn');
+    expect(mail).not.toMatch(/zs@example\.cn|13812345678/);
+    expect(mail).toContain('Recipient address rejected');
+    const wechat = providerErrorText(new Error('errcode 43004 require subscribe: openid oAbC_123xyz-Q'), 'oAbC_123xyz-Q');
+    expect(wechat).toBe('errcode 43004 require subscribe: openid [recipient]');
   });
 });

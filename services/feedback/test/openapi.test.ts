@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { listRoutes, type PrismaClient } from '@diandan/platform';
 import { createFeedbackApp } from '../src/app';
 import { kpiReportSchema, openapiDocument } from '../src/openapi';
-import { CONTACT_CIPHER, env, JWT_SECRET, logger, SERVICE_TOKEN, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
+import { CONTACT_CIPHER, env, logger, SERVICE_TOKEN, STAFF_KEYS, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
 
 const UNDOCUMENTED = new Set(['/healthz', '/readyz', '/v1/openapi.json']);
 
@@ -29,7 +29,7 @@ describe('feedback OpenAPI document', () => {
   });
 
   it('openapi.driftCheck: the document lists exactly the routes the app serves, method by method', () => {
-    const served = listRoutes(createFeedbackApp({ prisma, temporal: client, logger, jwtSecret: JWT_SECRET, serviceToken: SERVICE_TOKEN, contactCipher: CONTACT_CIPHER }))
+    const served = listRoutes(createFeedbackApp({ prisma, temporal: client, logger, staffKeys: STAFF_KEYS, serviceToken: SERVICE_TOKEN, contactCipher: CONTACT_CIPHER }))
       .filter((r) => !UNDOCUMENTED.has(r.path))
       .map((r) => `${r.method} ${r.path}`)
       .sort();

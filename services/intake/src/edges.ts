@@ -1,6 +1,5 @@
 // Small pieces every channel's edge shares: field rules, operator authentication, rate limits.
-import { timingSafeEqual } from 'node:crypto';
-import { HttpError } from '@diandan/platform';
+import { bearerToken, HttpError, isAllowedToken } from '@diandan/platform';
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
@@ -42,19 +41,13 @@ export function idempotencyKeyOf(header: string | undefined): string | undefined
   return header;
 }
 
-const tokenEquals = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
-
-export const isAllowedToken = (presented: string | undefined, allowed: readonly string[]): boolean =>
-  presented !== undefined && presented !== '' && allowed.some((token) => tokenEquals(presented, token));
+/** Constant-time token matching lives in packages/platform's auth module. */
+export { isAllowedToken };
 
 /** Hotline and letter-box entries belong to operators: `Authorization: Bearer <token>`. */
 export function requireOperator(tokens: readonly string[]): RequestHandler {
   return (req, _res, next) => {
-    const presented = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const presented = bearerToken(req.get('authorization'));
     if (!isAllowedToken(presented, tokens)) {
       next(new HttpError(401, 'unauthorized', 'an operator token is required (Authorization: Bearer …)'));
       return;

@@ -2,8 +2,9 @@
 // under the server key from what identifies the resident's act (an Idempotency-Key, a WeChat
 // MsgId, a hotline call id, an e-mail Message-ID). A retry — even after a restart — gets the same
 // answer, and a second publish of the same event is harmless: downstream dedupes by order id.
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { generateTrackingCode } from '@diandan/domain';
+import { hashSecret } from '@diandan/platform';
 
 export interface OrderIdentity {
   orderId: string;
@@ -29,15 +30,8 @@ function uuidFrom(digest: Buffer): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export const hashSecret = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex');
-
-/** Constant-time comparison of a presented secret with a stored hash. */
-export function secretMatches(secret: string, storedHash: string | null | undefined): boolean {
-  if (!storedHash) return false;
-  const presented = Buffer.from(hashSecret(secret), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
-  return stored.length === presented.length && timingSafeEqual(presented, stored);
-}
+/** Hashing and constant-time matching of secrets live in packages/platform's auth module. */
+export { hashSecret, secretMatches } from '@diandan/platform';
 
 export class OrderIdentities {
   constructor(private readonly key: string) {}

@@ -3,6 +3,7 @@
 // one request, tokens; JSON and XML; the spec's errors; no contact data in GET answers.
 import { randomUUID } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
+import { publicReferenceOf } from '@diandan/platform';
 import { followIntake, insertOrder, OPEN311_KEY, PlacedEvents, type RunningIntake, unique } from '@diandan/testkit/intake';
 
 const xml = new XMLParser({ parseTagValue: false });
@@ -76,7 +77,8 @@ describe('Open311 GeoReport v2', () => {
       service_notice: expect.stringMatching(/^tracking code DD-/),
       account_id: null,
     });
-    const [event] = await placed.waitFor((e) => e.orderId === created.service_request_id);
+    // The answer names the order by its public reference, never by its id.
+    const [event] = await placed.waitFor((e) => publicReferenceOf(e.orderId) === created.service_request_id);
     expect(event).toEqual(
       expect.objectContaining({
         channel: 'open311',
@@ -87,7 +89,7 @@ describe('Open311 GeoReport v2', () => {
       }),
     );
     const asXml = await post({ service_code: serviceCode, address_string: '某处', description: 'xml' }, 'xml');
-    expect(xml.parse(await asXml.text()).service_requests.request.service_request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(xml.parse(await asXml.text()).service_requests.request.service_request_id).toMatch(/^[0-9a-f]{20}$/);
   });
 
   it.each([
@@ -111,17 +113,17 @@ describe('Open311 GeoReport v2', () => {
     expect(res.status).toBe(200);
   });
 
-  it('getRequests.privacyCheck: requests by service code, id, status and dates, without contact data and with masked descriptions', async () => {
-    const open = randomUUID();
-    const closed = randomUUID();
+  it('getRequests.privacyCheck: requests by service code, id, status and dates, without contact data and with scrubbed descriptions', async () => {
+    const [openId, closedId] = [randomUUID(), randomUUID()];
+    const [open, closed] = [publicReferenceOf(openId), publicReferenceOf(closedId)];
     await insertOrder(intake.prisma, {
-      id: open,
+      id: openId,
       trackingCode: unique('TC'),
       categoryCode,
       content: '我的电话 13800138000，邮箱 a@b.cn',
-      address: '建新北路',
+      address: '建新北路88号',
     });
-    await insertOrder(intake.prisma, { id: closed, trackingCode: unique('TC'), categoryCode, status: 'closed' });
+    await insertOrder(intake.prisma, { id: closedId, trackingCode: unique('TC'), categoryCode, status: 'closed' });
 
     const all = (await (await fetch(`${base}/requests.json?service_code=${serviceCode}`)).json()) as any[];
     expect(all.map((r) => r.service_request_id)).toEqual(expect.arrayContaining([open, closed]));
@@ -131,8 +133,8 @@ describe('Open311 GeoReport v2', () => {
         status: 'open',
         service_code: serviceCode,
         service_name: '路灯维修',
-        address: '建新北路',
-        description: '我的电话 138****8000，邮箱 [e-mail]',
+        address: '建新北路[地址已隐去]',
+        description: '我的电话 ***，邮箱 ***',
       }),
     );
     expect(JSON.stringify(all)).not.toMatch(/13800138000|a@b\.cn|first_name|phone|email/);
@@ -152,7 +154,23 @@ describe('Open311 GeoReport v2', () => {
     const one = await fetch(`${base}/requests/${open}.xml`);
     expect(xml.parse(await one.text()).service_requests.request.service_request_id).toBe(open);
     expect((await fetch(`${base}/requests/${randomUUID()}.json`)).status).toBe(404);
+    // The order id is no public name: it finds nothing (it would unlock the secret with the key).
+    expect((await fetch(`${base}/requests/${openId}.json`)).status).toBe(404);
+    expect(JSON.stringify(all)).not.toContain(openId);
     expect(await (await fetch(`${base}/tokens/${open}.json`)).json()).toEqual([{ service_request_id: open, token: open }]);
+  });
+
+  it('getRequests.sensitiveCheck: an order of a sensitive category is never listed nor found by its reference', async () => {
+    const sensitiveCode = unique('dv');
+    await intake.prisma.category.create({ data: { code: sensitiveCode, name: '家暴求助', open311Code: unique('311dv'), sensitive: true } });
+    const id = randomUUID();
+    await insertOrder(intake.prisma, { id, trackingCode: unique('TC'), categoryCode: sensitiveCode, content: '家暴求助，请不要公开' });
+    const listed = (await (await fetch(`${base}/requests.json?service_request_id=${publicReferenceOf(id)}`)).json()) as any[];
+    expect(listed).toEqual([]);
+    const all = (await (await fetch(`${base}/requests.json`)).json()) as any[];
+    expect(JSON.stringify(all)).not.toContain('家暴');
+    expect((await fetch(`${base}/requests/${publicReferenceOf(id)}.json`)).status).toBe(404);
+    expect((await fetch(`${base}/tokens/${publicReferenceOf(id)}.json`)).status).toBe(404);
   });
 
   it('unknownResource.errorCheck: unknown paths and formats are 404 in the spec format', async () => {

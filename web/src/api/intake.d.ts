@@ -481,13 +481,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status and timeline of an order, with its secret */
+        /**
+         * The order’s story for its resident: status, timeline, the unit, its opinion and result, the deadlines, what the resident can do
+         * @description Rating is `POST /v1/orders/track/{code}/rating`, urging and withdrawing `POST …/urge` and `…/withdraw` on services/feedback (see its /v1/openapi.json).
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @deprecated */
                     secret?: string;
                 };
                 header?: {
+                    /** @description preferred: headers stay out of access logs */
                     "X-Order-Secret"?: string;
                 };
                 path: {
@@ -502,7 +507,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["TrackedOrder"];
+                    };
                 };
                 /** @description unknown code or wrong secret (indistinguishable) */
                 404: {
@@ -659,6 +666,71 @@ export interface components {
             description: string;
             name: string;
         };
+        TrackedOrder: {
+            actions: {
+                rate: boolean;
+                urge: boolean;
+                withdraw: boolean;
+            };
+            category: {
+                code?: string;
+                name?: string;
+            } | null;
+            categoryCode: string | null;
+            channel: string;
+            content: string;
+            /** @description the clock of the current stage */
+            deadline: {
+                /** Format: date-time */
+                dueAt?: string;
+                overdue?: boolean;
+                /** @enum {unknown} */
+                stage?: "triage" | "accept" | "opinion" | "resolve" | "rating";
+            } | null;
+            opinion: components["schemas"]["UnitWords"];
+            /** Format: date-time */
+            placedAt: string;
+            /** @enum {unknown} */
+            priority: "normal" | "urgent";
+            rating: string | null;
+            /**
+             * Format: date-time
+             * @description until when the resident can rate
+             */
+            ratingDeadline: string | null;
+            result: components["schemas"]["UnitWords"];
+            /** @enum {unknown} */
+            status: "placed" | "dispatched" | "accepted" | "in_progress" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
+            /** @description 状态 in Chinese */
+            statusLabel: string;
+            /** @description resident-safe: no staff ids, no internal notes or internal events */
+            timeline: {
+                /** Format: date-time */
+                at: string;
+                seq: number;
+                text?: string;
+                title: string;
+                type: string;
+                unitName?: string;
+            }[];
+            trackingCode: string;
+            /** @description the unit holding the order (last one once finished) */
+            unit: {
+                /** @enum {unknown} */
+                level?: "community" | "street" | "district";
+                name?: string;
+            } | null;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description the resident already urged the current stage */
+            urged: boolean;
+        };
+        UnitWords: {
+            /** Format: date-time */
+            at?: string;
+            text?: string;
+            unitName?: string;
+        } | null;
     };
     responses: never;
     parameters: never;

@@ -83,11 +83,19 @@ export const session = {
   },
 
   logout(): void {
+    // The server ends the session too (its refresh token stops working); the tab forgets at once.
+    const accessToken = current?.accessToken;
+    if (accessToken) void fetch(`${AUTH}/logout`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } }).catch(() => undefined);
     store(null);
   },
 
-  /** The live feed's URL. EventSource cannot send headers: the token goes in the query today. */
-  feedUrl(): string {
-    return `/api/dispatch/v1/feed?access_token=${encodeURIComponent(current?.accessToken ?? '')}`;
+  /**
+   * The live feed's URL. EventSource cannot send headers, and an access token in a URL ends up in
+   * logs: the URL carries a single-use ticket of 30 seconds (POST /v1/auth/feed-ticket).
+   */
+  async feedUrl(): Promise<string> {
+    const response = await fetch(`${AUTH}/feed-ticket`, { method: 'POST', headers: { authorization: `Bearer ${current?.accessToken ?? ''}` } });
+    const body = (await response.json().catch(() => undefined)) as { ticket?: string } | undefined;
+    return `/api/dispatch/v1/feed?ticket=${encodeURIComponent(body?.ticket ?? '')}`;
   },
 };

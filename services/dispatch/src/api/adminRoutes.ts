@@ -8,42 +8,61 @@ import { HttpError, validate, type PrismaClient } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
 import { STAFF_ROLES, UNIT_ROLES } from '../auth/staff';
 import { hashPassword } from '../auth/users';
+import type { StaffAccounts } from './accounts';
 import { allow } from './authenticate';
 import type { ApiDeps } from './deps';
 
 const unitId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes');
-const unitSchema = z.object({
-  id: unitId,
+// Shapes without defaults: a PATCH changes only the fields sent (a `.default()` inside
+// `.partial()` would fill in — and overwrite — every field that was left out).
+const unitFields = z.object({
   name: z.string().trim().min(1).max(100),
   kind: z.enum(UNIT_KINDS),
   level: z.enum(LEVELS),
   parentId: unitId.nullable(),
-  active: z.boolean().default(true),
+  active: z.boolean(),
 });
-const unitPatchSchema = unitSchema.omit({ id: true }).partial();
+export const unitSchema = unitFields.extend({ id: unitId, active: z.boolean().default(true) });
+export const unitPatchSchema = unitFields.partial();
 
 const routingSchema = z.partialRecord(z.enum(LEVELS), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]));
-const categorySchema = z.object({
-  code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+const categoryFields = z.object({
   name: z.string().trim().min(1).max(100),
-  description: z.string().max(1000).default(''),
-  open311Code: z.string().min(1).max(32).nullable().optional(),
-  keywords: z.array(z.string().min(1).max(50)).max(50).default([]),
-  responsible: routingSchema.default({}),
-  deadlines: z.record(z.string(), z.unknown()).default({}),
-  active: z.boolean().default(true),
+  description: z.string().max(1000),
+  open311Code: z.string().min(1).max(32).nullable(),
+  keywords: z.array(z.string().min(1).max(50)).max(50),
+  responsible: routingSchema,
+  deadlines: z.record(z.string(), z.unknown()),
+  active: z.boolean(),
+  /** Orders of a sensitive category never appear on a public surface. */
+  sensitive: z.boolean(),
 });
-const categoryPatchSchema = categorySchema.omit({ code: true }).partial();
+export const categorySchema = categoryFields.extend({
+  code: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+  description: categoryFields.shape.description.default(''),
+  open311Code: categoryFields.shape.open311Code.optional(),
+  keywords: categoryFields.shape.keywords.default([]),
+  responsible: routingSchema.default({}),
+  deadlines: categoryFields.shape.deadlines.default({}),
+  active: z.boolean().default(true),
+  sensitive: z.boolean().default(false),
+});
+export const categoryPatchSchema = categoryFields.partial();
 
-const userSchema = z
+const username = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/);
+const password = z.string().min(10).max(200);
+export const userSchema = z
   .object({
-    username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/),
-    password: z.string().min(10).max(200),
+    username,
+    password,
     role: z.enum(STAFF_ROLES),
     unitId: z.string().min(1).nullable().default(null),
     displayName: z.string().trim().min(1).max(100),
   })
   .refine((u) => !UNIT_ROLES.includes(u.role) || u.unitId !== null, { message: 'a unit handler or officer needs a unit', path: ['unitId'] });
+export const userPatchSchema = z
+  .object({ password, role: z.enum(STAFF_ROLES), unitId: z.string().min(1).nullable(), displayName: z.string().trim().min(1).max(100), active: z.boolean() })
+  .partial();
 
 async function assertTreeStillValid(prisma: PrismaClient, change: Unit): Promise<void> {
   const units = (await prisma.unit.findMany()).filter((u) => u.id !== change.id);
@@ -60,7 +79,7 @@ async function assertUnitsExist(prisma: PrismaClient, ids: string[]): Promise<vo
   if (missing.length > 0) throw new HttpError(400, 'invalid_request', `unknown units: ${missing.join(', ')}`);
 }
 
-export function adminRoutes({ prisma }: ApiDeps): Router {
+export function adminRoutes({ prisma }: ApiDeps, accounts: StaffAccounts): Router {
   const router = Router();
   const admin = allow('admin');
 
@@ -107,6 +126,28 @@ export function adminRoutes({ prisma }: ApiDeps): Router {
     if (await prisma.user.findUnique({ where: { username: user.username } })) throw new HttpError(409, 'conflict', `user ${user.username} exists`);
     if (user.unitId) await assertUnitsExist(prisma, [user.unitId]);
     res.status(201).json(await prisma.user.create({ data: { ...user, passwordHash: await hashPassword(password) }, select: userView }));
+  });
+  router.patch('/v1/users/:userId', admin, async (req, res) => {
+    const id = String(req.params.userId);
+    const current = z.uuid().safeParse(id).success ? await prisma.user.findUnique({ where: { id } }) : null;
+    if (!current) throw new HttpError(404, 'not_found', `no user ${id}`);
+    const { password: newPassword, ...patch } = validate(userPatchSchema, req.body);
+    const role = patch.role ?? current.role;
+    const unit = patch.unitId === undefined ? current.unitId : patch.unitId;
+    if ((UNIT_ROLES as readonly string[]).includes(role) && !unit) {
+      throw new HttpError(400, 'invalid_request', 'unitId: a unit handler or officer needs a unit', { fields: [{ field: 'unitId', message: 'a unit handler or officer needs a unit' }] });
+    }
+    if (patch.unitId) await assertUnitsExist(prisma, [patch.unitId]);
+    const updated = await prisma.user.update({
+      where: { id },
+      data: { ...patch, ...(newPassword ? { passwordHash: await hashPassword(newPassword) } : {}) },
+      select: userView,
+    });
+    // Old tokens must not outlive what they were issued for.
+    if (patch.active === false) await accounts.sessions.revokeAllOf(id, 'deactivated');
+    else if (newPassword) await accounts.sessions.revokeAllOf(id, 'password_changed');
+    else if (patch.role !== undefined || patch.unitId !== undefined) accounts.activeStaff.forget();
+    res.json(updated);
   });
   return router;
 }

@@ -1,30 +1,40 @@
-// The staff API: auth first (no token → 401), then reads, actions, admin and the live feed.
+// The staff API: login and the live feed first (they authenticate themselves), then the access
+// token for everything else (no token → 401), the audit log of every change, then reads,
+// actions, admin and the audit log's own view.
 import type { Express } from 'express';
-import { createHttpApp, finishHttpApp, type ReadinessCheck } from '@diandan/platform';
+import { auditStaffRequests, createHttpApp, finishHttpApp, requireStaff, staffOf, type ReadinessCheck } from '@diandan/platform';
+import { staffAccounts } from './accounts';
 import { actionRoutes } from './actions';
 import { adminRoutes } from './adminRoutes';
-import { authenticate, staffOf } from './authenticate';
-import { authRoutes } from './authRoutes';
+import { auditRoutes } from './auditRoutes';
+import { authRoutes, sessionRoutes } from './authRoutes';
 import type { ApiDeps } from './deps';
 import { feedRoutes } from './feedRoutes';
 import { openApiDocument } from './openapi';
 import { orderRoutes } from './orders';
 
+/** Reads whose subject is one order's data: who looked is recorded too. */
+const AUDITED_READS = [/^\/v1\/orders\/[^/]+(\/timeline)?$/];
+
 export function createDispatchApp(deps: ApiDeps, readiness: Record<string, ReadinessCheck> = {}): Express {
   const app = createHttpApp({ name: 'dispatch', logger: deps.logger, readiness });
+  const accounts = staffAccounts(deps);
   const document = openApiDocument();
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(document);
   });
-  app.use(authRoutes(deps));
-  app.use('/v1', authenticate(deps.tokens.secret));
+  app.use(authRoutes(deps, accounts));
+  app.use(feedRoutes(deps, accounts));
+  app.use('/v1', requireStaff({ keys: deps.tokens.keys, activeStaff: accounts.activeStaff }));
+  app.use('/v1', auditStaffRequests(accounts.audit, { auditedReads: AUDITED_READS }));
   app.get('/v1/me', (_req, res) => {
     res.json(staffOf(res));
   });
+  app.use(sessionRoutes(deps, accounts));
   app.use(orderRoutes(deps));
   app.use(actionRoutes(deps));
-  app.use(adminRoutes(deps));
-  app.use(feedRoutes(deps));
+  app.use(adminRoutes(deps, accounts));
+  app.use(auditRoutes(deps));
   finishHttpApp(app, deps.logger);
   return app;
 }

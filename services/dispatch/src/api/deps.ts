@@ -1,6 +1,7 @@
 // What the staff API needs from the outside world; main.ts and the tests provide it.
 import type { Client } from '@temporalio/client';
 import type { Logger, PrismaClient } from '@diandan/platform';
+import type { LoginLimits } from '../auth/throttle';
 import type { TokenSettings } from '../auth/tokens';
 import type { FeedHub } from '../feed';
 
@@ -10,4 +11,8 @@ export interface ApiDeps {
   tokens: TokenSettings;
   logger: Logger;
   feed: FeedHub;
+  /** Failed-login lockout (default: DEFAULT_LOGIN_LIMITS). */
+  loginLimits?: LoginLimits;
+  /** How long "is this session live and its user active" is reused (default 5 s). */
+  activeStaffCacheMs?: number;
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { PERMISSIONS } from '@diandan/domain';
 import { ACTIONS } from './actions';
+import { categoryPatchSchema, categorySchema, unitPatchSchema, unitSchema, userPatchSchema, userSchema } from './adminRoutes';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const error = (description: string) => ({ description, content: json({ $ref: '#/components/schemas/Error' }) });
@@ -22,6 +23,15 @@ const read = (summary: string, roles: string, parameters: object[] = pageParams)
     parameters,
     responses: { 200: { description: 'OK', content: json({ type: 'object' }) }, 401: error('no or invalid token'), 403: error('role or unit scope'), 404: error('not found') },
   },
+});
+
+const adminWrite = (summary: string, schema: z.ZodType, status = 200) => ({
+  summary,
+  description: 'Roles: admin. Recorded in the audit log.',
+  tags: ['admin'],
+  security: secured,
+  requestBody: { required: true, content: json(bodySchema(schema)) },
+  responses: { [status]: { description: status === 201 ? 'created' : 'changed' }, 400: error('invalid input (names the field)'), 401: error('no or invalid token'), 403: error('not an admin'), 404: error('not found'), 409: error('exists') },
 });
 
 export function openApiDocument(): object {
@@ -77,15 +87,40 @@ export function openApiDocument(): object {
           summary: 'log in with username and password',
           tags: ['auth'],
           requestBody: { required: true, content: json({ type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' } }, required: ['username', 'password'] }) },
-          responses: { 200: { description: 'tokens', content: json({ $ref: '#/components/schemas/TokenPair' }) }, 401: error('wrong username or password') },
+          responses: {
+            200: { description: 'tokens (access: minutes; refresh: one exchange each, days)', content: json({ $ref: '#/components/schemas/TokenPair' }) },
+            401: error('wrong username or password'),
+            429: {
+              ...error('too many failed logins for this user name or from this address: locked, each further failure doubles the lock (30 s … 1 h)'),
+              headers: { 'Retry-After': { description: 'seconds until the next try', schema: { type: 'integer' } } },
+            },
+          },
         },
       },
       '/v1/auth/refresh': {
         post: {
-          summary: 'trade a refresh token for a new pair',
+          summary: 'trade a refresh token for a new pair (rotation)',
+          description: 'Each refresh token is good for one exchange. Presenting one that was already exchanged revokes the whole session (someone else holds a copy): log in again.',
           tags: ['auth'],
           requestBody: { required: true, content: json({ type: 'object', properties: { refreshToken: { type: 'string' } }, required: ['refreshToken'] }) },
-          responses: { 200: { description: 'tokens', content: json({ $ref: '#/components/schemas/TokenPair' }) }, 401: error('invalid, expired, or user inactive') },
+          responses: { 200: { description: 'tokens', content: json({ $ref: '#/components/schemas/TokenPair' }) }, 401: error('invalid, expired, reused, session revoked, or user inactive') },
+        },
+      },
+      '/v1/auth/logout': {
+        post: {
+          summary: 'end this session: its access and refresh tokens stop working',
+          tags: ['auth'],
+          security: secured,
+          responses: { 204: { description: 'logged out' }, 401: error('no or invalid token') },
+        },
+      },
+      '/v1/auth/feed-ticket': {
+        post: {
+          summary: 'a ticket that opens the live feed once (EventSource cannot send Authorization)',
+          description: 'Single use, valid for 30 seconds, good for nothing but GET /v1/feed?ticket=…. Access tokens are never accepted in a URL.',
+          tags: ['auth'],
+          security: secured,
+          responses: { 200: { description: 'the ticket', content: json({ type: 'object', properties: { ticket: { type: 'string' }, expiresIn: { type: 'integer' } }, required: ['ticket', 'expiresIn'] }) }, 401: error('no or invalid token') },
         },
       },
       '/v1/me': read('who the token belongs to', 'every staff role', []),
@@ -100,12 +135,28 @@ export function openApiDocument(): object {
       '/v1/supervision/overdue': read('active orders past their deadline', 'supervisor, evaluator'),
       '/v1/supervision/escalated': read('orders that climbed the ladder', 'supervisor, evaluator'),
       '/v1/supervision/bounced': read('orders returned at least once or flagged for buck-passing (扯皮推诿)', 'supervisor, evaluator'),
-      '/v1/feed': read('server-sent events (event: lifecycle) of lifecycle events the caller may see; EventSource may pass ?access_token=', 'every staff role but admin', []),
-      '/v1/units': { ...read('the unit tree', 'every staff role', []), post: { summary: 'add a unit', description: 'Roles: admin.', tags: ['admin'], security: secured, responses: { 201: { description: 'created' } } } },
-      '/v1/units/{unitId}': { patch: { summary: 'change a unit (the tree must stay a tree)', description: 'Roles: admin.', tags: ['admin'], security: secured, responses: { 200: { description: 'changed' } } } },
-      '/v1/categories': { ...read('the service catalogue', 'every staff role', []), post: { summary: 'add a category', description: 'Roles: admin.', tags: ['admin'], security: secured, responses: { 201: { description: 'created' } } } },
-      '/v1/categories/{code}': { patch: { summary: 'change a category (responsible units, deadlines…)', description: 'Roles: admin.', tags: ['admin'], security: secured, responses: { 200: { description: 'changed' } } } },
-      '/v1/users': { ...read('staff accounts', 'admin', []), post: { summary: 'add a staff account', description: 'Roles: admin.', tags: ['admin'], security: secured, responses: { 201: { description: 'created' } } } },
+      '/v1/feed': read(
+        'server-sent events (event: lifecycle) of lifecycle events the caller may see (evaluators: scrubbed); Authorization: Bearer, or ?ticket= from POST /v1/auth/feed-ticket',
+        'every staff role but admin',
+        [{ name: 'ticket', in: 'query', schema: { type: 'string' }, description: 'single-use ticket (browsers); ?access_token= is refused' }],
+      ),
+      '/v1/audit': read('the audit log, newest first: every staff change, login and order read (who, what, when, from where); append-only', 'supervisor, admin', [
+        { name: 'userId', in: 'query', schema: { type: 'string', format: 'uuid' } },
+        { name: 'username', in: 'query', schema: { type: 'string' } },
+        { name: 'action', in: 'query', schema: { type: 'string' }, description: 'e.g. auth.login, auth.login_failed, order.dispatch, category.update, user.update' },
+        { name: 'targetType', in: 'query', schema: { type: 'string' }, description: 'order, unit, category, user, session' },
+        { name: 'targetId', in: 'query', schema: { type: 'string' } },
+        { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+        { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+        { name: 'before', in: 'query', schema: { type: 'string' }, description: '`next` of the previous page' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+      ]),
+      '/v1/units': { ...read('the unit tree', 'every staff role', []), post: adminWrite('add a unit', unitSchema, 201) },
+      '/v1/units/{unitId}': { patch: adminWrite('change a unit: only the fields sent (the tree must stay a tree)', unitPatchSchema) },
+      '/v1/categories': { ...read('the service catalogue', 'every staff role', []), post: adminWrite('add a category', categorySchema, 201) },
+      '/v1/categories/{code}': { patch: adminWrite('change a category: only the fields sent (responsible units, deadlines, keywords, sensitive…)', categoryPatchSchema) },
+      '/v1/users': { ...read('staff accounts', 'admin', []), post: adminWrite('add a staff account', userSchema, 201) },
+      '/v1/users/{userId}': { patch: adminWrite('change a staff account: only the fields sent; deactivation or a new password ends all its sessions', userPatchSchema) },
       ...actionPaths,
     },
   };

@@ -1,6 +1,8 @@
 // The public board 回首望: handled orders, newest result first, with what the unit said and did
 // and how the resident rated it. Everything a resident wrote or a unit wrote about them passes
 // the scrubber; nothing that identifies the resident (tracking code, channel, address) leaves.
+// An order is named by its public reference, never its id (the id derives the resident's secret
+// under the intake key), and orders of sensitive categories (e.g. domestic violence) are never shown.
 import type { PrismaClient } from '@diandan/platform';
 import { monthStart, nextMonth } from '../kpis/facts';
 import { scrub, scrubOptional } from '../scrub';
@@ -17,7 +19,8 @@ export interface BoardFilter {
 }
 
 export interface BoardItem {
-  id: string;
+  /** The public reference (Open311's service_request_id): it unlocks nothing. */
+  ref: string;
   placedAt: string;
   resolvedAt: string;
   category: { code: string; name: string } | null;
@@ -39,9 +42,11 @@ export interface BoardPage {
 
 /** Statuses in which an order has its result and stays handled (a reopened one is back at work). */
 const HANDLED = `o."resolvedAt" IS NOT NULL AND o.status IN ('awaiting_rating', 'closed')`;
+const NOT_SENSITIVE = `c.sensitive IS NOT TRUE`;
 
 interface BoardRow {
   id: string;
+  publicRef: string;
   placedAt: Date;
   resolvedAt: Date;
   status: string;
@@ -55,7 +60,7 @@ interface BoardRow {
 
 export async function boardPage(prisma: PrismaClient, filter: BoardFilter): Promise<BoardPage> {
   const params: unknown[] = [];
-  const where = [HANDLED];
+  const where = [HANDLED, NOT_SENSITIVE];
   let withStreet = '';
   if (filter.categoryCode !== undefined) where.push(`o."categoryCode" = $${params.push(filter.categoryCode)}`);
   if (filter.unitId !== undefined) where.push(`o."unitId" = $${params.push(filter.unitId)}`);
@@ -72,7 +77,7 @@ export async function boardPage(prisma: PrismaClient, filter: BoardFilter): Prom
   const offset = params.push((filter.page - 1) * filter.pageSize);
   const rows = await prisma.$queryRawUnsafe<BoardRow[]>(
     `${withStreet}
-     SELECT o.id, o."placedAt", o."resolvedAt", o.status, o.rating, o.content, o."categoryCode", c.name AS "categoryName", o."unitId", u.name AS "unitName"
+     SELECT o.id, o."publicRef", o."placedAt", o."resolvedAt", o.status, o.rating, o.content, o."categoryCode", c.name AS "categoryName", o."unitId", u.name AS "unitName"
      FROM "Order" o LEFT JOIN "Category" c ON c.code = o."categoryCode" LEFT JOIN "Unit" u ON u.id = o."unitId"
      WHERE ${where.join(' AND ')}
      ORDER BY o."resolvedAt" DESC, o.id DESC
@@ -85,7 +90,7 @@ export async function boardPage(prisma: PrismaClient, filter: BoardFilter): Prom
     items: shown.map((r) => {
       const words = said.get(r.id) ?? {};
       return {
-        id: r.id,
+        ref: r.publicRef,
         placedAt: r.placedAt.toISOString(),
         resolvedAt: r.resolvedAt.toISOString(),
         category: r.categoryCode ? { code: r.categoryCode, name: r.categoryName ?? r.categoryCode } : null,

@@ -3,10 +3,10 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { RATINGS } from '@diandan/domain';
-import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { HttpError, staffOf, validate, type KeyRing, type Logger, type PrismaClient } from '@diandan/platform';
 import { kpiReport, type RateSettings } from '../kpis/report';
 import { kpiQueryOf } from '../kpis/routes';
-import { EVALUATOR_ROLES, requireStaff } from './auth';
+import { evaluatorAuth } from './auth';
 import { CALLBACK_OUTCOMES, drawCallbackSample, recordCallback, SAMPLE_POPULATIONS } from './callbacks';
 import { exportedOrders, ORDER_COLUMNS, RATE_COLUMNS, rateRows, writeCsv, writeXlsx } from './exports';
 
@@ -40,9 +40,9 @@ function startDownload(res: Response, format: 'csv' | 'xlsx', name: string): voi
   res.setHeader('Cache-Control', 'no-store');
 }
 
-export function evaluatorRoutes(prisma: PrismaClient, jwtSecret: string, settings: RateSettings): Router {
+export function evaluatorRoutes(prisma: PrismaClient, staffKeys: KeyRing, settings: RateSettings, logger: Logger): Router {
   const router = Router();
-  router.use('/v1/evaluator', requireStaff(jwtSecret, EVALUATOR_ROLES));
+  router.use('/v1/evaluator', ...evaluatorAuth(prisma, staffKeys, logger));
 
   router.get('/v1/evaluator/orders.:format', async (req, res) => {
     const format = validate(FORMATS, req.params.format, 'format');
@@ -70,7 +70,7 @@ export function evaluatorRoutes(prisma: PrismaClient, jwtSecret: string, setting
 
   router.post('/v1/evaluator/callbacks', async (req, res) => {
     const input = validate(callbackSchema, req.body);
-    const record = await recordCallback(prisma, input, req.staff!.userId);
+    const record = await recordCallback(prisma, input, staffOf(res).userId);
     res.status(201).json(record);
   });
 

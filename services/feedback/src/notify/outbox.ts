@@ -5,7 +5,7 @@
 // mid-send leaves the lease to expire and the row is sent again — the one window where a notice
 // can repeat, which is why providers get the notice id as idempotency key / Message-ID.
 import type { Kafka } from 'kafkajs';
-import { lifecycleEventSchema, type LifecycleEvent } from '@diandan/domain';
+import { lifecycleEventSchema, scrub, type LifecycleEvent } from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
 import { isTransient } from '@diandan/platform';
 import type { ContactCipher } from './contacts';
@@ -103,6 +103,16 @@ interface ClaimedRow {
 
 export type SendOutcome = 'sent' | 'skipped' | 'failed' | 'retry';
 
+/**
+ * A provider's error as it may be stored (NoticeOutbox.lastError) and logged: providers often
+ * quote the recipient ("550 <zs@example.cn>: mailbox unavailable"), so the recipient's address
+ * goes, and then whatever else the one scrubber recognises (phones, e-mail, names).
+ */
+export function providerErrorText(error: unknown, to: string): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  return scrub(to ? raw.split(to).join('[recipient]') : raw).slice(0, 1000);
+}
+
 export class NoticeSender {
   private readonly batchSize: number;
   private readonly maxAttempts: number;
@@ -147,11 +157,12 @@ export class NoticeSender {
     const notifier = this.notifiers[channel];
     if (!notifier) return this.finish(row, 'skipped', channel, `channel ${channel} is not configured`);
     const message = messageFor(row.kind, { trackingCode: recipient.trackingCode, ...row.data });
+    const to = this.cipher.decrypt(recipient.address);
     try {
-      await notifier.send({ id: row.id, channel, to: this.cipher.decrypt(recipient.address), ...message });
+      await notifier.send({ id: row.id, channel, to, ...message });
       return this.finish(row, 'sent', channel, null);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = providerErrorText(error, to);
       if (error instanceof PermanentNoticeError || row.attempts >= this.maxAttempts) {
         this.logger.warn({ notice: row.id, channel, reason }, 'notice failed for good');
         return this.finish(row, 'failed', channel, reason);

@@ -1,13 +1,15 @@
 // Open311 GeoReport v2 server, to the letter of the spec: services and service definitions from
 // the category catalogue, POST requests (form-encoded, api_key), GET requests with its filters
 // and limits, GET requests/{id}, tokens; XML and JSON; errors as [{code, description}]. GET answers
-// never carry contact data: no names, phones, e-mails, and descriptions are masked.
-import { MAX_CONTENT_LENGTH } from '@diandan/domain';
-import { unrepresentableField, type PrismaClient } from '@diandan/platform';
+// never carry contact data: no names, phones, e-mails; descriptions and addresses pass the one
+// scrubber (packages/domain). Orders are called by their public reference, which unlocks nothing
+// (not the order id, hence not its secret), and orders of sensitive categories are never listed.
+import { MAX_CONTENT_LENGTH, scrub, scrubOptional } from '@diandan/domain';
+import { PUBLIC_REF, publicReferenceOf, unrepresentableField, type PrismaClient } from '@diandan/platform';
 import express, { Router, type Request } from 'express';
 import { isAllowedToken, limitRate, mobileSchema } from '../edges';
 import type { Placer } from '../placing';
-import { Open311Error, maskPersonalData, open311Errors, open311Status, sendList, sendObject, splitFormat, type Format } from './open311Format';
+import { Open311Error, open311Errors, open311Status, sendList, sendObject, splitFormat, type Format } from './open311Format';
 
 export interface Open311Options {
   placer: Placer;
@@ -19,7 +21,8 @@ export interface Open311Options {
 const MAX_REQUESTS = 1000;
 const DEFAULT_WINDOW_DAYS = 90;
 const DAY_MS = 86_400_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Only what the public may see: never an order of a sensitive category (e.g. domestic violence). */
+const PUBLIC_ORDERS = { OR: [{ categoryCode: null }, { category: { sensitive: false } }] };
 
 function formatted(file: string, expected: string): Format {
   const parts = splitFormat(file);
@@ -63,7 +66,7 @@ function coordinate(body: Record<string, unknown>, name: string, limit: number):
 }
 
 const requestSelect = {
-  id: true,
+  publicRef: true,
   status: true,
   content: true,
   address: true,
@@ -77,7 +80,7 @@ const requestSelect = {
 } as const;
 
 type RequestRow = {
-  id: string;
+  publicRef: string | null;
   status: string;
   content: string;
   address: string | null;
@@ -92,18 +95,18 @@ type RequestRow = {
 
 /** The spec's service request, with nothing personal in it. */
 const serviceRequest = (row: RequestRow) => ({
-  service_request_id: row.id,
+  service_request_id: row.publicRef,
   status: open311Status(row.status),
   status_notes: row.status,
   service_name: row.category?.name ?? null,
   service_code: row.category?.open311Code ?? null,
-  description: maskPersonalData(row.content),
+  description: scrub(row.content),
   agency_responsible: row.unit?.name ?? null,
   service_notice: null,
   requested_datetime: row.placedAt.toISOString(),
   updated_datetime: row.updatedAt.toISOString(),
   expected_datetime: row.deadlineAt?.toISOString() ?? null,
-  address: row.address,
+  address: scrubOptional(row.address),
   address_id: null,
   zipcode: null,
   lat: row.lat,
@@ -125,7 +128,7 @@ export function open311Channel({ placer, prisma, apiKeys, rateLimitPerMinute }: 
 
   router.get('/requests/:file', limited, async (req, res) => {
     const { id, format } = idAndFormat(String(req.params.file), 'service_request_id');
-    const row = UUID.test(id) ? await prisma.order.findUnique({ where: { id }, select: requestSelect }) : null;
+    const row = PUBLIC_REF.test(id) ? await prisma.order.findFirst({ where: { publicRef: id, ...PUBLIC_ORDERS }, select: requestSelect }) : null;
     if (!row) throw new Open311Error(404, `service_request_id ${id} not found`);
     sendList(res, format, 'service_requests', 'request', [serviceRequest(row)]);
   });
@@ -133,9 +136,9 @@ export function open311Channel({ placer, prisma, apiKeys, rateLimitPerMinute }: 
   router.get('/tokens/:file', async (req, res) => {
     // We answer POST with the service_request_id at once; a token is that id, once it is visible.
     const { id, format } = idAndFormat(String(req.params.file), 'token');
-    const row = UUID.test(id) ? await prisma.order.findUnique({ where: { id }, select: { id: true } }) : null;
+    const row = PUBLIC_REF.test(id) ? await prisma.order.findFirst({ where: { publicRef: id, ...PUBLIC_ORDERS }, select: { publicRef: true } }) : null;
     if (!row) throw new Open311Error(404, `token ${id} not found`);
-    sendList(res, format, 'service_requests', 'request', [{ service_request_id: row.id, token: id }]);
+    sendList(res, format, 'service_requests', 'request', [{ service_request_id: row.publicRef, token: id }]);
   });
 
   router.get('/:file', limited, async (req, res) => {
@@ -156,11 +159,11 @@ export function open311Channel({ placer, prisma, apiKeys, rateLimitPerMinute }: 
     }
     const format = formatted(String(req.params.file), 'requests');
     const q = req.query;
-    const ids = typeof q.service_request_id === 'string' ? q.service_request_id.split(',').map((s) => s.trim()).filter((s) => UUID.test(s)) : undefined;
+    const ids = typeof q.service_request_id === 'string' ? q.service_request_id.split(',').map((s) => s.trim()).filter((s) => PUBLIC_REF.test(s)) : undefined;
     let where: Record<string, unknown>;
     if (ids !== undefined) {
       // The spec: service_request_id overrides every other argument.
-      where = { id: { in: ids.slice(0, MAX_REQUESTS) } };
+      where = { publicRef: { in: ids.slice(0, MAX_REQUESTS) } };
     } else {
       const end = optionalDate(q, 'end_date');
       const start = optionalDate(q, 'start_date');
@@ -179,7 +182,7 @@ export function open311Channel({ placer, prisma, apiKeys, rateLimitPerMinute }: 
         ...(status === 'open' ? { status: { notIn: finalStatuses } } : status === 'closed' ? { status: { in: finalStatuses } } : {}),
       };
     }
-    const rows = await prisma.order.findMany({ where, select: requestSelect, orderBy: { placedAt: 'desc' }, take: MAX_REQUESTS });
+    const rows = await prisma.order.findMany({ where: { AND: [where, PUBLIC_ORDERS] }, select: requestSelect, orderBy: { placedAt: 'desc' }, take: MAX_REQUESTS });
     sendList(res, format, 'service_requests', 'request', rows.map(serviceRequest));
   });
 
@@ -224,7 +227,7 @@ export function open311Channel({ placer, prisma, apiKeys, rateLimitPerMinute }: 
       placer.identify(key && key.length >= 16 && key.length <= 255 ? ['open311', field(body, 'api_key') ?? '', key] : undefined),
     );
     sendList(res, format, 'service_requests', 'request', [
-      { service_request_id: placed.orderId, service_notice: `tracking code ${placed.trackingCode}`, account_id: field(body, 'account_id') ?? null },
+      { service_request_id: publicReferenceOf(placed.orderId), service_notice: `tracking code ${placed.trackingCode}`, account_id: field(body, 'account_id') ?? null },
     ]);
   });
 

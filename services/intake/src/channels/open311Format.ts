@@ -82,11 +82,3 @@ export const open311Errors: ErrorRequestHandler = (err: unknown, req, res, next)
 };
 
 export const open311Status = (status: string): 'open' | 'closed' => (FINAL_STATUSES.includes(status as OrderStatus) ? 'closed' : 'open');
-
-/** Contact data typed into a description (mobile numbers, ID card numbers, e-mail) is masked. */
-export function maskPersonalData(text: string): string {
-  return text
-    .replace(/(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g, '$1****$2')
-    .replace(/(?<![\dX])(\d{6})\d{8}(\d{3}[\dXx])(?![\dX])/g, '$1********$2')
-    .replace(/[\w.+-]+@([\w-]+\.)+[\w-]+/g, '[e-mail]');
-}

@@ -1,6 +1,7 @@
 // WeChat official account message crypto: SHA-1 signatures and the safe mode's AES-256-CBC
 // envelope (random 16 bytes, 4-byte big-endian length, message, app id; PKCS#7 to 32 bytes).
-import { createCipheriv, createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { constantTimeEqual } from '@diandan/platform';
 
 /** sha1 of the sorted parts, concatenated: WeChat's signature over token, timestamp, nonce (and Encrypt). */
 export function wechatSignature(...parts: string[]): string {
@@ -8,8 +9,7 @@ export function wechatSignature(...parts: string[]): string {
 }
 
 export function signatureMatches(presented: unknown, expected: string): boolean {
-  if (typeof presented !== 'string' || presented.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(presented), Buffer.from(expected));
+  return typeof presented === 'string' && constantTimeEqual(presented, expected);
 }
 
 const BLOCK = 32;

@@ -25,18 +25,20 @@ function useLiveFeed(onEvent: (event: LiveEvent) => void): boolean {
     let source: EventSource | null = null;
     let stopped = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    const open = () => {
-      source = new EventSource(session.feedUrl());
+    const open = async () => {
+      const url = await session.feedUrl();
+      if (stopped) return;
+      source = new EventSource(url);
       source.onopen = () => setConnected(true);
       source.addEventListener('lifecycle', (message) => handler.current(JSON.parse((message as MessageEvent<string>).data) as LiveEvent));
       source.onerror = () => {
         setConnected(false);
         source?.close();
         if (stopped) return;
-        retry = setTimeout(() => void session.refresh().then(() => !stopped && open()), 2000);
+        retry = setTimeout(() => void session.refresh().then(() => (stopped ? undefined : open())), 2000);
       };
     };
-    open();
+    void open();
     return () => {
       stopped = true;
       clearTimeout(retry);
