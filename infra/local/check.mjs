@@ -13,7 +13,9 @@ if (what === 'kafka') {
   const admin = kafka.admin();
   try {
     await admin.connect();
-    await admin.describeCluster();
+    // `kafka N`: healthy only once N brokers have registered (the cluster profile runs three).
+    const { brokers } = await admin.describeCluster();
+    if (brokers.length < Number(process.argv[3] ?? 1)) process.exit(1);
     await admin.disconnect();
     process.exit(0);
   } catch {

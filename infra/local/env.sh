@@ -52,6 +52,10 @@ export INTAKE_OPERATOR_TOKENS="${INTAKE_OPERATOR_TOKENS:-diandan-local-dev-opera
 export DISPATCH_PORT="${DISPATCH_PORT:-3002}"
 export FEEDBACK_PORT="${FEEDBACK_PORT:-3003}"
 export WEB_PORT="${WEB_PORT:-3000}"
+# Prometheus endpoints of the worker (services serve /metrics on their own port): its own metrics
+# and the Temporal SDK's. Derived from the worktree's port block so two checkouts never collide.
+export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$((${PORT_BLOCK_BASE:-3000} + 10))}"
+export TEMPORAL_SDK_METRICS_PORT="${TEMPORAL_SDK_METRICS_PORT:-$((${PORT_BLOCK_BASE:-3000} + 11))}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 # Signs staff tokens (services/dispatch; services/feedback verifies them). A development value; set a real secret anywhere else.
 export JWT_SECRET="${JWT_SECRET:-diandan-local-development-secret-not-for-production}"

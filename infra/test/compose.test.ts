@@ -1,6 +1,7 @@
-// docker-compose.yml runs the same platform as infra/local on a Docker host. These checks keep the
+// docker-compose.yml runs the cluster profile of infra/local on a Docker host. These checks keep the
 // two from drifting: every process gets every variable its config requires, under the names
-// infra/local/env.sh exports, on the same host ports, with the same Temporal search attributes.
+// infra/local/env.sh exports, on the same host ports, with the same Temporal search attributes, the
+// same pinned versions, topics, replication settings and replica counts as infra/local/cluster.sh.
 import fs from 'node:fs';
 import path from 'node:path';
 import { SECRETS, processEnv, requiredVariables } from '@diandan/platform';
@@ -12,6 +13,9 @@ interface ComposeService {
   environment?: Record<string, unknown> | string[];
   ports?: PortMapping[];
   command?: string | string[];
+  image?: string;
+  volumes?: string[];
+  deploy?: { replicas?: number };
   depends_on?: string[] | Record<string, { condition?: string }>;
 }
 interface ComposeFile {
@@ -21,6 +25,8 @@ interface ComposeFile {
 const root = path.join(__dirname, '..', '..');
 const composeText = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
 const envSh = fs.readFileSync(path.join(root, 'infra', 'local', 'env.sh'), 'utf8');
+const clusterSh = fs.readFileSync(path.join(root, 'infra', 'local', 'cluster.sh'), 'utf8');
+const haproxyCfg = fs.readFileSync(path.join(root, 'infra', 'docker', 'haproxy.cfg'), 'utf8');
 
 const processes = Object.keys(processEnv) as ProcessName[];
 
@@ -82,17 +88,31 @@ function exportedNames(sh: string): string[] {
   return names;
 }
 
-function localDefault(name: string): string {
-  const value = localDefaults(envSh).get(name);
-  if (value === undefined) throw new Error(`infra/local/env.sh has no default for ${name}`);
+function localDefault(name: string, sh = envSh): string {
+  const value = localDefaults(sh).get(name);
+  if (value === undefined) throw new Error(`infra/local/${sh === envSh ? 'env' : 'cluster'}.sh has no default for ${name}`);
   return value;
 }
+
+const clusterDefault = (name: string): string => localDefault(name, clusterSh);
+const kafkaServices = ['kafka-1', 'kafka-2', 'kafka-3'];
+
+/** `key=value` lines of the cluster profile's broker properties (kafka_props in cluster.sh). */
+function clusterBrokerProperties(): Map<string, string> {
+  const body = /kafka_props\(\) \{[\s\S]*?<<EOF\n([\s\S]*?)\nEOF/.exec(clusterSh)?.[1] ?? '';
+  return new Map(body.split('\n').map((line) => line.split('=', 2) as [string, string]));
+}
+
+/** The tag of an image reference. */
+const tagOf = (image: string | undefined): string => String(image).split(':').pop()!;
 
 describe('docker-compose.yml', () => {
   test('parsesAsYamlWithServices', () => {
     const compose = loadCompose();
     expect(compose).toBeInstanceOf(Object);
-    expect(Object.keys(compose.services ?? {})).toEqual(expect.arrayContaining(['postgres', 'kafka', 'temporal', ...processes]));
+    expect(Object.keys(compose.services ?? {})).toEqual(
+      expect.arrayContaining(['postgres', ...kafkaServices, 'temporal', 'temporal-ui', 'lb', 'prometheus', ...processes]),
+    );
   });
 
   test.each(processes)('%s.setsEveryRequiredVariable', (name) => {
@@ -109,13 +129,14 @@ describe('docker-compose.yml', () => {
   });
 
   test.each([
-    ['intake', 'INTAKE_PORT'],
-    ['dispatch', 'DISPATCH_PORT'],
-    ['feedback', 'FEEDBACK_PORT'],
+    ['lb', 'INTAKE_PORT'],
+    ['lb', 'DISPATCH_PORT'],
+    ['lb', 'FEEDBACK_PORT'],
+    ['lb', 'SMTP_PORT'],
     ['temporal-ui', 'TEMPORAL_UI_PORT'],
     ['temporal', 'TEMPORAL_PORT'],
     ['postgres', 'PGPORT'],
-    ['kafka', 'KAFKA_PORT'],
+    ['kafka-1', 'KAFKA_PORT'],
   ])('%s.hostPortMatchesLocalDefault(%s)', (name, variable) => {
     const hostPorts = portsOf(service(loadCompose(), name)).map((p) => p.host);
     expect(hostPorts).toContain(Number(localDefault(variable)));
@@ -125,15 +146,20 @@ describe('docker-compose.yml', () => {
     ['intake', 'INTAKE_PORT'],
     ['dispatch', 'DISPATCH_PORT'],
     ['feedback', 'FEEDBACK_PORT'],
-  ])('%s.publishesThePortItListensOn(%s)', (name, variable) => {
-    const svc = service(loadCompose(), name);
-    const listensOn = Number(environmentOf(svc).get(variable));
-    expect(portsOf(svc)).toContainEqual({ host: Number(localDefault(variable)), container: listensOn });
+  ])('%s.isBalancedByLbOnThePortItListensOn(%s)', (name, variable) => {
+    // The load balancer publishes the local default and forwards to the port the replicas listen on.
+    const listensOn = Number(environmentOf(service(loadCompose(), name)).get(variable));
+    expect(portsOf(service(loadCompose(), 'lb'))).toContainEqual({ host: Number(localDefault(variable)), container: listensOn });
+    expect(haproxyCfg).toMatch(new RegExp(`bind :${listensOn}\\n\\s+default_backend ${name}\\n`));
+    expect(haproxyCfg).toMatch(new RegExp(`server-template ${name}- \\d+ ${name}:${listensOn} check`));
   });
 
-  test('kafka.advertisesTheHostListenerOnThePublishedPort', () => {
-    const advertised = String(environmentOf(service(loadCompose(), 'kafka')).get('KAFKA_ADVERTISED_LISTENERS'));
-    expect(advertised.split(',')).toContain(`EXTERNAL://127.0.0.1:${localDefault('KAFKA_PORT')}`);
+  test.each(kafkaServices)('%s.advertisesTheHostListenerOnThePublishedPort', (name) => {
+    const svc = service(loadCompose(), name);
+    const advertised = String(environmentOf(svc).get('KAFKA_ADVERTISED_LISTENERS')).split(',');
+    const external = advertised.find((l) => l.startsWith('EXTERNAL://127.0.0.1:'));
+    expect(external).toBeDefined();
+    expect(portsOf(svc).map((p) => `EXTERNAL://127.0.0.1:${p.host}`)).toContain(external);
   });
 
   test('usesTheVariableNamesInfraLocalExports', () => {
@@ -189,5 +215,61 @@ describe('docker-compose.yml', () => {
     const dependsOn = service(loadCompose(), name).depends_on;
     const conditions = Array.isArray(dependsOn) ? {} : (dependsOn ?? {});
     for (const job of ['migrate', 'topics']) expect(conditions[job]?.condition).toBe('service_completed_successfully');
+  });
+
+  describe('the cluster profile (infra/local/cluster.sh)', () => {
+    test('versionsArePinnedToTheLocalOnes', () => {
+      const compose = loadCompose();
+      for (const name of kafkaServices) expect(tagOf(service(compose, name).image)).toBe(localDefault('KAFKA_VERSION'));
+      expect(tagOf(service(compose, 'temporal').image)).toBe(clusterDefault('TEMPORAL_SERVER_VERSION'));
+      expect(tagOf(service(compose, 'temporal-schema').image)).toBe(clusterDefault('TEMPORAL_SERVER_VERSION'));
+      expect(tagOf(service(compose, 'temporal-search-attributes').image)).toBe(clusterDefault('TEMPORAL_SERVER_VERSION'));
+      expect(tagOf(service(compose, 'temporal-ui').image)).toBe(clusterDefault('TEMPORAL_UI_SERVER_VERSION'));
+      expect(tagOf(service(compose, 'postgres').image)).toBe(/postgresql\/(\d+)\/bin/.exec(localDefault('PG_BIN'))?.[1]);
+    });
+
+    test('temporalHasTheSameShardsAndDynamicConfig', () => {
+      const temporal = service(loadCompose(), 'temporal');
+      expect(environmentOf(temporal).get('NUM_HISTORY_SHARDS')).toBe(clusterDefault('CLUSTER_HISTORY_SHARDS'));
+      expect(temporal.volumes?.some((v) => v.startsWith('./infra/local/cluster/dynamicconfig.yaml:'))).toBe(true);
+      expect(clusterSh).toContain('$ROOT/infra/local/cluster/dynamicconfig.yaml');
+    });
+
+    test.each(kafkaServices)('%s.hasTheReplicationSettingsOfTheLocalBrokers', (name) => {
+      const local = clusterBrokerProperties();
+      const env = environmentOf(service(loadCompose(), name));
+      const keys = [
+        'default.replication.factor',
+        'min.insync.replicas',
+        'unclean.leader.election.enable',
+        'offsets.topic.replication.factor',
+        'transaction.state.log.replication.factor',
+        'transaction.state.log.min.isr',
+        'share.coordinator.state.topic.replication.factor',
+        'share.coordinator.state.topic.min.isr',
+        'auto.create.topics.enable',
+        'process.roles',
+      ];
+      const compared = keys.map((key) => [key, local.get(key), env.get(`KAFKA_${key.toUpperCase().replaceAll('.', '_')}`)]);
+      expect(compared.filter(([, want]) => want === undefined)).toEqual([]);
+      expect(compared.filter(([, want, got]) => want !== got)).toEqual([]);
+    });
+
+    test('topicsAreCreatedWithTheSameReplicationAndPartitions', () => {
+      const compose = loadCompose();
+      const env = environmentOf(service(compose, 'topics'));
+      const local = /export KAFKA_REPLICATION_FACTOR=(\d+) KAFKA_MIN_INSYNC_REPLICAS=(\d+)/.exec(clusterSh);
+      expect(local).not.toBeNull();
+      expect([env.get('KAFKA_REPLICATION_FACTOR'), env.get('KAFKA_MIN_INSYNC_REPLICAS')]).toEqual([local![1], local![2]]);
+      expect(env.get('KAFKA_PARTITIONS')).toBe(localDefault('KAFKA_PARTITIONS'));
+      const brokers = String(env.get('KAFKA_BROKERS')).split(',');
+      expect(brokers.map((b) => b.split(':')[0])).toEqual(kafkaServices);
+    });
+
+    test.each(processes)('%s.runsAsManyReplicasAsTheClusterProfile', (name) => {
+      const instances = /^CLUSTER_INSTANCES="([^"]*)"/m.exec(clusterSh)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+      expect(instances.length).toBeGreaterThan(1);
+      expect(service(loadCompose(), name).deploy?.replicas).toBe(instances.length);
+    });
   });
 });

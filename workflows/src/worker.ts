@@ -1,15 +1,23 @@
 // The Temporal worker process: runs serviceOrder workflows and their activities.
 // Start-up fails fast when the namespace lacks the search attributes the workflow upserts.
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '@diandan/domain';
 import {
-  AesGcmPayloadCodec, assertSearchAttributes, connectTemporal, encryptingDataConverter, createKafka, createLogger, createPrisma, createProducer, loadConfig, processEnv, topicNames,
+  AesGcmPayloadCodec, assertSearchAttributes, connectTemporal, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, loadConfig,
+  processEnv, serveMetrics, topicNames,
 } from '@diandan/platform';
 import { createActivities } from './activities';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnv.worker);
   const logger = createLogger('worker', config.LOG_LEVEL);
+  // Metrics (0 = off): the process's own on WORKER_METRICS_PORT, the Temporal SDK's (task latencies,
+  // slots, sticky cache, polls) from its Rust core on TEMPORAL_SDK_METRICS_PORT, both on WORKER_METRICS_HOST (loopback by default).
+  // Runtime.install must come before the first NativeConnection.
+  if (config.TEMPORAL_SDK_METRICS_PORT > 0) {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}`, countersTotalSuffix: true } } } });
+  }
+  const metricsServer = config.WORKER_METRICS_PORT > 0 ? await serveMetrics(config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST) : undefined;
 
   const codec = AesGcmPayloadCodec.fromConfig(config.TEMPORAL_CODEC_KEYS);
   const { connection } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, codec });
@@ -35,6 +43,7 @@ async function main(): Promise<void> {
 
   // The SDK drains in-flight tasks on SIGINT/SIGTERM and then run() resolves.
   await worker.run();
+  metricsServer?.close();
   await Promise.allSettled([producer.disconnect(), prisma.$disconnect(), nativeConnection.close()]);
   logger.info('worker stopped');
 }

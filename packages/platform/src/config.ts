@@ -171,12 +171,20 @@ export const feedbackEnv = {
   SMS_API_KEY: z.string().default(''),
 };
 
+/** The worker's Prometheus endpoints (0 = off): its own /metrics and the Temporal SDK's runtime metrics. */
+export const workerMetricsEnv = {
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Interface both bind to: loopback unless told otherwise (a container sets 0.0.0.0 for Prometheus). */
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+};
+
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
   intake: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...serviceTokenEnv },
   dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...codecServerEnv, DISPATCH_PORT: port },
   feedback: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, FEEDBACK_PORT: port },
-  worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv },
+  worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...workerMetricsEnv },
 } as const;
 export type ProcessName = keyof typeof processEnv;
 

@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Req
 import { createServer, type Server } from 'node:http';
 import type { z } from 'zod';
 import type { Logger } from './logger';
+import { metricsText } from './metrics';
 
 export class HttpError extends Error {
   constructor(
@@ -46,6 +47,15 @@ export function createHttpApp({ name, logger, readiness = {}, jsonLimit = '256kb
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: name });
+  });
+  // Prometheus scrapes this (packages/platform/src/metrics.ts); services bind loopback unless told otherwise.
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      const { contentType, body } = await metricsText();
+      res.type(contentType).send(body);
+    } catch (err) {
+      next(err);
+    }
   });
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, string> = {};

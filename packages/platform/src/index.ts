@@ -12,4 +12,5 @@ export * from './readiness';
 export * from './transient';
 export * from './auth';
 export * from './publicRef';
+export * from './metrics';
 export * from './routes';

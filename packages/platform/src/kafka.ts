@@ -26,15 +26,32 @@ export function topicNames(prefix = ''): { [K in keyof typeof TOPICS]: string } 
   };
 }
 
-/** Creates missing topics (idempotent); returns the names it created. */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions: number): Promise<string[]> {
+/**
+ * Creates missing topics (idempotent); returns the names it created. A replicated cluster passes
+ * its replication factor and `min.insync.replicas` (3 and 2 in the cluster profile: with acks -1 an
+ * acknowledged event is on two brokers, and one broker may be down without stopping producers).
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: string[],
+  numPartitions: number,
+  replication: { replicationFactor: number; minInsyncReplicas?: number } = { replicationFactor: 1 },
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = [...new Set(topics)].filter((t) => !existing.has(t));
     if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })) });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions,
+          replicationFactor: replication.replicationFactor,
+          configEntries: replication.minInsyncReplicas ? [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }] : [],
+        })),
+      });
     }
     return missing;
   } finally {

@@ -6,10 +6,11 @@
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
   ActiveStaff, AesGcmPayloadCodec, connectTemporal, createCodecServer, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig,
-  onShutdown, postgresReady, processEnv, staffOfAccessToken, temporalReady, topicNames,
+  onShutdown, postgresReady, processEnv, registerConsumerLag, staffOfAccessToken, temporalReady, topicNames,
 } from '@diandan/platform';
 import { createDispatchApp } from './api/app';
 import { FeedHub, startFeedConsumer } from './feed';
+import { registerOrderGauges } from './metrics';
 import { startProjector } from './projector';
 import { startStarter } from './starter';
 
@@ -30,6 +31,11 @@ async function main(): Promise<void> {
     kafka, client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-starter`,
   });
   const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-projector` });
+  registerOrderGauges(prisma);
+  registerConsumerLag(admin, [
+    { group: `${groups}-starter`, topic: topics.placed },
+    { group: `${groups}-projector`, topic: topics.lifecycle },
+  ]);
   const feed = new FeedHub();
   const feedConsumer = await startFeedConsumer({ kafka, hub: feed, topic: topics.lifecycle, groupPrefix: `${groups}-feed`, logger });
 

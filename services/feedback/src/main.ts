@@ -2,9 +2,8 @@
 // orders.lifecycle), notices to residents (outbox + sender) and the evaluator's exports. Wiring
 // only; the app is src/app.ts.
 import {
-  AesGcmPayloadCodec, connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady,
-  processEnv,
-  temporalReady, topicNames,
+  AesGcmPayloadCodec, connectTemporal, createKafka, createLogger, createPrisma, gauge, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown,
+  postgresReady, processEnv, registerConsumerLag, temporalReady, topicNames,
 } from '@diandan/platform';
 import { createFeedbackApp } from './app';
 import { startKpiConsumer } from './kpis/rollupConsumer';
@@ -41,6 +40,19 @@ async function main(): Promise<void> {
   const contacts = await startContactConsumer({ kafka, prisma, cipher, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-contacts` });
   const notices = await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-notices` });
   const sender = new NoticeSender(prisma, cipher, notifiersFrom(config), logger).start();
+
+  registerConsumerLag(admin, [
+    { group: `${groups}-kpis`, topic: topics.lifecycle },
+    { group: `${groups}-contacts`, topic: topics.placed },
+    { group: `${groups}-notices`, topic: topics.lifecycle },
+  ]);
+  gauge({
+    name: 'diandan_notices_pending',
+    help: 'Notices to residents waiting in the outbox (status pending).',
+    async collect() {
+      this.set(await prisma.noticeOutbox.count({ where: { status: 'pending' } }).catch(() => Number.NaN));
+    },
+  });
 
   const app = createFeedbackApp({
     prisma,

@@ -2,7 +2,7 @@
 // order.placed event, checks it against the Kafka contract, and answers only once Kafka
 // acknowledged it (idempotent producer, acks -1, key = order id).
 import { orderPlacedSchema, type Attachment, type OrderPlaced } from '@diandan/domain';
-import { HttpError, validate, type Logger } from '@diandan/platform';
+import { HttpError, counter, validate, type Logger } from '@diandan/platform';
 import type { Producer } from 'kafkajs';
 import { BatchPublisher } from './batching';
 import type { OrderIdentities, OrderIdentity } from './identity';
@@ -29,6 +29,9 @@ export interface PlacerOptions {
 }
 
 export const RETRY_AFTER_SECONDS = 5;
+
+const placedTotal = counter({ name: 'diandan_orders_placed_total', help: 'Orders placed (acknowledged by Kafka), per channel.', labelNames: ['channel'] });
+const notPlacedTotal = counter({ name: 'diandan_orders_not_placed_total', help: 'Orders refused with 503 because Kafka did not acknowledge, per channel.', labelNames: ['channel'] });
 
 export class KafkaUnavailableError extends HttpError {
   constructor(cause: unknown) {
@@ -90,9 +93,11 @@ export class Placer {
     try {
       await withDeadline(this.timeoutMs, this.publisher.publish({ key: event.orderId, value: event, headers: { 'event-type': event.type } }));
     } catch (error) {
+      notPlacedTotal.inc({ channel: event.channel });
       this.options.logger.error({ orderId: event.orderId, channel: event.channel, err: error }, 'order not placed: kafka unavailable');
       throw new KafkaUnavailableError(error);
     }
+    placedTotal.inc({ channel: event.channel });
     this.options.logger.info({ orderId: event.orderId, channel: event.channel }, 'order placed');
     return { orderId: identity.orderId, trackingCode: identity.trackingCode, secret: identity.secret, placedAt };
   }
