@@ -67,5 +67,12 @@ export CONTACT_SEAL_KEYS="${CONTACT_SEAL_KEYS:-dev1:ZGlhbmRhbi1sb2NhbC1kZXYtc2Vh
 # Bearer token services/intake presents to services/feedback (WeChat "评价" → POST /v1/wechat/rating).
 # A public DEV value (at least 32 characters); production sets its own secret.
 export FEEDBACK_SERVICE_TOKEN="${FEEDBACK_SERVICE_TOKEN:-diandan-local-dev-service-token-not-secret-01}"
+# Encrypts every Temporal payload (packages/platform/src/codec.ts): id:base64-of-32-bytes, comma-
+# separated, the first encrypts. A public DEV key; production sets its own (openssl rand -base64 32).
+export TEMPORAL_CODEC_KEYS="${TEMPORAL_CODEC_KEYS:-local-dev-1:ZGlhbmRhbi1sb2NhbC1kZXYtY29kZWMta2V5LTAwMDE=}"
+# The codec server for the Temporal Web UI (run by services/dispatch): decrypts for staff only.
+# A worktree with a port block (PORT_BLOCK_BASE) takes its first free port.
+export CODEC_PORT="${CODEC_PORT:-$(( ${PORT_BLOCK_BASE:-2999} + 5 ))}"
+export TEMPORAL_UI_ORIGINS="${TEMPORAL_UI_ORIGINS:-http://127.0.0.1:$TEMPORAL_UI_PORT,http://localhost:$TEMPORAL_UI_PORT}"
 # Where services/intake reaches services/feedback.
 export FEEDBACK_URL="${FEEDBACK_URL:-http://127.0.0.1:$FEEDBACK_PORT}"

@@ -14,7 +14,7 @@ import {
   sealingKeysSchema,
   LocalDiskStorage,
 } from '@diandan/platform';
-import { eventually } from '@diandan/testkit';
+import { eventually, installTestRuntime } from '@diandan/testkit';
 import { createActivities } from '@diandan/workflows';
 import type { Express } from 'express';
 import type { Producer } from 'kafkajs';
@@ -30,7 +30,7 @@ import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
 import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 
-// The Temporal runtime (its logger) is installed once, by @diandan/testkit.
+installTestRuntime();
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
 const logger = createLogger('e2e', 'silent');
 const OPEN311_KEY = 'e2e-open311-key-0123456789abcdef';
@@ -96,6 +96,7 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
 
     worker = await Worker.create({
       connection: nativeConnection,
+      namespace: env('TEMPORAL_NAMESPACE'),
       taskQueue,
       workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
       activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),

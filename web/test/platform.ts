@@ -84,6 +84,7 @@ export async function startPlatform(): Promise<Platform> {
   const taskQueue = tag;
   const worker = await Worker.create({
     connection: nativeConnection,
+    namespace: env('TEMPORAL_NAMESPACE'),
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
     activities: createActivities({

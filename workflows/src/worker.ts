@@ -3,7 +3,8 @@
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '@diandan/domain';
 import {
-  assertSearchAttributes, connectTemporal, createKafka, createLogger, createPrisma, createProducer, loadConfig, processEnv, serveMetrics, topicNames,
+  AesGcmPayloadCodec, assertSearchAttributes, connectTemporal, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, loadConfig,
+  processEnv, serveMetrics, topicNames,
 } from '@diandan/platform';
 import { createActivities } from './activities';
 
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   }
   const metricsServer = config.WORKER_METRICS_PORT > 0 ? await serveMetrics(config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST) : undefined;
 
-  const { connection } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const codec = AesGcmPayloadCodec.fromConfig(config.TEMPORAL_CODEC_KEYS);
+  const { connection } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, codec });
   await assertSearchAttributes(connection, config.TEMPORAL_NAMESPACE, Object.keys(SEARCH_ATTRIBUTES));
   await connection.close();
 
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    // Every payload leaves the worker encrypted (packages/platform/src/codec.ts).
+    dataConverter: encryptingDataConverter(codec),
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ prisma, producer, lifecycleTopic: topicNames(config.KAFKA_TOPIC_PREFIX).lifecycle }),
   });

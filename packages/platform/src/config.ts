@@ -3,6 +3,7 @@
 // the variable's name. docker-compose.yml and infra/local/env.sh set the same names (a test checks).
 import { z } from 'zod';
 import { sealingKeysSchema } from './sealing';
+import { parseCodecKeys } from './codec';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -40,6 +41,28 @@ export const temporalEnv = {
   TEMPORAL_ADDRESS: z.string().min(1),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('service-orders'),
+  /**
+   * Payload encryption keys (codec.ts): `id:base64-of-32-bytes`, comma-separated, the first one
+   * encrypts, the others only decrypt (rotation). No default: infra/local/env.sh sets a public
+   * development key; anywhere else generate one with `openssl rand -base64 32`.
+   */
+  TEMPORAL_CODEC_KEYS: z.string().superRefine((value, ctx) => {
+    try {
+      parseCodecKeys(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+};
+
+/** The codec server of the Temporal Web UI (codecServer.ts), run by services/dispatch. 0 = off. */
+export const codecServerEnv = {
+  CODEC_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Origins of the Temporal Web UI allowed to call it from a browser (comma-separated). */
+  TEMPORAL_UI_ORIGINS: z
+    .string()
+    .default('http://127.0.0.1:8233,http://localhost:8233')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
 };
 
 /** Where attachments are kept (local disk): intake writes there, dispatch and tracking read. */
@@ -177,7 +200,7 @@ export const workerMetricsEnv = {
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
   intake: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...attachmentsEnv, ...serviceTokenEnv, ...contactSealEnv },
-  dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...attachmentsEnv, DISPATCH_PORT: port },
+  dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...codecServerEnv, ...attachmentsEnv, DISPATCH_PORT: port },
   feedback: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, ...contactSealEnv, FEEDBACK_PORT: port },
   worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...workerMetricsEnv },
 } as const;
@@ -204,6 +227,7 @@ export const SECRETS: Readonly<Record<string, SecretRule>> = {
   SMS_API_KEY: { minLength: 16 },
   SMTP_AUTH_PASSWORD: { minLength: 16 },
   DATABASE_URL: { minLength: 16, urlPassword: true },
+  TEMPORAL_CODEC_KEYS: { minLength: 40, list: true },
 };
 
 export interface SecretRule {
@@ -222,6 +246,7 @@ export interface SecretRule {
  */
 export const DEVELOPMENT_SECRET_VALUES: ReadonlySet<string> = new Set([
   // infra/local/env.sh
+  'local-dev-1:ZGlhbmRhbi1sb2NhbC1kZXYtY29kZWMta2V5LTAwMDE=',
   'diandan-local-dev-intake-key-not-secret-0001',
   'diandan-local-development-secret-not-for-production',
   'diandan-local-dev-contact-key-not-secret-0001',

@@ -1,11 +1,15 @@
 // Kafka helpers. Producers are idempotent and wait for all in-sync replicas (acks -1), so an
 // acknowledged event is durable and never duplicated by a producer retry. Consumers commit an
 // offset only after the handler (and so the database) succeeded; a message that keeps failing is
-// parked on its dead-letter topic after bounded retries instead of blocking its partition forever.
+// parked on its dead-letter topic after bounded retries instead of blocking its partition forever,
+// while a failure of the infrastructure (isTransient) is retried for as long as it lasts — with
+// heartbeats, so that an outage longer than the session timeout costs no group membership.
 import { Kafka, Partitioners, logLevel, type Consumer, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import { TOPICS } from '@diandan/domain';
 import type { z } from 'zod';
+import { forgetConsumerCounters, newConsumerCounters, type ConsumerCounters } from './consumerCounters';
 import type { Logger } from './logger';
+import { isTransient as isTransientByDefault } from './transient';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -127,20 +131,34 @@ export interface ConsumerRunnerOptions<T> {
   logger: Logger;
   /** Attempts before a failing message is parked on the dead-letter topic (default 5). */
   maxAttempts?: number;
-  /** First retry delay; doubles each attempt (default 200 ms). */
+  /** First retry delay; doubles each attempt (default 200 ms) up to maxBackoffMs (default 30 s). */
   backoffMs?: number;
-  /** Errors of the infrastructure (database down…) are retried without limit, never parked. */
+  maxBackoffMs?: number;
+  /**
+   * Errors of the infrastructure (database down…) are retried without limit, never parked.
+   * Default: platform's isTransient (transient.ts), a narrow list of codes.
+   */
   isTransient?: (error: unknown) => boolean;
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
+  /** Group session timeout (default 30 s, kafkajs'); a member silent this long is evicted. */
+  sessionTimeoutMs?: number;
+  /** Heartbeat period, also while a message is retried (default 3 s). */
+  heartbeatIntervalMs?: number;
 }
 
 export interface ConsumerRunner {
   consumer: Consumer;
+  /** Live counters of this runner (also listed by consumerCounters()). */
+  counters: ConsumerCounters;
   stop: () => Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** kafkajs' answer to a heartbeat once the group rebalances: eachMessage must end so it can rejoin. */
+function isRebalancing(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID';
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -150,15 +168,37 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
   const { kafka, groupId, topic, deadLetterTopic, parse, handle, logger } = options;
   const maxAttempts = options.maxAttempts ?? 5;
   const backoffMs = options.backoffMs ?? 200;
-  const isTransient = options.isTransient ?? (() => false);
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
+  const isTransient = options.isTransient ?? isTransientByDefault;
+  const counters = newConsumerCounters(groupId, topic);
 
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    heartbeatInterval: heartbeatIntervalMs,
+    ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
+  });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    counters.groupJoins++;
+    logger.info({ groupId, topic, memberId: payload.memberId, isLeader: payload.isLeader, joins: counters.groupJoins }, 'consumer joined its group');
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    counters.crashes++;
+    logger.error({ groupId, topic, restart: payload.restart, err: errorText(payload.error) }, 'consumer crashed');
+  });
   const deadLetters = createProducer(kafka);
   await Promise.all([consumer.connect(), deadLetters.connect()]);
   await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   let stopping = false;
+  const failingSince = new Map<number, number>();
+  const noteRetrying = () => {
+    counters.retrying = failingSince.size;
+    counters.retryingSince = failingSince.size > 0 ? Math.min(...failingSince.values()) : null;
+  };
 
   const park = async (message: KafkaMessage, partition: number, error: unknown, attempts: number) => {
+    counters.parked++;
     logger.error({ topic, partition, offset: message.offset, attempts, err: errorText(error) }, 'message parked on dead-letter topic');
     await deadLetters.send({
       topic: deadLetterTopic,
@@ -184,7 +224,7 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-    eachMessage: async ({ topic: t, partition, message }) => {
+    eachMessage: async ({ topic: t, partition, message, heartbeat }) => {
       const commit = () => consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
       let parsed: T;
       try {
@@ -194,27 +234,79 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
         await commit();
         return;
       }
-      for (let attempt = 1; ; attempt++) {
+      // While this message is retried (and while a slow attempt hangs), keep telling the group
+      // coordinator we are alive: kafkajs heartbeats only between messages. A heartbeat refused
+      // because the group rebalances ends the retrying: the offset stays uncommitted, kafkajs
+      // rejoins, and whoever owns the partition next redoes the message.
+      let lostGroup: unknown;
+      const keepAlive = async () => {
         try {
-          await handle(parsed, {
-            topic: t,
-            partition,
-            offset: message.offset,
-            key: message.key?.toString() ?? null,
-            headers: message.headers ?? {},
-            attempt,
-          });
-          break;
+          await heartbeat();
+          counters.retryHeartbeats++;
         } catch (error) {
-          // Shutting down: leave the offset uncommitted; the next owner of the partition redoes it.
-          if (stopping) throw error;
-          if (error instanceof PoisonMessageError || (!isTransient(error) && attempt >= maxAttempts)) {
-            await park(message, partition, error, attempt);
-            break;
-          }
-          logger.warn({ topic: t, partition, offset: message.offset, attempt, err: errorText(error) }, 'handler failed; retrying');
-          await sleep(Math.min(backoffMs * 2 ** (attempt - 1), 30_000));
+          if (isRebalancing(error)) lostGroup ??= error;
         }
+      };
+      let keepingAlive: NodeJS.Timeout | undefined;
+      const waitBeforeRetry = async (ms: number) => {
+        const until = Date.now() + ms;
+        while (Date.now() < until && !stopping && lostGroup === undefined) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(250, until - Date.now())));
+        }
+      };
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await handle(parsed, {
+              topic: t,
+              partition,
+              offset: message.offset,
+              key: message.key?.toString() ?? null,
+              headers: message.headers ?? {},
+              attempt,
+            });
+            counters.handled++;
+            if (attempt > 1) logger.info({ topic: t, partition, offset: message.offset, attempts: attempt }, 'handler succeeded after retries');
+            break;
+          } catch (error) {
+            // Shutting down: leave the offset uncommitted; the next owner of the partition redoes it.
+            if (stopping) throw error;
+            const transient = isTransient(error);
+            if (error instanceof PoisonMessageError || (!transient && attempt >= maxAttempts)) {
+              await park(message, partition, error, attempt);
+              break;
+            }
+            if (lostGroup !== undefined) throw lostGroup;
+            counters.retries++;
+            if (transient) counters.transientRetries++;
+            if (!failingSince.has(partition)) failingSince.set(partition, Date.now());
+            noteRetrying();
+            keepingAlive ??= setInterval(() => void keepAlive(), heartbeatIntervalMs);
+            const delayMs = Math.min(backoffMs * 2 ** (attempt - 1), maxBackoffMs);
+            logger.warn(
+              {
+                topic: t,
+                partition,
+                offset: message.offset,
+                attempt,
+                transient,
+                ...(transient ? {} : { attemptsLeft: maxAttempts - attempt }),
+                retryingForMs: Date.now() - (failingSince.get(partition) ?? Date.now()),
+                delayMs,
+                err: errorText(error),
+              },
+              transient ? 'handler failed (infrastructure); retrying until it is back' : 'handler failed; retrying',
+            );
+            await keepAlive();
+            await waitBeforeRetry(delayMs);
+            if (stopping) throw error;
+            if (lostGroup !== undefined) throw lostGroup;
+          }
+        }
+      } finally {
+        if (keepingAlive) clearInterval(keepingAlive);
+        failingSince.delete(partition);
+        noteRetrying();
       }
       await commit();
     },
@@ -222,10 +314,12 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
 
   return {
     consumer,
+    counters,
     stop: async () => {
       stopping = true;
       await consumer.disconnect();
       await deadLetters.disconnect();
+      forgetConsumerCounters(counters);
     },
   };
 }

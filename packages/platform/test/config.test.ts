@@ -28,6 +28,6 @@ describe('configuration', () => {
   });
 
   it('requiredVariables: lists what has no default', () => {
-    expect(requiredVariables(processEnv.worker).sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS']);
+    expect(requiredVariables(processEnv.worker).sort()).toEqual(['DATABASE_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS', 'TEMPORAL_CODEC_KEYS']);
   });
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { listen, LocalDiskStorage, type PrismaClient } from '@diandan/platform';
 import { seedDemoDistrict, seedDemoUsers } from '../../../infra/seed/apply';
 import { DEMO_PASSWORD } from '../../../infra/seed/users';
@@ -16,6 +16,7 @@ import type { TokenSettings } from '../../../services/dispatch/src/auth/tokens';
 import { FeedHub } from '../../../services/dispatch/src/feed';
 import { env, testLogger, unique } from './env';
 import { testPrisma } from './infra';
+import { installTestRuntime } from './runtime';
 
 export { env, runId, unique } from './env';
 export { eventually, waitFor } from './eventually';
@@ -54,7 +55,7 @@ export interface TemporalFixture {
 
 /** A worker with the stand-in serviceOrder on a unique task queue, and a client. */
 export async function startFixtureWorker(): Promise<TemporalFixture> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installTestRuntime();
   bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures/service-order-workflow.ts'), logger: new DefaultLogger('WARN') });
   const taskQueue = unique('dispatch-tq');
   const address = env('TEMPORAL_ADDRESS');

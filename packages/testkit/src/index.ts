@@ -6,4 +6,6 @@ export * from './env';
 export * from './eventually';
 export * from './hostile';
 export * from './infra';
+export * from './postgres';
+export * from './runtime';
 export * from './worker';

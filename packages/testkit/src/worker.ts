@@ -12,13 +12,16 @@ import {
 } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '@diandan/domain';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, topicNames, type PrismaClient } from '@diandan/platform';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, topicNames, type PrismaClient,
+} from '@diandan/platform';
 import type { Kafka, Producer } from 'kafkajs';
 import { actUpdate, createActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
 import { env, runId as currentRunId } from './env';
+import { installTestRuntime } from './runtime';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+installTestRuntime();
 
 /** A district with one street and two communities; the wage-arrears category routes to HRSS at district level. */
 export const UNITS = [
@@ -58,13 +61,17 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export const workflowBundle = (): Promise<WorkflowBundleWithSourceMap> =>
   (bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'), logger: new DefaultLogger('WARN') }));
 
+/** The payload codec of the test rigs: a test key, so that tests run encrypted as production does. */
+export const testCodec = new AesGcmPayloadCodec([{ id: 'test-1', key: Buffer.alloc(32, 7) }]);
+
 export interface Harness {
   prisma: PrismaClient;
   kafka: Kafka;
   producer: Producer;
   topics: ReturnType<typeof topicNames>;
   taskQueue: string;
-  createWorker(connection: NativeConnection): Promise<Worker>;
+  /** A worker of this harness's task queue; `namespace` is the time-skipping server's 'default' unless given. */
+  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean }): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -84,9 +91,11 @@ export async function createHarness(name: string): Promise<Harness> {
     producer,
     topics,
     taskQueue,
-    createWorker: async (connection) =>
+    createWorker: async (connection, namespace = 'default', options = {}) =>
       Worker.create({
         connection,
+        namespace,
+        ...(options.encrypted ? { dataConverter: encryptingDataConverter(testCodec) } : {}),
         taskQueue,
         workflowBundle: await workflowBundle(),
         activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
@@ -157,8 +166,9 @@ export async function startOnDevServer(name: string): Promise<DevServerRig> {
   const harness = await createHarness(name);
   const nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const connection = await ClientConnection.connect({ address: env('TEMPORAL_ADDRESS') });
-  const client = new TemporalClient({ connection, namespace: env('TEMPORAL_NAMESPACE') });
-  const worker = await harness.createWorker(nativeConnection);
+  // Encrypted on both sides, as in production (packages/platform/src/codec.ts).
+  const client = new TemporalClient({ connection, namespace: env('TEMPORAL_NAMESPACE'), dataConverter: encryptingDataConverter(testCodec) });
+  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true });
   const running = worker.run();
   return {
     harness,

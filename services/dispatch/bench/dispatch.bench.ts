@@ -5,6 +5,7 @@
 //
 //   source infra/local/env.sh   (or ROOT=$PWD; source infra/local/env.sh)
 //   npx tsx services/dispatch/bench/dispatch.bench.ts [orders=1000] [ratePerSecond=100]
+// Payloads are encrypted with TEMPORAL_CODEC_KEYS as in production; BENCH_CODEC=off measures without.
 // BENCH_JSON=file also writes the figures as JSON (profiles.bench.ts runs this on both profiles).
 // Topics get KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS replicas (3 / 2 in the cluster profile).
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -13,7 +14,9 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { generateTrackingCode, lifecycleEventSchema, type OrderPlaced } from '@diandan/domain';
-import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, publish, topicNames } from '@diandan/platform';
+import {
+  AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, publish, topicNames,
+} from '@diandan/platform';
 import { createActivities } from '@diandan/workflows';
 import { startIntakeProjection } from '../src/intakeProjection';
 import { startProjector } from '../src/projector';
@@ -72,12 +75,13 @@ async function main(): Promise<void> {
   const producer = createProducer(kafka);
   await producer.connect();
   const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const dataConverter = process.env.BENCH_CODEC === 'off' ? undefined : encryptingDataConverter(AesGcmPayloadCodec.fromConfig(need('TEMPORAL_CODEC_KEYS')));
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', ...(dataConverter ? { dataConverter } : {}) });
   const nativeConnection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
   const taskQueue = `${prefix}orders`;
 
   console.log(
-    `dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')})`,
+    `dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')}; payload codec ${dataConverter ? 'AES-256-GCM' : 'off'})`,
   );
   const emptyRate = await emptyStartRate(client, nativeConnection, Math.min(orders, 500));
   console.log(`  empty workflow starts: ${emptyRate.toFixed(0)}/s (16 concurrent clients)`);
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
+    ...(dataConverter ? { dataConverter } : {}),
     workflowBundle: await bundleWorkflowCode({
       workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'),
       logger: new DefaultLogger('ERROR'),

@@ -6,8 +6,8 @@
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
-  connectTemporal, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady, processEnv, registerConsumerLag,
-  temporalReady, topicNames, LocalDiskStorage,
+  ActiveStaff, AesGcmPayloadCodec, connectTemporal, createCodecServer, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig,
+  onShutdown, postgresReady, processEnv, registerConsumerLag, staffOfAccessToken, temporalReady, topicNames, LocalDiskStorage,
 } from '@diandan/platform';
 import path from 'node:path';
 import { createDispatchApp } from './api/app';
@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const prisma = createPrisma(config.DATABASE_URL);
-  const temporal = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const codec = AesGcmPayloadCodec.fromConfig(config.TEMPORAL_CODEC_KEYS);
+  const temporal = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, codec });
 
   const starter = await startStarter({
     kafka, client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-starter`,
@@ -55,10 +56,39 @@ async function main(): Promise<void> {
   );
   const server = await listen(app, config.DISPATCH_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
   logger.info({ host: config.HOST, port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');
+  // The Temporal Web UI's codec server: staff access tokens of this service, verified like every
+  // staff request (key ring, live session, active user — packages/platform/src/auth).
+  const codecAuth = { keys: keyRingFrom(config), activeStaff: new ActiveStaff(prisma) };
+  const codecServer =
+    config.CODEC_PORT > 0
+      ? await listen(
+          createCodecServer({
+            codec,
+            logger,
+            uiOrigins: config.TEMPORAL_UI_ORIGINS,
+            verifyToken: async (token) => {
+              const { staff } = await staffOfAccessToken(codecAuth, token);
+              return { username: staff.username, role: staff.role };
+            },
+            login: async (username, password) => {
+              const response = await fetch(`http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.DISPATCH_PORT}/v1/auth/login`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ username, password }),
+              });
+              return response.ok ? (((await response.json()) as { accessToken?: string }).accessToken ?? null) : null;
+            },
+          }),
+          config.CODEC_PORT,
+          config.HOST,
+        )
+      : undefined;
+  if (codecServer) logger.info({ port: config.CODEC_PORT }, 'codec server listening (Temporal Web UI)');
 
   onShutdown(logger, [
     // Live feeds are long requests: closeAllConnections lets the server close without waiting for them.
     { name: 'http', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) },
+    { name: 'codec server', close: () => new Promise((resolve) => (codecServer ? codecServer.close(() => resolve(undefined)) : resolve(undefined))) },
     { name: 'starter', close: () => starter.stop() },
     { name: 'intake projection', close: () => intake.stop() },
     { name: 'projector', close: () => projector.stop() },

@@ -2,9 +2,8 @@
 // orders.lifecycle), notices to residents (outbox + sender) and the evaluator's exports. Wiring
 // only; the app is src/app.ts.
 import {
-  connectTemporal, createKafka, createLogger, createPrisma, gauge, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown, postgresReady, processEnv,
-  registerConsumerLag, temporalReady, topicNames,
-  Sealer,
+  AesGcmPayloadCodec, connectTemporal, createKafka, createLogger, createPrisma, gauge, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown,
+  postgresReady, processEnv, registerConsumerLag, temporalReady, topicNames, Sealer,
 } from '@diandan/platform';
 import { createFeedbackApp } from './app';
 import { startKpiConsumer } from './kpis/rollupConsumer';
@@ -20,7 +19,11 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const prisma = createPrisma(config.DATABASE_URL);
-  const temporal = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = await connectTemporal({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    codec: AesGcmPayloadCodec.fromConfig(config.TEMPORAL_CODEC_KEYS),
+  });
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
   const groups = `${config.KAFKA_TOPIC_PREFIX}feedback`;
 
