@@ -101,7 +101,12 @@ export async function deleteRunTopicsAndGroups(brokers: string, runId: string): 
         await admin.deleteGroups(groups);
         break;
       } catch (error) {
-        if (attempt >= 20) throw error;
+        // A suite that failed may leave a consumer behind; its group dies with it. Say so, go on
+        // deleting the topics: a failed teardown would hide the tests' own failures.
+        if (attempt >= 20) {
+          console.warn(`could not delete consumer groups of run ${runId}: ${(error as Error).message}`);
+          break;
+        }
         await sleep(500);
       }
     }

@@ -192,6 +192,7 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
       order.status === 'placed'
         ? 'cannot dispatch: the dispatch queue is the dispatcher’s; an officer dispatches what reached its level'
         : illegalReason('dispatch', order.status),
+      { command: command.type, status: order.status },
     );
   }
 

@@ -1634,6 +1634,7 @@ export interface paths {
                             contentType: string;
                             fileName: string;
                             id: string;
+                            sha256?: string;
                             size: number;
                         }[];
                         result: string;
