@@ -90,7 +90,7 @@ describe('POST /v1/orders/track/:code/rating', () => {
     const order = await place();
     const response = await rate(order.trackingCode, { secret: order.secret, rating: 'satisfied' });
     expect(response.status).toBe(409);
-    expect(await errorOf(response)).toEqual({ code: 'not_ratable', message: 'cannot rate: order is not resolved yet' });
+    expect(await errorOf(response)).toEqual({ code: 'not_ratable', message: 'cannot rate: order is not resolved yet', details: { reason: 'not_resolved' } });
     expect((await state(order.handle)).order.status).toBe('placed');
   });
 
@@ -121,7 +121,7 @@ describe('POST /v1/orders/track/:code/rating', () => {
     });
     const response = await rate(trackingCode, { secret, rating: 'satisfied' });
     expect(response.status).toBe(409);
-    expect(await errorOf(response)).toEqual({ code: 'not_ratable', message: 'cannot rate: order is closed' });
+    expect(await errorOf(response)).toEqual({ code: 'not_ratable', message: 'cannot rate: order is closed', details: { reason: 'closed' } });
   });
 
   it('rating.secretCheck: a wrong secret looks like an unknown code', async () => {

@@ -58,7 +58,8 @@ describe('WeChat official account callback', () => {
     const code = /查询码：(DD-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(reply.Content)?.[1];
     expect(code).toBeDefined();
     const [event] = await placed.waitFor((e) => e.trackingCode === code);
-    expect(event).toEqual(expect.objectContaining({ channel: 'wechat', content: '楼道灯不亮', contact: { wechatOpenId: openId } }));
+    expect(event).toEqual(expect.objectContaining({ channel: 'wechat', content: '楼道灯不亮' }));
+    expect(contactOf(event!)).toEqual({ wechatOpenId: openId });
   });
 
   it('retries.responseCheck: the same MsgId three times gives one order id and the identical reply', async () => {
