@@ -325,7 +325,7 @@ function RateForm({ code, secret, deadline, done }: { code: string; secret: stri
   return (
     <form className="card" onSubmit={submit} aria-label="评价">
       <h2>请评价办理结果</h2>
-      {deadline && <p className="meta">请在 {new Date(deadline).toLocaleString('zh-CN')} 前评价，逾期视为满意。</p>}
+      {deadline && <p className="meta">请在 {new Date(deadline).toLocaleString('zh-CN')} 前评价，逾期未评价的工单将办结，并可能接受回访。</p>}
       <div className="choices" role="radiogroup" aria-label="评价">
         {Object.keys(RATING).map((r) => (
           <label key={r} className={rating === r ? 'chosen' : ''}>
