@@ -30,7 +30,7 @@ describe('docs', () => {
     const text = read(file);
     const headings = [...text.matchAll(/^#+\s+(.+)$/gm)].map((m) => m[1]!);
     const allHeadings = docs.flatMap((doc) => [...read(doc).matchAll(/^#+\s+(.+)$/gm)].map((m) => m[1]!));
-    const referenced = [...text.matchAll(/(?:see|in|under)\s+"([^"]+)"/gi)].map((m) => m[1]!);
+    const referenced = [...text.matchAll(/(?:see|in|under)\s+"([^"]+)"/gi)].map((m) => m[1]!.replace(/\s+/g, ' '));
     const dangling = referenced.filter((name) => ![...headings, ...allHeadings].some((h) => h.includes(name)));
     expect(dangling).toEqual([]);
     expect(headings.length).toBeGreaterThan(0);

@@ -6,12 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { openApiDocument as dispatchDocument } from '../../services/dispatch/src/api/openapi';
+import { openapiDocument as feedbackDocument } from '../../services/feedback/src/openapi';
 import { openapiDocument as intakeDocument } from '../../services/intake/src/openapi';
 
 const OUT = path.join(__dirname, '..', 'src', 'api');
 const documents: Record<string, object> = {
   intake: intakeDocument,
   dispatch: dispatchDocument(),
+  feedback: feedbackDocument,
 };
 
 async function render(name: string, document: object): Promise<string> {

@@ -9,7 +9,8 @@ import { DEMO_PASSWORD } from '../../infra/seed/users';
 import { ARTIFACTS, launchBrowser } from './browser';
 import { startPlatform, type Platform } from './platform';
 
-jest.setTimeout(180_000);
+// Generous: on a 2-core machine shared with other builds one loop has taken 70–150 s (idle: far less).
+jest.setTimeout(300_000);
 
 let platform: Platform;
 let browser: Browser;
@@ -26,8 +27,18 @@ async function person(width = 1366, height = 860): Promise<Page> {
   return page;
 }
 
+const sessions = new Map<string, Page>();
+
+/** One browser context per person, logged in once and reused by later scenarios. */
 async function login(username: string): Promise<Page> {
+  const open = sessions.get(username);
+  if (open) {
+    await open.goto(`${platform.url}/`);
+    await open.getByTestId('whoami').waitFor();
+    return open;
+  }
   const page = await person();
+  sessions.set(username, page);
   await page.goto(`${platform.url}/`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
@@ -142,6 +153,10 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     // 评单 — the resident follows the order and rates it.
     await resident.getByRole('button', { name: '查看办理进度' }).click();
     await resident.getByTestId('resident-status').filter({ hasText: '待评价' }).waitFor();
+    // The unit's words are there before the resident is asked to rate.
+    await expect(resident.getByTestId('resident-opinion').textContent()).resolves.toBe('社区将联系区总工会，统一代购，三日内答复');
+    await expect(resident.getByTestId('resident-result').textContent()).resolves.toContain('32 张车票已全部购得');
+    await resident.getByText('承办单位：建新北路社区').waitFor();
     await shot(resident, 'h5-track-rate');
     await resident.getByLabel('满意', { exact: true }).check();
     await resident.getByLabel('意见（可选）').fill('服务很贴心');
@@ -152,7 +167,7 @@ describe('the console and the resident pages, clicked through in Chromium', () =
       await resident.getByTestId('resident-status').waitFor();
     }
     await resident.getByTestId('resident-status').filter({ hasText: '已完成' }).waitFor();
-    await resident.getByText('评价', { exact: true }).first().waitFor(); // the timeline says it was rated
+    await resident.getByText('您的评价：满意').first().waitFor(); // the timeline says it was rated
     await shot(resident, 'h5-track-closed');
   });
 
@@ -214,6 +229,12 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     await shot(admin, 'console-admin');
     await admin.getByRole('tab', { name: '服务类别' }).click();
     await admin.getByText('代购返乡火车票').waitFor();
+    // The English switch: menu, titles and Ant Design's own texts change language.
+    await admin.getByText('EN', { exact: true }).click();
+    await admin.getByRole('menuitem', { name: 'Administration' }).waitFor();
+    await admin.getByRole('button', { name: 'Log out' }).waitFor();
+    await admin.getByText('中文', { exact: true }).click();
+    await admin.getByRole('menuitem', { name: '系统管理' }).waitFor();
     const page = await person();
     await page.goto(`${platform.url}/`);
     await page.getByLabel('用户名').fill('dispatcher');

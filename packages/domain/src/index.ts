@@ -11,3 +11,4 @@ export * from './trackingCode';
 export * from './scrub';
 export * from './story';
 export * from './suggest';
+export * from './clock';

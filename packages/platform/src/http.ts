@@ -41,7 +41,7 @@ export function createHttpApp({ name, logger, readiness = {}, jsonLimit = '256kb
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   });
-  app.use(refuseOversizeJsonWhileStreaming(bytesOf(jsonLimit)));
+  app.use((req, res, next) => (req.is('application/json') ? refuseOversizeWhileStreaming(jsonLimit)(req, res, next) : next()));
   app.use(express.json({ limit: jsonLimit }));
   app.use(refuseUnrepresentableText);
 
@@ -77,25 +77,22 @@ export function createHttpApp({ name, logger, readiness = {}, jsonLimit = '256kb
   return app;
 }
 
-function bytesOf(limit: string): number {
+export function bytesOf(limit: string): number {
   const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(limit.trim());
   if (!m) throw new Error(`not a size: ${limit}`);
   return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 * 1024 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb']);
 }
 
 /**
- * express.json stops buffering at its limit but answers only once the client has sent the whole
- * body (it drains the rest), so a client that keeps sending holds the request until the timeout.
- * This counts the same bytes as they arrive and answers 413 at the limit, then closes the
- * connection. Only for JSON, which express.json reads right after it in the same tick: no chunk
- * is emitted before its listener is attached.
+ * Express's body parsers stop buffering at their limit but answer only once the client has sent
+ * the whole body (they drain the rest), so a client that keeps sending holds the request until the
+ * timeout. This counts the same bytes as they arrive and answers 413 at the limit, then closes the
+ * connection. Put it directly before the body parser (no asynchronous middleware between): the
+ * parser then attaches its own listener in the same tick, and no chunk is missed.
  */
-function refuseOversizeJsonWhileStreaming(limitBytes: number): RequestHandler {
+export function refuseOversizeWhileStreaming(limit: string | number): RequestHandler {
+  const limitBytes = typeof limit === 'number' ? limit : bytesOf(limit);
   return (req, res, next) => {
-    if (!req.is('application/json')) {
-      next();
-      return;
-    }
     let seen = 0;
     const count = (chunk: Buffer) => {
       seen += chunk.length;

@@ -1,5 +1,6 @@
 // WeChat abuse limits: a captured request cannot be replayed later (timestamps outside a few
 // minutes are refused, a 2001 one included), and one openid cannot flood the order queue.
+import net from 'node:net';
 import { SLOW_DOWN } from '../src/channels/wechat';
 import { wechatSignature } from '../src/channels/wechatCrypto';
 import { createPlacedTopic, kafkaFor, startIntake, unique, WECHAT, type RunningIntake } from '@diandan/testkit/intake';
@@ -38,6 +39,23 @@ describe('WeChat limits', () => {
   test('timestamp.freshCheck: a timestamp within the skew is answered', async () => {
     const res = await fetch(`${intake.url}/v1/wechat?${signed(String(now() - 60), { echostr: 'e2' })}`);
     expect([res.status, await res.text()]).toEqual([200, 'e2']);
+  });
+
+  test('body.streamingLimitCheck: a callback body that keeps coming past 64 kB is refused with 413 before it ends', async () => {
+    const { port } = new URL(intake.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST /v1/wechat?${signed(String(now()))} HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n`);
+        const chunk = `<xml><Content>${'x'.repeat(70 * 1024)}`;
+        socket.write(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
+        // No final chunk: only the limit can produce an answer.
+      });
+      let text = '';
+      socket.on('data', (data) => (text += data.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 413/);
   });
 
   test('openid.rateCheck: past the limit per minute, the reply asks to slow down and no order is placed', async () => {

@@ -614,6 +614,153 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/joint-meeting/day": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 联席会议: a day’s new orders (China date, default today) with counts by category, area (street named by the address) and status, and a suggestion for each order still in the queue
+         * @description Roles: dispatcher, operator, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/joint-meeting/dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 联席会议: dispatch many orders at once — each through its own workflow update; partial success, one result per order in the order given
+         * @description Roles: dispatcher. Answers 200 with `dispatched`, `failed` and `results[]`: `{ orderId, ok: true, repeated, status, unitId }` or `{ orderId, ok: false, error: { status, code, message } }`. A retried batch is safe: an order already at the requested unit answers `repeated: true`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            level?: "community" | "street" | "district";
+                            /** Format: uuid */
+                            orderId: string;
+                            unitId: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description one result per order */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid body (at most 100 items, each order once) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -958,7 +1105,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 派单: dispatch to a unit (level, if given, must be the unit’s)
+         * 派单: dispatch to a unit (level, if given, must be the unit’s); officers dispatch down what reached their level
          * @description Sent to the order's workflow as the `act` update (command `dispatch`). Roles: dispatcher, street_officer, district_officer; unit handlers only for orders at their unit.
          */
         post: {
@@ -1666,6 +1813,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{orderId}/suggestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 派单建议: the unit the domain suggests (category routing + the area the address names, bottom of the ladder first), with the reason in Chinese, and alternatives; officers get units below them only
+         * @description Roles: dispatcher, operator, supervisor, street_officer, district_officer.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{orderId}/timeline": {
         parameters: {
             query?: never;
@@ -1936,6 +2151,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/queues/level": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * a street or district officer’s queue: active orders at its level inside its branch, nearest deadline first; each with `climb` (trigger manual/deadline/dissatisfied, reason, stage, fromUnitName, at) or null. Dispatchers and supervisors name the unit. Each order carries `clock` (stage, dueAt, remainingMinutes — working minutes unless calendar —, overdue) and `urges` (count, byResident, automatic, lastAt) for its current stage; `counts` (total, byCategory, byPriority, byStatus, overdue) are taken before the category/priority/overdue filters
+         * @description Roles: street_officer, district_officer, dispatcher, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    category?: string;
+                    limit?: number;
+                    offset?: number;
+                    overdue?: "true" | "false";
+                    priority?: "normal" | "urgent";
+                    status?: string;
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/queues/triage": {
         parameters: {
             query?: never;
@@ -1944,14 +2233,17 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * the dispatch queue: placed orders, urgent and oldest first
+         * the dispatch queue: placed orders, urgent and oldest first. Each order carries `clock` (stage, dueAt, remainingMinutes — working minutes unless calendar —, overdue) and `urges` (count, byResident, automatic, lastAt) for its current stage; `counts` (total, byCategory, byPriority, byStatus, overdue) are taken before the category/priority/overdue filters
          * @description Roles: operator, dispatcher, supervisor.
          */
         get: {
             parameters: {
                 query?: {
+                    category?: string;
                     limit?: number;
                     offset?: number;
+                    overdue?: "true" | "false";
+                    priority?: "normal" | "urgent";
                 };
                 header?: never;
                 path?: never;
@@ -2013,15 +2305,89 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * orders being handled at a unit (a unit handler: its own)
+         * orders being handled at a unit (a unit handler: its own), nearest deadline first. Each order carries `clock` (stage, dueAt, remainingMinutes — working minutes unless calendar —, overdue) and `urges` (count, byResident, automatic, lastAt) for its current stage; `counts` (total, byCategory, byPriority, byStatus, overdue) are taken before the category/priority/overdue filters
          * @description Roles: unit_handler, dispatcher, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    category?: string;
+                    limit?: number;
+                    offset?: number;
+                    overdue?: "true" | "false";
+                    priority?: "normal" | "urgent";
+                    status?: string;
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/supervision/accountability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 追责: accountability records, newest first, with the unit and the stage that breached and the order
+         * @description Roles: supervisor, evaluator.
          */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     offset?: number;
-                    status?: string;
+                    stage?: "triage" | "accept" | "opinion" | "resolve" | "rating";
                     unitId?: string;
                 };
                 header?: never;

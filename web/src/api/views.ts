@@ -26,10 +26,35 @@ export interface OrderRow {
   escalations?: number;
   bounces?: number;
   buckPassing?: boolean;
-  urges?: number;
   rating?: string | null;
-  /** Remaining office minutes, when the API computes it (console-api). */
-  remainingWorkingMinutes?: number | null;
+  /** The current stage's clock, computed by the staff API with the domain's calendar (queues). */
+  clock?: { stage: string; dueAt: string; remainingMinutes: number; calendar: boolean; overdue: boolean } | null;
+  /** Urges (催办) of the current stage (queues). */
+  urges?: { count: number; byResident: boolean; automatic: boolean; lastAt: string | null };
+  /** Why it climbed to this level (level queue). */
+  climb?: { trigger: string; at: string; reason: string | null; stage: string | null; fromUnitName: string | null } | null;
+  /** The unit the routing suggests (joint-meeting day view). */
+  suggestion?: UnitSuggestion | null;
+}
+
+export interface SuggestedUnit {
+  unitId: string;
+  unitName: string;
+  level: string;
+  reason: string;
+}
+
+export interface UnitSuggestion {
+  suggested: SuggestedUnit | null;
+  alternatives: SuggestedUnit[];
+}
+
+export interface QueueCounts {
+  total: number;
+  byCategory: { code: string | null; name: string | null; count: number }[];
+  byPriority: Record<string, number>;
+  byStatus: Record<string, number>;
+  overdue: number;
 }
 
 export interface Page<T> {
@@ -37,7 +62,7 @@ export interface Page<T> {
   limit: number;
   offset: number;
   orders: T[];
-  counts?: Record<string, number>;
+  counts?: QueueCounts;
 }
 
 export interface TimelineEvent {

@@ -31,7 +31,7 @@ interface Screen {
 const SCREENS: Screen[] = [
   { path: '/triage', zh: '派单台', en: 'Triage', icon: <InboxOutlined />, roles: ['operator', 'dispatcher', 'supervisor'], element: <Triage /> },
   { path: '/joint-meeting', zh: '联席会议', en: 'Joint meeting', icon: <TeamOutlined />, roles: ['dispatcher'], element: <JointMeeting /> },
-  { path: '/unit', zh: '办单台', en: 'Unit queue', icon: <UnorderedListOutlined />, roles: ['unit_handler', 'dispatcher', 'supervisor'], element: <UnitQueue /> },
+  { path: '/unit', zh: '办单台', en: 'Unit queue', icon: <UnorderedListOutlined />, roles: ['unit_handler', 'street_officer', 'district_officer', 'dispatcher', 'supervisor'], element: <UnitQueue /> },
   { path: '/wall', zh: '督办墙', en: 'Supervision wall', icon: <AlertOutlined />, roles: ['supervisor', 'evaluator'], element: <Wall /> },
   { path: '/dashboards', zh: '三率看板', en: 'Rates', icon: <BarChartOutlined />, roles: ['supervisor', 'evaluator', 'admin'], element: <Dashboards /> },
   { path: '/evaluator', zh: '评估导出', en: 'Exports', icon: <DownloadOutlined />, roles: ['evaluator', 'supervisor', 'admin'], element: <Evaluator /> },

@@ -28,13 +28,16 @@ export const EVENT: Table = {
   'order.returned': { zh: '退单', en: 'Returned' },
   'order.escalated': { zh: '上报升级', en: 'Escalated' },
   'order.urged': { zh: '催办', en: 'Urged' },
-  'order.overdue': { zh: '超时', en: 'Overdue' },
   'order.rated': { zh: '评价', en: 'Rated' },
   'order.closed': { zh: '完成', en: 'Closed' },
   'order.merged': { zh: '合并', en: 'Merged' },
   'order.invalidated': { zh: '无效', en: 'Marked invalid' },
   'order.withdrawn': { zh: '撤回', en: 'Withdrawn' },
   'order.reopened': { zh: '重新办理', en: 'Reopened' },
+  'order.supervisor_alerted': { zh: '督办提醒', en: 'Supervisor alerted' },
+  'order.callback_flagged': { zh: '回访存疑', en: 'Callback flagged' },
+  'order.buck_passing_flagged': { zh: '扯皮推诿预警', en: 'Buck-passing flagged' },
+  'order.accountability_recorded': { zh: '追责记录', en: 'Accountability recorded' },
 };
 
 export const LEVEL: Table = {
@@ -47,6 +50,8 @@ export const ROLE: Table = {
   operator: { zh: '话务员', en: 'Operator' },
   dispatcher: { zh: '派单员', en: 'Dispatcher' },
   unit_handler: { zh: '承办单位', en: 'Unit clerk' },
+  street_officer: { zh: '街道干部', en: 'Street officer' },
+  district_officer: { zh: '区级干部', en: 'District officer' },
   supervisor: { zh: '督办', en: 'Supervisor' },
   evaluator: { zh: '评估员', en: 'Evaluator' },
   admin: { zh: '管理员', en: 'Administrator' },

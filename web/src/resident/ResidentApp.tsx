@@ -269,18 +269,19 @@ function Tracking({ code }: { code: string }) {
               <span className={`status s-${order.status}`} data-testid="resident-status">{label(STATUS, order.status)}</span>
             </div>
             <p className="content">{order.content}</p>
-            {order.unitName && <p className="meta">承办单位：{order.unitName}</p>}
-            {(order.deadlineAt ?? order.deadline) && ACTIVE.includes(order.status) && <p className="meta">办理期限：{new Date((order.deadlineAt ?? order.deadline) as string).toLocaleString('zh-CN')}</p>}
+            {order.unit?.name && <p className="meta">承办单位：{order.unit.name}</p>}
+            {order.deadline?.dueAt && ACTIVE.includes(order.status) && (
+              <p className={`meta${order.deadline.overdue ? ' late' : ''}`}>办理期限：{new Date(order.deadline.dueAt).toLocaleString('zh-CN')}{order.deadline.overdue ? '（已超时）' : ''}</p>
+            )}
           </section>
-          {(order.opinion || order.answer || order.result) && (
+          {(order.opinion?.text || order.result?.text) && (
             <section className="card" aria-label="办理情况">
-              {order.opinion && (<><h2>初步意见</h2><p data-testid="resident-opinion">{order.opinion}</p></>)}
-              {order.answer && (<><h2>答复</h2><p>{order.answer}</p></>)}
-              {order.result && (<><h2>办理结果</h2><p data-testid="resident-result">{order.result}</p></>)}
+              {order.opinion?.text && (<><h2>初步意见{order.opinion.unitName ? `（${order.opinion.unitName}）` : ''}</h2><p data-testid="resident-opinion">{order.opinion.text}</p></>)}
+              {order.result?.text && (<><h2>办理结果{order.result.unitName ? `（${order.result.unitName}）` : ''}</h2><p data-testid="resident-result">{order.result.text}</p></>)}
             </section>
           )}
           {notice && <div className="card success" role="status">{notice}</div>}
-          {order.status === 'awaiting_rating' && <RateForm code={code} secret={secret} deadline={order.ratingDeadlineAt ?? order.ratingDeadline ?? null} done={(m) => { setNotice(m); void load(); }} />}
+          {order.actions.rate && <RateForm code={code} secret={secret} deadline={order.ratingDeadline} done={(m) => { setNotice(m); void load(); }} />}
           {order.rating && <p className="meta">您的评价：{label(RATING, order.rating)}</p>}
           <ResidentActions order={order} code={code} secret={secret} done={(m) => { setNotice(m); void load(); }} />
           <section className="card" aria-label="处理过程">
@@ -288,7 +289,8 @@ function Tracking({ code }: { code: string }) {
             <ol className="timeline">
               {order.timeline.map((e) => (
                 <li key={e.seq}>
-                  <b>{label(EVENT, e.type)}</b>
+                  <b>{e.title || label(EVENT, e.type)}</b>
+                  {e.text && <span>{e.text}</span>}
                   <time dateTime={e.at}>{new Date(e.at).toLocaleString('zh-CN')}</time>
                 </li>
               ))}
@@ -301,7 +303,7 @@ function Tracking({ code }: { code: string }) {
 }
 
 function RateForm({ code, secret, deadline, done }: { code: string; secret: string; deadline: string | null; done: (message: string) => void }) {
-  const [rating, setRating] = useState('');
+  const [rating, setRating] = useState<'' | 'satisfied' | 'basically_satisfied' | 'dissatisfied'>('');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -311,6 +313,7 @@ function RateForm({ code, secret, deadline, done }: { code: string; secret: stri
     setBusy(true);
     setError(null);
     try {
+      if (!rating) return;
       const outcome = await rate(code, secret, rating, comment);
       done(outcome.reopened ? '感谢评价。您不满意，工单已交上一级重新办理。' : '感谢您的评价！');
     } catch (err) {
@@ -326,7 +329,7 @@ function RateForm({ code, secret, deadline, done }: { code: string; secret: stri
       <div className="choices" role="radiogroup" aria-label="评价">
         {Object.keys(RATING).map((r) => (
           <label key={r} className={rating === r ? 'chosen' : ''}>
-            <input type="radio" name="rating" value={r} checked={rating === r} onChange={() => setRating(r)} />
+            <input type="radio" name="rating" value={r} checked={rating === r} onChange={() => setRating(r as typeof rating)} />
             {label(RATING, r)}
           </label>
         ))}
@@ -346,9 +349,9 @@ function RateForm({ code, secret, deadline, done }: { code: string; secret: stri
 function ResidentActions({ order, code, secret, done }: { order: Tracked; code: string; secret: string; done: (message: string) => void }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [reason, setReason] = useState('');
-  const canUrge = order.canUrge ?? order.availableActions?.includes('urge') ?? false;
-  const canWithdraw = order.canWithdraw ?? order.availableActions?.includes('withdraw') ?? false;
-  if (!canUrge && !canWithdraw) return null;
+  const canUrge = order.actions.urge && !order.urged;
+  const canWithdraw = order.actions.withdraw;
+  if (!canUrge && !canWithdraw && !order.urged) return null;
   const act = async (action: 'urge' | 'withdraw') => {
     if (action === 'withdraw' && !window.confirm('确定撤回这张工单吗？撤回后不再办理。')) return;
     setError(null);
@@ -367,6 +370,7 @@ function ResidentActions({ order, code, secret, done }: { order: Tracked; code: 
         <input id="reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
       </div>
       <Problem error={error} />
+      {order.urged && <p className="meta">本阶段已催办过。</p>}
       <div className="row">
         {canUrge && <button type="button" onClick={() => void act('urge')}>催办</button>}
         {canWithdraw && <button type="button" className="danger" onClick={() => void act('withdraw')}>撤回</button>}

@@ -1,45 +1,23 @@
-// The resident's calls: place (intake), track (intake), rate (feedback), urge and withdraw. No
-// login — the tracking code and its secret prove the order. The secret is kept in this tab only
-// (sessionStorage) and sent in a header, never in a URL that lands in logs or history.
+// The resident's calls: place and track (intake), rate, urge and withdraw (feedback), all typed by
+// the services' OpenAPI documents. No login — the tracking code and its secret prove the order.
+// The secret is kept in this tab only (sessionStorage) and sent in a header, never in a URL that
+// lands in logs or history.
+import createClient from 'openapi-fetch';
 import { apiErrorOf } from '../api/errors';
-import type { components as IntakeComponents } from '../api/intake';
+import type { paths as FeedbackPaths } from '../api/feedback';
+import type { components as IntakeComponents, paths as IntakePaths } from '../api/intake';
 
 export type Accepted = IntakeComponents['schemas']['Accepted'];
-export type OrderRequest = IntakeComponents['schemas']['OrderRequest'];
+export type Tracked = IntakeComponents['schemas']['TrackedOrder'];
+export type PublicCategory = IntakeComponents['schemas']['PublicCategory'];
 
-export interface Tracked {
-  trackingCode: string;
-  status: string;
-  content: string;
-  categoryCode: string | null;
-  placedAt: string;
-  updatedAt: string;
-  timeline: { seq: number; type: string; at: string }[];
-  /** Added by the resident-tracking work (console-api); shown when present. */
-  opinion?: string | null;
-  result?: string | null;
-  answer?: string | null;
-  unitName?: string | null;
-  deadline?: string | null;
-  deadlineAt?: string | null;
-  ratingDeadline?: string | null;
-  ratingDeadlineAt?: string | null;
-  rating?: string | null;
-  canUrge?: boolean;
-  canWithdraw?: boolean;
-  availableActions?: string[];
-}
+const intake = createClient<IntakePaths>({ baseUrl: '/api/intake' });
+const feedback = createClient<FeedbackPaths>({ baseUrl: '/api/feedback' });
 
-export interface PublicCategory {
-  code: string;
-  name: string;
-  description?: string;
-}
-
-async function json<T>(response: Response): Promise<T> {
-  const body = await response.json().catch(() => undefined);
-  if (!response.ok) throw apiErrorOf(response.status, body);
-  return body as T;
+async function must<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok || error !== undefined) throw apiErrorOf(response.status, error);
+  return data as T;
 }
 
 export const secrets = {
@@ -48,31 +26,27 @@ export const secrets = {
 };
 
 export async function categories(): Promise<PublicCategory[]> {
-  const body = await json<{ categories: PublicCategory[] }>(await fetch('/api/intake/v1/categories'));
-  return body.categories;
+  return (await must(intake.GET('/v1/categories'))).categories;
 }
 
+/** Multipart (photos): built by the browser, so sent with fetch; the answer is typed. */
 export async function place(form: FormData, idempotencyKey: string): Promise<Accepted> {
-  return json<Accepted>(await fetch('/api/intake/v1/orders', { method: 'POST', headers: { 'idempotency-key': idempotencyKey }, body: form }));
+  const response = await fetch('/api/intake/v1/orders', { method: 'POST', headers: { 'idempotency-key': idempotencyKey }, body: form });
+  const body = await response.json().catch(() => undefined);
+  if (!response.ok) throw apiErrorOf(response.status, body);
+  return body as Accepted;
 }
 
-export async function track(code: string, secret: string): Promise<Tracked> {
-  return json<Tracked>(await fetch(`/api/intake/v1/orders/track/${encodeURIComponent(code)}`, { headers: { 'x-order-secret': secret } }));
+export function track(code: string, secret: string): Promise<Tracked> {
+  return must(intake.GET('/v1/orders/track/{code}', { params: { path: { code }, header: { 'X-Order-Secret': secret } } })) as Promise<Tracked>;
 }
 
-export async function rate(code: string, secret: string, rating: string, comment: string): Promise<{ message?: string; reopened?: boolean }> {
-  return json(await fetch(`/api/feedback/v1/orders/track/${encodeURIComponent(code)}/rating`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ secret, rating, ...(comment.trim() ? { comment: comment.trim() } : {}) }),
-  }));
+export function rate(code: string, secret: string, rating: 'satisfied' | 'basically_satisfied' | 'dissatisfied', comment: string) {
+  return must(feedback.POST('/v1/orders/track/{code}/rating', { params: { path: { code } }, body: { secret, rating, ...(comment.trim() ? { comment: comment.trim() } : {}) } }));
 }
 
-/** 催办 / 撤回 by the resident (console-api adds these to intake's tracking routes). */
-export async function residentAction(code: string, secret: string, action: 'urge' | 'withdraw', reason: string): Promise<unknown> {
-  return json(await fetch(`/api/intake/v1/orders/track/${encodeURIComponent(code)}/${action}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-order-secret': secret },
-    body: JSON.stringify({ secret, ...(reason.trim() ? { reason: reason.trim(), note: reason.trim() } : {}) }),
-  }));
+/** 催办 / 撤回 where the rules allow (the tracking answer's `actions`). */
+export function residentAction(code: string, secret: string, action: 'urge' | 'withdraw', note: string) {
+  const request = { params: { path: { code }, header: { 'X-Order-Secret': secret } }, body: note.trim() ? { note: note.trim() } : {} };
+  return action === 'urge' ? must(feedback.POST('/v1/orders/track/{code}/urge', request as never)) : must(feedback.POST('/v1/orders/track/{code}/withdraw', request as never));
 }

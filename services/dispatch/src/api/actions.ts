@@ -4,12 +4,13 @@
 // costs a round trip — the workflow checks both again with the authoritative state.
 import { Router } from 'express';
 import { z } from 'zod';
-import { attachmentSchema, availableCommands, isAllowed, LEVELS, MAX_TEXT_LENGTH, PERMISSIONS, workflowIdFor, type Command, type CommandType } from '@diandan/domain';
+import { attachmentSchema, availableCommands, isAllowed, LEVELS, MAX_TEXT_LENGTH, officerLevel, PERMISSIONS, workflowIdFor, type Command, type CommandType, type UnitTree } from '@diandan/domain';
 import { HttpError, validate } from '@diandan/platform';
 import { actUpdate, type OrderView } from '@diandan/workflows';
 import { actorOf, type Staff } from '../auth/staff';
 import { staffOf } from './authenticate';
 import type { ApiDeps } from './deps';
+import { loadUnitTree } from './scope';
 import { toHttpError } from './temporalErrors';
 import { publicEvent } from './views';
 
@@ -34,7 +35,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   }),
   dispatch: spec({
     command: 'dispatch',
-    summary: '派单: dispatch to a unit (level, if given, must be the unit’s)',
+    summary: '派单: dispatch to a unit (level, if given, must be the unit’s); officers dispatch down what reached their level',
     body: z.object({ unitId: z.string().min(1), level: z.enum(LEVELS).optional() }),
     toCommand: (b) => ({ type: 'dispatch', unitId: b.unitId, ...(b.level ? { level: b.level } : {}) }),
   }),
@@ -93,52 +94,60 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
 };
 
 /** What an action answers: the order as the workflow now holds it, and what this caller can do next. */
-export function actionResult(view: OrderView, staff: Staff) {
+export function actionResult(view: OrderView, staff: Staff, units?: UnitTree) {
   return {
     order: view.order,
     trackingCode: view.trackingCode,
     deadline: view.deadline,
-    availableActions: availableCommands(view.order, actorOf(staff)),
+    availableActions: availableCommands(view.order, actorOf(staff), units),
     events: view.timeline.slice(-5).map((event) => publicEvent(event, staff)),
   };
 }
 
 const orderIdSchema = z.uuid();
 
-export function actionRoutes({ prisma, temporal }: ApiDeps): Router {
+/**
+ * One staff action on one order: role, body, the read model's quick scope check, then the
+ * workflow's `act` update, which decides. Throws HttpError; the batch dispatch reports it per order.
+ */
+export async function performAction({ prisma, temporal }: ApiDeps, staff: Staff, rawOrderId: string, actionName: string, rawBody: unknown) {
+  const action = ACTIONS[actionName];
+  if (!action) throw new HttpError(404, 'not_found', `no action ${actionName}; see /v1/openapi.json`);
+  if (!isAllowed(staff.role, action.command)) {
+    throw new HttpError(403, 'forbidden', `a ${staff.role.replace('_', ' ')} may not ${actionName} orders (allowed: ${PERMISSIONS[action.command].join(', ')})`);
+  }
+  const parsedId = orderIdSchema.safeParse(rawOrderId);
+  if (!parsedId.success) throw new HttpError(404, 'not_found', `no order ${rawOrderId}`);
+  const orderId = parsedId.data;
+  const body = validate(action.body, rawBody ?? {});
+
+  if (staff.role === 'unit_handler') {
+    // The read model may lag a moment; when it has no row, the workflow's own check decides.
+    const row = await prisma.order.findUnique({ where: { id: orderId }, select: { unitId: true } });
+    if (row && row.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', `order ${orderId} is not assigned to your unit`);
+  }
+  if (action.command === 'merge') {
+    const into = (body as { intoOrderId: string }).intoOrderId;
+    if (!(await prisma.order.findUnique({ where: { id: into }, select: { id: true } }))) {
+      throw new HttpError(404, 'not_found', `cannot merge: no order ${into} to merge into`);
+    }
+  }
+
+  const command = action.toCommand(body);
+  const handle = temporal.workflow.getHandle(workflowIdFor(orderId));
+  try {
+    const view = await handle.executeUpdate(actUpdate, { args: [{ command, actor: actorOf(staff) }] });
+    // Officers' buttons depend on their branch: the tree tells.
+    return actionResult(view, staff, officerLevel(staff.role) === null ? undefined : await loadUnitTree(prisma));
+  } catch (error) {
+    throw await toHttpError(error, orderId, () => handle.describe());
+  }
+}
+
+export function actionRoutes(deps: ApiDeps): Router {
   const router = Router();
   router.post('/v1/orders/:orderId/:action', async (req, res) => {
-    const action = ACTIONS[req.params.action];
-    if (!action) throw new HttpError(404, 'not_found', `no action ${req.params.action}; see /v1/openapi.json`);
-    const staff = staffOf(res);
-    if (!isAllowed(staff.role, action.command)) {
-      throw new HttpError(403, 'forbidden', `a ${staff.role.replace('_', ' ')} may not ${req.params.action} orders (allowed: ${PERMISSIONS[action.command].join(', ')})`);
-    }
-    const parsedId = orderIdSchema.safeParse(req.params.orderId);
-    if (!parsedId.success) throw new HttpError(404, 'not_found', `no order ${req.params.orderId}`);
-    const orderId = parsedId.data;
-    const body = validate(action.body, req.body ?? {});
-
-    if (staff.role === 'unit_handler') {
-      // The read model may lag a moment; when it has no row, the workflow's own check decides.
-      const row = await prisma.order.findUnique({ where: { id: orderId }, select: { unitId: true } });
-      if (row && row.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', `order ${orderId} is not assigned to your unit`);
-    }
-    if (action.command === 'merge') {
-      const into = (body as { intoOrderId: string }).intoOrderId;
-      if (!(await prisma.order.findUnique({ where: { id: into }, select: { id: true } }))) {
-        throw new HttpError(404, 'not_found', `cannot merge: no order ${into} to merge into`);
-      }
-    }
-
-    const command = action.toCommand(body);
-    const handle = temporal.workflow.getHandle(workflowIdFor(orderId));
-    try {
-      const view = await handle.executeUpdate(actUpdate, { args: [{ command, actor: actorOf(staff) }] });
-      res.json(actionResult(view, staff));
-    } catch (error) {
-      throw await toHttpError(error, orderId, () => handle.describe());
-    }
+    res.json(await performAction(deps, staffOf(res), String(req.params.orderId), String(req.params.action), req.body));
   });
   return router;
 }

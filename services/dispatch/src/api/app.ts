@@ -10,8 +10,10 @@ import { auditRoutes } from './auditRoutes';
 import { authRoutes, sessionRoutes } from './authRoutes';
 import type { ApiDeps } from './deps';
 import { feedRoutes } from './feedRoutes';
+import { jointMeetingRoutes } from './jointMeeting';
 import { openApiDocument } from './openapi';
 import { orderRoutes } from './orders';
+import { suggestionRoutes } from './suggestion';
 
 /** Reads whose subject is one order's data: who looked is recorded too. */
 const AUDITED_READS = [/^\/v1\/orders\/[^/]+(\/timeline)?$/];
@@ -32,6 +34,9 @@ export function createDispatchApp(deps: ApiDeps, readiness: Record<string, Readi
   });
   app.use(sessionRoutes(deps, accounts));
   app.use(orderRoutes(deps));
+  // Before the actions: GET …/suggestion would otherwise never reach it, and the batch is no order.
+  app.use(suggestionRoutes(deps));
+  app.use(jointMeetingRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(adminRoutes(deps, accounts));
   app.use(auditRoutes(deps));

@@ -1,5 +1,5 @@
 // GET /v1/feed: server-sent events of lifecycle events the caller may see — unit handlers only
-// their unit's, evaluators scrubbed and without addresses, nobody the resident's secret hash.
+// their unit's, officers their branch's, evaluators scrubbed and without addresses, nobody the resident's secret hash.
 // Opened with `Authorization: Bearer <access token>` or, from a browser's EventSource (which
 // cannot send headers), with `?ticket=` from POST /v1/auth/feed-ticket: single use, 30 seconds,
 // good for nothing else. Access tokens in the URL are refused.
@@ -7,10 +7,11 @@ import { Router, type Request, type Response } from 'express';
 import { bearerChallenge, bearerToken, HttpError, InvalidTokenError, staffOfAccessToken, verifyToken, type Staff, type StaffRole } from '@diandan/platform';
 import type { ApiDeps } from './deps';
 import type { StaffAccounts } from './accounts';
+import { officerScope } from './scope';
 import { concernsUnit, publicEvent } from './views';
 
 const HEARTBEAT_MS = 15_000;
-const FEED_ROLES: readonly StaffRole[] = ['operator', 'dispatcher', 'unit_handler', 'supervisor', 'evaluator'];
+const FEED_ROLES: readonly StaffRole[] = ['operator', 'dispatcher', 'unit_handler', 'street_officer', 'district_officer', 'supervisor', 'evaluator'];
 
 /** Ticket ids already used, until their expiry (a ticket opens one feed, once). */
 class UsedTickets {
@@ -25,7 +26,7 @@ class UsedTickets {
   }
 }
 
-export function feedRoutes({ feed, tokens }: ApiDeps, accounts: StaffAccounts): Router {
+export function feedRoutes({ feed, tokens, prisma }: ApiDeps, accounts: StaffAccounts): Router {
   const router = Router();
   const usedTickets = new UsedTickets();
   const unauthenticated = (message: string) => new HttpError(401, 'unauthenticated', message, undefined, bearerChallenge('diandan-staff'));
@@ -52,10 +53,12 @@ export function feedRoutes({ feed, tokens }: ApiDeps, accounts: StaffAccounts): 
   router.get('/v1/feed', async (req: Request, res: Response) => {
     const staff = await staffOfFeedRequest(req);
     if (!FEED_ROLES.includes(staff.role)) throw new HttpError(403, 'forbidden', `a ${staff.role.replace('_', ' ')} may not do this (allowed: ${FEED_ROLES.join(', ')})`);
+    const branch = (await officerScope(prisma, staff))?.unitIds;
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': diandan live feed\n\n');
     const unsubscribe = feed.subscribe((event) => {
       if (staff.role === 'unit_handler' && !(staff.unitId && concernsUnit(event, staff.unitId))) return;
+      if (branch && !branch.some((unitId) => concernsUnit(event, unitId))) return;
       res.write(`id: ${event.eventId}\nevent: lifecycle\ndata: ${JSON.stringify(publicEvent(event, staff))}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);

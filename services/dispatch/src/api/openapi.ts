@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { PERMISSIONS } from '@diandan/domain';
 import { ACTIONS } from './actions';
+import { accountabilitySchema } from './climbs';
+import { batchDispatchSchema, daySchema } from './jointMeeting';
+import { levelQueueSchema, queueFilterSchema, unitQueueSchema } from './orders';
 import { categoryPatchSchema, categorySchema, unitPatchSchema, unitSchema, userPatchSchema, userSchema } from './adminRoutes';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -15,6 +18,12 @@ const pageParams = [
   { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
 ];
 const secured = [{ bearer: [] }];
+/** Query parameters from the zod schema the route validates with. */
+function queryParams(schema: z.ZodType): object[] {
+  const doc = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, object>; required?: string[] };
+  return Object.entries(doc.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: doc.required?.includes(name) ?? false, schema: s }));
+}
+const queueRead = (summary: string, roles: string, schema: z.ZodType) => read(`${summary}. Each order carries \`clock\` (stage, dueAt, remainingMinutes — working minutes unless calendar —, overdue) and \`urges\` (count, byResident, automatic, lastAt) for its current stage; \`counts\` (total, byCategory, byPriority, byStatus, overdue) are taken before the category/priority/overdue filters`, roles, queryParams(schema));
 const read = (summary: string, roles: string, parameters: object[] = pageParams) => ({
   get: {
     summary,
@@ -124,12 +133,30 @@ export function openApiDocument(): object {
         },
       },
       '/v1/me': read('who the token belongs to', 'every staff role', []),
-      '/v1/queues/triage': read('the dispatch queue: placed orders, urgent and oldest first', 'operator, dispatcher, supervisor'),
-      '/v1/queues/unit': read('orders being handled at a unit (a unit handler: its own)', 'unit_handler, dispatcher, supervisor', [
-        ...pageParams,
-        { name: 'unitId', in: 'query', schema: { type: 'string' } },
-        { name: 'status', in: 'query', schema: { type: 'string' } },
-      ]),
+      '/v1/queues/triage': queueRead('the dispatch queue: placed orders, urgent and oldest first', 'operator, dispatcher, supervisor', queueFilterSchema),
+      '/v1/queues/unit': queueRead('orders being handled at a unit (a unit handler: its own), nearest deadline first', 'unit_handler, dispatcher, supervisor', unitQueueSchema),
+      '/v1/queues/level': queueRead(
+        'a street or district officer’s queue: active orders at its level inside its branch, nearest deadline first; each with `climb` (trigger manual/deadline/dissatisfied, reason, stage, fromUnitName, at) or null. Dispatchers and supervisors name the unit',
+        'street_officer, district_officer, dispatcher, supervisor',
+        levelQueueSchema,
+      ),
+      '/v1/orders/{orderId}/suggestion': read(
+        '派单建议: the unit the domain suggests (category routing + the area the address names, bottom of the ladder first), with the reason in Chinese, and alternatives; officers get units below them only',
+        'dispatcher, operator, supervisor, street_officer, district_officer',
+        [orderIdParam],
+      ),
+      '/v1/joint-meeting/day': read('联席会议: a day’s new orders (China date, default today) with counts by category, area (street named by the address) and status, and a suggestion for each order still in the queue', 'dispatcher, operator, supervisor', queryParams(daySchema)),
+      '/v1/joint-meeting/dispatch': {
+        post: {
+          summary: '联席会议: dispatch many orders at once — each through its own workflow update; partial success, one result per order in the order given',
+          description: 'Roles: dispatcher. Answers 200 with `dispatched`, `failed` and `results[]`: `{ orderId, ok: true, repeated, status, unitId }` or `{ orderId, ok: false, error: { status, code, message } }`. A retried batch is safe: an order already at the requested unit answers `repeated: true`.',
+          tags: ['actions'],
+          security: secured,
+          requestBody: { required: true, content: json(bodySchema(batchDispatchSchema)) },
+          responses: { 200: { description: 'one result per order', content: json({ type: 'object' }) }, 400: error('invalid body (at most 100 items, each order once)'), 401: error('no or invalid token'), 403: error('role') },
+        },
+      },
+      '/v1/supervision/accountability': read('追责: accountability records, newest first, with the unit and the stage that breached and the order', 'supervisor, evaluator', queryParams(accountabilitySchema)),
       '/v1/orders/{orderId}': read('one order from the read model', 'every staff role; unit handlers: orders at their unit', [orderIdParam]),
       '/v1/orders/{orderId}/timeline': read('every lifecycle event of an order, oldest first', 'every staff role; unit handlers: orders at their unit', [orderIdParam]),
       '/v1/supervision/overdue': read('active orders past their deadline', 'supervisor, evaluator'),

@@ -1,6 +1,7 @@
 // Read side of the staff API, from the read model (PostgreSQL): queues, one order, its timeline,
-// and the supervisor's views. Unit handlers see only orders of their own unit.
-import { ACTIVE_STATUSES } from '@diandan/domain';
+// and the supervisor's views. Unit handlers see only orders of their own unit, officers those
+// inside their branch. Queue items carry their stage clock and urge flag (queueItems.ts).
+import { ACTIVE_STATUSES, createWorkingCalendar, PRIORITIES } from '@diandan/domain';
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, validate, type PrismaClient } from '@diandan/platform';
@@ -8,39 +9,75 @@ import type { Prisma } from '@prisma/client';
 import type { Staff } from '../auth/staff';
 import { allow, staffOf } from './authenticate';
 import type { ApiDeps } from './deps';
+import { accountabilityRecords, accountabilitySchema, climbsOf } from './climbs';
+import { queueCounts, withQueueFacts } from './queueItems';
+import { canRead, officerScope } from './scope';
 import { publicEvent, publicOrder } from './views';
 
-/** Statuses in which an order is still being handled (a clock can run). */
-
-const pageSchema = z.object({
+export const pageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
-const unitQueueSchema = pageSchema.extend({ unitId: z.string().min(1).optional(), status: z.string().min(1).optional() });
+/** Filters every queue takes; the counts are computed before them, for the filter's own chips. */
+export const queueFilterSchema = pageSchema.extend({
+  category: z.string().min(1).max(100).optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+});
+export const unitQueueSchema = queueFilterSchema.extend({ unitId: z.string().min(1).optional(), status: z.string().min(1).optional() });
+export const levelQueueSchema = queueFilterSchema.extend({ unitId: z.string().min(1).optional(), status: z.string().min(1).optional() });
+
+const include = { unit: { select: { name: true, level: true } }, category: { select: { name: true } } } as const;
 
 async function page(prisma: PrismaClient, staff: Staff, where: Prisma.OrderWhereInput, query: unknown, orderBy: Prisma.OrderOrderByWithRelationInput[]) {
   const { limit, offset } = validate(pageSchema, query, 'query');
   const [total, rows] = await Promise.all([
     prisma.order.count({ where }),
-    prisma.order.findMany({ where, orderBy, take: limit, skip: offset, include: { unit: { select: { name: true } }, category: { select: { name: true } } } }),
+    prisma.order.findMany({ where, orderBy, take: limit, skip: offset, include }),
   ]);
   return { total, limit, offset, orders: rows.map((row) => publicOrder(row, staff)) };
 }
 
-/** A unit handler may read an order only while it is at the handler's unit. */
+/** A queue: its filters applied, the page decorated with clocks and urges, and counts for the filters. */
+async function queue(deps: ApiDeps, staff: Staff, base: Prisma.OrderWhereInput, query: unknown, orderBy: Prisma.OrderOrderByWithRelationInput[]) {
+  const filter = validate(queueFilterSchema.passthrough(), query, 'query');
+  const now = new Date();
+  const where: Prisma.OrderWhereInput = {
+    AND: [
+      base,
+      ...(filter.category ? [{ categoryCode: filter.category }] : []),
+      ...(filter.priority ? [{ priority: filter.priority }] : []),
+      ...(filter.overdue === 'true' ? [{ OR: [{ overdue: true }, { deadlineAt: { lt: now } }] }] : []),
+      ...(filter.overdue === 'false' ? [{ overdue: false, OR: [{ deadlineAt: null }, { deadlineAt: { gte: now } }] }] : []),
+    ],
+  };
+  const [listed, counts] = await Promise.all([page(deps.prisma, staff, where, query, orderBy), queueCounts(deps.prisma, base, now)]);
+  const orders = await withQueueFacts(deps.prisma, deps.calendar ?? defaultCalendar(), listed.orders, now);
+  return { ...listed, orders, counts };
+}
+
+let calendar: ReturnType<typeof createWorkingCalendar> | undefined;
+const defaultCalendar = () => (calendar ??= createWorkingCalendar());
+
+/** Unit handlers read their unit's orders, officers those inside their branch. */
 async function readableOrder(prisma: PrismaClient, staff: Staff, orderId: string) {
   if (!z.uuid().safeParse(orderId).success) throw new HttpError(404, 'not_found', `no order ${orderId}`);
-  const row = await prisma.order.findUnique({ where: { id: orderId }, include: { unit: { select: { name: true } }, category: { select: { name: true } } } });
+  const row = await prisma.order.findUnique({ where: { id: orderId }, include });
   if (!row) throw new HttpError(404, 'not_found', `no order ${orderId}`);
-  if (staff.role === 'unit_handler' && row.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', `order ${orderId} is not assigned to your unit`);
+  if (!(await canRead(prisma, staff, row))) {
+    throw new HttpError(403, 'out_of_scope', staff.role === 'unit_handler' ? `order ${orderId} is not assigned to your unit` : `order ${orderId} is not within your unit’s branch`);
+  }
   return row;
 }
 
-export function orderRoutes({ prisma }: ApiDeps): Router {
+const byDeadline: Prisma.OrderOrderByWithRelationInput[] = [{ deadlineAt: { sort: 'asc', nulls: 'last' } }, { placedAt: 'asc' }];
+
+export function orderRoutes(deps: ApiDeps): Router {
+  const { prisma } = deps;
   const router = Router();
 
   router.get('/v1/queues/triage', allow('operator', 'dispatcher', 'supervisor'), async (req, res) => {
-    res.json(await page(prisma, staffOf(res), { status: 'placed' }, req.query, [{ priority: 'desc' }, { placedAt: 'asc' }]));
+    res.json(await queue(deps, staffOf(res), { status: 'placed' }, req.query, [{ priority: 'desc' }, { placedAt: 'asc' }]));
   });
 
   router.get('/v1/queues/unit', allow('unit_handler', 'dispatcher', 'supervisor'), async (req, res) => {
@@ -49,8 +86,30 @@ export function orderRoutes({ prisma }: ApiDeps): Router {
     const unitId = staff.role === 'unit_handler' ? staff.unitId : query.unitId;
     if (staff.role === 'unit_handler' && query.unitId && query.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', 'you see only your own unit’s queue');
     // Without unitId a dispatcher or supervisor sees every unit's queue at once (unitId is optional, as documented).
-    const where: Prisma.OrderWhereInput = { unitId: unitId ?? { not: null }, status: query.status ?? { in: [...ACTIVE_STATUSES] } };
-    res.json(await page(prisma, staff, where, req.query, [{ deadlineAt: { sort: 'asc', nulls: 'last' } }, { placedAt: 'asc' }]));
+    const base: Prisma.OrderWhereInput = { unitId: unitId ?? { not: null }, status: query.status ?? { in: [...ACTIVE_STATUSES] } };
+    res.json(await queue(deps, staff, base, req.query, byDeadline));
+  });
+
+  // A street or district officer's queue: what reached its level inside its branch, and why it climbed.
+  router.get('/v1/queues/level', allow('street_officer', 'district_officer', 'dispatcher', 'supervisor'), async (req, res) => {
+    const staff = staffOf(res);
+    const query = validate(levelQueueSchema, req.query, 'query');
+    const scope = await officerScope(prisma, staff);
+    let base: Prisma.OrderWhereInput;
+    if (scope) {
+      if (query.unitId && !scope.unitIds.includes(query.unitId)) throw new HttpError(403, 'out_of_scope', 'you see only your branch’s queue');
+      base = { level: scope.level, unitId: query.unitId ?? { in: scope.unitIds } };
+    } else {
+      // Dispatchers and supervisors look at one unit's level queue (its branch, at its level).
+      if (!query.unitId) throw new HttpError(400, 'invalid_request', 'unitId: required');
+      const unit = await prisma.unit.findUnique({ where: { id: query.unitId } });
+      if (!unit) throw new HttpError(404, 'not_found', `no unit ${query.unitId}`);
+      const branch = await officerScope(prisma, { ...staff, role: unit.level === 'district' ? 'district_officer' : 'street_officer', unitId: unit.id });
+      base = { level: unit.level, unitId: { in: branch?.unitIds ?? [unit.id] } };
+    }
+    const listed = await queue(deps, staff, { ...base, status: query.status ?? { in: [...ACTIVE_STATUSES] } }, req.query, byDeadline);
+    const climbs = await climbsOf(prisma, listed.orders.map((o) => o.id));
+    res.json({ ...listed, orders: listed.orders.map((o) => ({ ...o, climb: climbs.get(o.id) ?? null })) });
   });
 
   router.get('/v1/orders/:orderId', async (req, res) => {
@@ -79,6 +138,10 @@ export function orderRoutes({ prisma }: ApiDeps): Router {
   router.get('/v1/supervision/bounced', supervisors, async (req, res) => {
     const where: Prisma.OrderWhereInput = { OR: [{ bounces: { gt: 0 } }, { buckPassing: true }] };
     res.json(await page(prisma, staffOf(res), where, req.query, [{ buckPassing: 'desc' }, { bounces: 'desc' }, { placedAt: 'asc' }]));
+  });
+  // 追责: every accountability record, newest first, with the unit and the stage that breached.
+  router.get('/v1/supervision/accountability', supervisors, async (req, res) => {
+    res.json(await accountabilityRecords(prisma, validate(accountabilitySchema, req.query, 'query')));
   });
   return router;
 }

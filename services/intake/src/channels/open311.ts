@@ -5,7 +5,7 @@
 // scrubber (packages/domain). Orders are called by their public reference, which unlocks nothing
 // (not the order id, hence not its secret), and orders of sensitive categories are never listed.
 import { MAX_CONTENT_LENGTH, scrub, scrubOptional } from '@diandan/domain';
-import { PUBLIC_REF, publicReferenceOf, unrepresentableField, type PrismaClient } from '@diandan/platform';
+import { PUBLIC_REF, publicReferenceOf, refuseOversizeWhileStreaming, unrepresentableField, type PrismaClient } from '@diandan/platform';
 import express, { Router, type Request } from 'express';
 import { isAllowedToken, limitRate, mobileSchema } from '../edges';
 import type { Placer } from '../placing';
@@ -186,7 +186,7 @@ export function open311Channel({ placer, prisma, apiKeys, rateLimitPerMinute }: 
     sendList(res, format, 'service_requests', 'request', rows.map(serviceRequest));
   });
 
-  router.post('/:file', limited, express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 100 }), async (req, res) => {
+  router.post('/:file', limited, refuseOversizeWhileStreaming('64kb'), express.urlencoded({ extended: true, limit: '64kb', parameterLimit: 100 }), async (req, res) => {
     const format = formatted(String(req.params.file), 'requests');
     const body = (req.body ?? {}) as Record<string, unknown>;
     // The form is parsed here, after the platform's check of JSON bodies: the same check, Open311's answer.

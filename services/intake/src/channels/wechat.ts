@@ -4,7 +4,7 @@
 // MsgId gives the same order and a byte-identical reply. "评价 <code> 满意|基本满意|不满意 [意见]" rates an
 // order through services/feedback (the sender's openid must be the order's contact there).
 import { MAX_CONTENT_LENGTH, parseTrackingCode, type Rating } from '@diandan/domain';
-import { HttpError, type Logger } from '@diandan/platform';
+import { HttpError, refuseOversizeWhileStreaming, type Logger } from '@diandan/platform';
 import express, { Router, type Request } from 'express';
 import { MemoryStore, type Options as RateLimitOptions } from 'express-rate-limit';
 import type { WechatRater, WechatRatingResult } from '../feedbackClient';
@@ -205,7 +205,7 @@ export function wechatChannel(options: WechatOptions): Router {
     }
   }
 
-  router.post('/v1/wechat', express.text({ type: () => true, limit: '64kb' }), async (req, res) => {
+  router.post('/v1/wechat', refuseOversizeWhileStreaming('64kb'), express.text({ type: () => true, limit: '64kb' }), async (req, res) => {
     checkSignature(req);
     if (typeof req.body !== 'string') throw new HttpError(400, 'bad_request', 'expected an XML body');
     const timestamp = query(req, 'timestamp');

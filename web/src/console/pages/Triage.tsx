@@ -29,7 +29,8 @@ export default function Triage() {
     <Flex vertical gap={16}>
       <Flex gap={16} wrap>
         <Card size="small"><Statistic title={t('待派单', 'Waiting')} value={queue.data?.total ?? 0} /></Card>
-        <Card size="small"><Statistic title={t('紧急', 'Urgent')} value={all.filter((o) => o.priority === 'urgent').length} valueStyle={{ color: '#c8102e' }} /></Card>
+        <Card size="small"><Statistic title={t('紧急', 'Urgent')} value={queue.data?.counts?.byPriority.urgent ?? all.filter((o) => o.priority === 'urgent').length} valueStyle={{ color: '#c8102e' }} /></Card>
+        <Card size="small"><Statistic title={t('派单超时', 'Overdue')} value={queue.data?.counts?.overdue ?? 0} /></Card>
         <Card size="small"><Statistic title={t('曾被退单', 'Returned before')} value={all.filter((o) => (o.bounces ?? 0) > 0).length} /></Card>
       </Flex>
       <Card size="small">

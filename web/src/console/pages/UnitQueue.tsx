@@ -16,13 +16,16 @@ import { ErrorView, useLoad } from '../parts/state';
 export default function UnitQueue() {
   const { lang, t } = useLang();
   const user = session.tokens?.user;
-  const own = user?.role === 'unit_handler';
+  // Clerks and street/district officers work their own unit's queue (the API scopes it too).
+  const own = ['unit_handler', 'street_officer', 'district_officer'].includes(user?.role ?? '');
   const reference = useReference();
   const [unitId, setUnitId] = useState<string | undefined>(own ? (user?.unitId ?? undefined) : undefined);
   const [open, setOpen] = useState<string | null>(null);
   const queue = useLoad(async () => {
     if (!unitId) return undefined;
-    return (await must(dispatchApi.GET('/v1/queues/unit', { params: { query: { limit: 200, ...(own ? {} : { unitId }) } } }))) as unknown as Page<OrderRow>;
+    // Officers work their level's queue (their branch); clerks their unit's.
+    if (user?.role.endsWith('_officer')) return (await must(dispatchApi.GET('/v1/queues/level', { params: { query: { limit: 200 } as never } }))) as unknown as Page<OrderRow>;
+    return (await must(dispatchApi.GET('/v1/queues/unit', { params: { query: { limit: 200, ...(own ? {} : { unitId }) } as never } }))) as unknown as Page<OrderRow>;
   }, [unitId]);
   const orders = queue.data?.orders ?? [];
   const now = Date.now();
@@ -43,10 +46,16 @@ export default function UnitQueue() {
         <Card size="small"><Statistic title={t('待签收', 'To accept')} value={orders.filter((o) => o.status === 'dispatched').length} /></Card>
         <Card size="small"><Statistic title={t('办理中', 'In hand')} value={orders.filter((o) => o.status === 'accepted' || o.status === 'in_progress').length} /></Card>
         <Card size="small"><Statistic title={t('已超时', 'Overdue')} value={orders.filter((o) => o.overdue || (o.deadlineAt && Date.parse(o.deadlineAt) < now)).length} valueStyle={{ color: '#c8102e' }} /></Card>
-        <Card size="small"><Statistic title={t('被催办', 'Urged')} value={orders.filter((o) => (o.urges ?? 0) > 0).length} /></Card>
+        <Card size="small"><Statistic title={t('被催办', 'Urged')} value={orders.filter((o) => (o.urges?.count ?? 0) > 0).length} /></Card>
       </Flex>
       {queue.error && <ErrorView error={queue.error} retry={() => void queue.reload()} />}
-      <OrderTable testId="unit-table" orders={orders} loading={queue.loading && !!unitId} onOpen={(o) => setOpen(o.id)} />
+      <OrderTable
+        testId="unit-table"
+        orders={orders}
+        loading={queue.loading && !!unitId}
+        onOpen={(o) => setOpen(o.id)}
+        extraColumns={user?.role.endsWith('_officer') ? [{ title: t('为何到此', 'Why here'), width: 220, render: (_v, o) => (o.climb ? `${o.climb.fromUnitName ?? ''} ${o.climb.trigger === 'deadline' ? t('超时上报', 'deadline passed') : o.climb.trigger === 'dissatisfied' ? t('群众不满意', 'dissatisfied') : t('人工上报', 'escalated')}${o.climb.reason ? `：${o.climb.reason}` : ''}` : t('直接派单', 'dispatched here')) }] : []}
+      />
       <OrderDrawer orderId={open} onClose={() => setOpen(null)} onChanged={() => void queue.reload()} />
     </Flex>
   );

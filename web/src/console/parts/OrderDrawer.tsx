@@ -3,7 +3,8 @@
 // is read again; when someone else acted first (409) the drawer says so and shows the order as it
 // is now.
 import { Alert, Button, Descriptions, Drawer, Flex, Form, Input, Select, Space, Tag, Timeline, Typography, App } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { isWithin } from '../../../../packages/domain/src/ladder';
 import { availableCommands, type CommandType, type OrderStatus, type Role } from '../../../../packages/domain/src/order';
 import { dispatchApi, must } from '../../api/client';
 import { ApiError } from '../../api/errors';
@@ -138,7 +139,7 @@ function OrderDetail({ detail, lang, reload, temporalUiUrl }: { detail: Detail; 
         <Typography.Title level={5}>{t('处理过程', 'Timeline')}</Typography.Title>
         <Timeline
           items={events.map((e) => ({
-            color: e.type === 'order.overdue' || e.type === 'order.returned' ? 'red' : e.type === 'order.closed' ? 'green' : 'blue',
+            color: e.type === 'order.supervisor_alerted' || e.type === 'order.returned' || e.type === 'order.accountability_recorded' ? 'red' : e.type === 'order.closed' ? 'green' : 'blue',
             content: (
               <div>
                 <b>{label(EVENT, e.type, lang)}</b> <Typography.Text type="secondary">{when(e.at)}</Typography.Text>
@@ -162,11 +163,27 @@ function Actions({ order, actions, reload }: { order: OrderRow; actions: Command
   const { lang, t } = useLang();
   const { message } = App.useApp();
   const [active, setActive] = useState<CommandType | null>(null);
+  const [form] = Form.useForm();
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const reference = useReference();
-  const suggestion = suggestUnit(reference.data, order);
-  const [form] = Form.useForm();
+  const user = session.tokens?.user;
+  // Officers dispatch down, within their own branch of the tree; dispatchers anywhere.
+  const officerUnit = user && user.role.endsWith('_officer') ? user.unitId : null;
+  const dispatchable = (reference.data?.units ?? []).filter((u) => u.active !== false && (!officerUnit || (reference.data && u.id !== officerUnit && isWithin(reference.data.tree, u.id, officerUnit))));
+  const [fromApi, setFromApi] = useState<{ unitId: string; unitName: string; reason: string } | null>(null);
+  const canDispatch = actions.includes('dispatch');
+  useEffect(() => {
+    if (!canDispatch) return;
+    must(dispatchApi.GET('/v1/orders/{orderId}/suggestion' as never, { params: { path: { orderId: order.id } } } as never))
+      .then((s) => setFromApi((s as { suggested: { unitId: string; unitName: string; reason: string } | null }).suggested), () => setFromApi(null));
+  }, [order.id, canDispatch]);
+  const local = suggestUnit(reference.data, order);
+  const suggestion = fromApi ? { unit: { id: fromApi.unitId, name: fromApi.unitName }, reason: { zh: fromApi.reason, en: fromApi.reason } } : local;
+  // The suggestion may arrive after the form opened: preselect it unless someone chose already.
+  useEffect(() => {
+    if (active === 'dispatch' && suggestion && !form.getFieldValue('unitId')) form.setFieldValue('unitId', suggestion.unit.id);
+  }, [active, suggestion?.unit.id, form]);
 
   const send = async (command: CommandType, body: Record<string, unknown>) => {
     setBusy(true);
@@ -202,7 +219,7 @@ function Actions({ order, actions, reload }: { order: OrderRow; actions: Command
           <Alert type="info" showIcon style={{ marginBottom: 12 }} title={`${t('建议派往', 'Suggested unit')}：${suggestion.unit.name}`} description={lang === 'zh' ? suggestion.reason.zh : suggestion.reason.en} />
         )}
         <Form.Item name="unitId" label={t('承办单位', 'Unit')} rules={[{ required: true, message: t('请选择承办单位', 'Choose a unit') }]} initialValue={suggestion?.unit.id}>
-          <Select showSearch={{ optionFilterProp: 'label' }} options={(reference.data?.units ?? []).filter((u) => u.active !== false).map((u) => ({ value: u.id, label: `${u.name}（${label(LEVEL, u.level, lang)}）` }))} />
+          <Select showSearch={{ optionFilterProp: 'label' }} options={dispatchable.map((u) => ({ value: u.id, label: `${u.name}（${label(LEVEL, u.level, lang)}）` }))} />
         </Form.Item>
       </>
     ),

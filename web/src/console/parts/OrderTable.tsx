@@ -22,14 +22,14 @@ export function OrderTable({ orders, loading, onOpen, showCountdown = true, extr
   const now = useNow();
   const columns: ColumnsType<OrderRow> = [
     { title: t('查询码', 'Code'), dataIndex: 'trackingCode', width: 140, render: (code: string) => <Typography.Text code>{code}</Typography.Text> },
-    { title: t('诉求', 'Need'), dataIndex: 'content', ellipsis: true },
+    { title: t('诉求', 'Need'), dataIndex: 'content', ellipsis: true, width: 300 },
     { title: t('类别', 'Category'), width: 130, render: (_v, o) => o.category?.name ?? o.categoryCode ?? '—' },
     { title: t('紧急', 'Priority'), dataIndex: 'priority', width: 80, render: (p: string) => (p === 'urgent' ? <Tag color="red">{label(PRIORITY, p, lang)}</Tag> : label(PRIORITY, p, lang)) },
     { title: t('承办单位', 'Unit'), width: 170, render: (_v, o) => (o.unit?.name ? `${o.unit.name}${o.level ? `（${label(LEVEL, o.level, lang)}）` : ''}` : '—') },
     { title: t('状态', 'Status'), dataIndex: 'status', width: 100, render: (s: string, o) => (
       <>
         <StatusTag status={s} lang={lang} />
-        {(o.urges ?? 0) > 0 && <Tag color="volcano">{t('催', 'urged')}</Tag>}
+        {(o.urges?.count ?? 0) > 0 && <Tag color="volcano">{t(`催办 ${o.urges?.count}`, `urged ${o.urges?.count}`)}</Tag>}
       </>
     ) },
     { title: t('提交时间', 'Placed'), dataIndex: 'placedAt', width: 150, render: when },
@@ -46,6 +46,7 @@ export function OrderTable({ orders, loading, onOpen, showCountdown = true, extr
       dataSource={orders}
       rowSelection={rowSelection}
       pagination={{ pageSize: 20, hideOnSinglePage: true }}
+      scroll={{ x: 'max-content' }}
       onRow={(order) => ({
         onClick: (e) => {
           if ((e.target as HTMLElement).closest('.ant-table-selection-column')) return;

@@ -2,7 +2,7 @@ import { Tag, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { label, STATUS, type Lang } from '../../lib/labels';
-import { countdown } from '../../lib/time';
+import { countdown, formatWorkingMinutes } from '../../lib/time';
 import type { OrderRow } from '../../api/views';
 
 const STATUS_COLOR: Record<string, string> = {
@@ -23,13 +23,26 @@ export function useNow(): Date {
   return now;
 }
 
-export function Countdown({ order, now, lang }: { order: Pick<OrderRow, 'deadlineAt' | 'dispatchedAt' | 'stageStartedAt' | 'overdue'>; now: Date; lang: Lang }) {
-  if (!order.deadlineAt) return <span>—</span>;
+/** The queue's clock as the API computed it (its working calendar), else computed here. */
+function clockText(order: Pick<OrderRow, 'deadlineAt' | 'dispatchedAt' | 'stageStartedAt' | 'overdue' | 'clock' | 'urges'>, now: Date, lang: Lang) {
+  const clock = order.clock;
+  if (clock) {
+    const amount = clock.calendar ? formatWorkingMinutes(clock.remainingMinutes, lang, 1440).replace('个工作日', '天').replace(/working days?/, 'd') : formatWorkingMinutes(clock.remainingMinutes, lang);
+    const text = clock.overdue ? (lang === 'zh' ? `已超时 ${amount}` : `overdue by ${amount}`) : lang === 'zh' ? `剩余 ${amount}` : `${amount} left`;
+    // Urged by the 80 % timer: the stage's last fifth.
+    return { text, overdue: clock.overdue, warning: order.urges?.automatic === true };
+  }
   const start = order.stageStartedAt ?? order.dispatchedAt;
-  const c = countdown(new Date(order.deadlineAt), now, lang, start ? new Date(start) : undefined);
-  const color = c.overdue || order.overdue ? 'red' : c.tone === 'warning' ? 'orange' : 'green';
+  const c = countdown(new Date(order.deadlineAt as string), now, lang, start ? new Date(start) : undefined);
+  return { text: c.text, overdue: c.overdue, warning: c.tone === 'warning' };
+}
+
+export function Countdown({ order, now, lang }: { order: Pick<OrderRow, 'deadlineAt' | 'dispatchedAt' | 'stageStartedAt' | 'overdue' | 'clock' | 'urges'>; now: Date; lang: Lang }) {
+  if (!order.deadlineAt && !order.clock) return <span>—</span>;
+  const c = clockText(order, now, lang);
+  const color = c.overdue || order.overdue ? 'red' : c.warning ? 'orange' : 'green';
   return (
-    <Tooltip title={`${lang === 'zh' ? '期限' : 'Deadline'} ${when(order.deadlineAt)}`}>
+    <Tooltip title={`${lang === 'zh' ? '期限' : 'Deadline'} ${when(order.clock?.dueAt ?? order.deadlineAt)}`}>
       <Tag color={color} data-testid="countdown">
         {c.text}
       </Tag>

@@ -1,4 +1,6 @@
 // Units and categories, read once per page load and shared by every screen that needs them.
+import { buildUnitTree, type CategoryRouting, type UnitTree } from '../../../../packages/domain/src/ladder';
+import { suggestUnit as suggestFromDomain } from '../../../../packages/domain/src/suggest';
 import { dispatchApi, must } from '../../api/client';
 import type { Category, OrderRow, Unit } from '../../api/views';
 import { useLoad, type Loaded } from './state';
@@ -7,6 +9,7 @@ export interface Reference {
   units: Unit[];
   categories: Category[];
   unitById: Map<string, Unit>;
+  tree: UnitTree;
 }
 
 let cached: Promise<Reference> | null = null;
@@ -16,7 +19,8 @@ export function loadReference(force = false): Promise<Reference> {
     cached = Promise.all([must(dispatchApi.GET('/v1/units')), must(dispatchApi.GET('/v1/categories'))]).then(([u, c]) => {
       const units = ((u as { units?: Unit[] }).units ?? (u as unknown as Unit[])) as Unit[];
       const categories = ((c as { categories?: Category[] }).categories ?? (c as unknown as Category[])) as Category[];
-      return { units, categories, unitById: new Map(units.map((unit) => [unit.id, unit])) };
+      const tree = buildUnitTree(units.filter((u) => u.active !== false) as never);
+      return { units, categories, unitById: new Map(units.map((unit) => [unit.id, unit])), tree };
     });
     cached.catch(() => (cached = null));
   }
@@ -31,18 +35,19 @@ export interface Suggestion {
 }
 
 /**
- * The unit to suggest when dispatching: the API's own suggestion when it gives one (category and
- * area routing in the domain), else the category's responsible unit from the catalogue.
+ * The unit to suggest when dispatching: the domain's own suggestion (packages/domain suggest.ts:
+ * the category's routing at the level whose area holds the address), with its reason in Chinese.
+ * The dispatcher can override it.
  */
-export function suggestUnit(reference: Reference | undefined, order: OrderRow & { suggestion?: { unitId: string; reason?: string } | null }): Suggestion | undefined {
+export function suggestUnit(reference: Reference | undefined, order: OrderRow): Suggestion | undefined {
   if (!reference) return undefined;
-  const fromApi = order.suggestion && reference.unitById.get(order.suggestion.unitId);
-  if (fromApi) return { unit: fromApi, reason: { zh: order.suggestion?.reason ?? '按类别和所在区域路由', en: order.suggestion?.reason ?? 'category and area routing' } };
   const category = reference.categories.find((c) => c.code === order.categoryCode);
-  const routing = category?.responsible ?? {};
-  for (const level of ['community', 'street', 'district']) {
-    const unit = routing[level] ? reference.unitById.get(routing[level]) : undefined;
-    if (unit) return { unit, reason: { zh: `类别「${category?.name}」的责任单位`, en: `responsible unit of category "${category?.name}"` } };
-  }
-  return undefined;
+  const { suggested } = suggestFromDomain({
+    tree: reference.tree,
+    routing: (category?.responsible ?? {}) as CategoryRouting,
+    ...(category ? { category: { code: category.code, name: category.name } } : {}),
+    address: order.address ?? null,
+  });
+  const unit = suggested && reference.unitById.get(suggested.unit.id);
+  return unit && suggested ? { unit, reason: { zh: suggested.reason, en: suggested.reason } } : undefined;
 }

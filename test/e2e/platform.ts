@@ -1,0 +1,179 @@
+// The whole platform in this process, on the real servers: intake → orders.placed → the starter →
+// the serviceOrder workflow (real worker) → orders.lifecycle → the projector → the read model,
+// with the staff API (dispatch) and feedback on ports of their own. Topics and the task queue are
+// this rig's own; the demo district and staff are seeded.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, topicNames, type ConsumerRunner, type PrismaClient } from '@diandan/platform';
+import { createActivities } from '@diandan/workflows';
+import type { Express } from 'express';
+import { seedDemoDistrict, seedDemoUsers } from '../../infra/seed/apply';
+import { DEMO_PASSWORD } from '../../infra/seed/users';
+import { createIntakeApp } from '../../services/intake/src/app';
+import { createRequestPathProducer } from '../../services/intake/src/producer';
+import { createDispatchApp } from '../../services/dispatch/src/api/app';
+import { FeedHub } from '../../services/dispatch/src/feed';
+import { startProjector } from '../../services/dispatch/src/projector';
+import { startStarter } from '../../services/dispatch/src/starter';
+import { createFeedbackApp } from '../../services/feedback/src/app';
+import { ContactCipher } from '../../services/feedback/src/notify/contacts';
+
+const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
+const logger = createLogger('e2e', 'silent');
+const JWT = { keys: { current: { kid: 'test', secret: 'e2e-tests-jwt-secret-0123456789abcdef' }, previous: [] }, accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests inspect answers ad hoc
+export type Answer = { status: number; body: any };
+
+export interface Platform {
+  prisma: PrismaClient;
+  intake: string;
+  dispatch: string;
+  feedback: string;
+  call(url: string, method: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  /** `Authorization` header of a demo staff member. */
+  login(username: string): Promise<Record<string, string>>;
+  /** Places an order through intake (as the H5 form does); waits for it in the read model. */
+  place(order: Record<string, unknown>): Promise<{ orderId: string; trackingCode: string; secret: string }>;
+  eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs?: number): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function serve(app: Express): Promise<{ url: string; server: Server }> {
+  const server = await listen(app, 0, '127.0.0.1');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function call(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, body: parsed };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startPlatform(name: string): Promise<Platform> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const runId = env('DIANDAN_TEST_RUN_ID');
+  const topics = topicNames(`${runId}-${name}-${randomUUID().slice(0, 6)}-`);
+  const kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: `${runId}-${name}` }, logger);
+  await ensureTopics(kafka, Object.values(topics), 3);
+  const prisma = createPrisma(env('DATABASE_URL'), { maxConnections: 8 });
+  for (let attempt = 1; ; attempt++) {
+    // Other test files seed the same rows concurrently; a lost race is retried.
+    try {
+      await seedDemoDistrict(prisma);
+      await seedDemoUsers(prisma);
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+  const producer = createProducer(kafka);
+  await producer.connect();
+  const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
+  const client = new Client({ connection, namespace: env('TEMPORAL_NAMESPACE') });
+  const nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
+  const taskQueue = `${runId}-${name}-${randomUUID().slice(0, 8)}`;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
+    activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, cacheTtlMs: 0 }),
+  });
+  const workerRun = worker.run();
+  const consumers: ConsumerRunner[] = [
+    await startStarter({ kafka, client, taskQueue, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${taskQueue}-starter` }),
+    await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${taskQueue}-projector` }),
+  ];
+  const intakeProducer = createRequestPathProducer(kafka);
+  await intakeProducer.connect();
+  const intakeApp = createIntakeApp({
+    settings: {
+      secretKey: 'e2e-intake-secret-key-0123456789abcdef',
+      placedTopic: topics.placed,
+      h5Origin: 'http://127.0.0.1',
+      open311ApiKeys: [],
+      operatorTokens: [],
+      rateLimitPerMinute: 1000,
+      wechat: { token: 'e2e-token', appId: '', aesKey: '' },
+      feedback: { url: 'http://127.0.0.1:9', serviceToken: 'e2e-feedback-service-token-0123456789' },
+      attachmentsDir: path.join(os.tmpdir(), `${taskQueue}-attachments`),
+      attachmentMaxBytes: 1024 * 1024,
+      publishTimeoutMs: 4000,
+    },
+    logger,
+    producer: intakeProducer,
+    prisma,
+  });
+  const started = await Promise.all([
+    serve(intakeApp.app),
+    serve(createDispatchApp({ prisma, temporal: client, logger, feed: new FeedHub(), tokens: JWT })),
+    serve(
+      createFeedbackApp({
+        prisma,
+        temporal: client,
+        logger,
+        staffKeys: JWT.keys,
+        serviceToken: 'e2e-feedback-service-token-0123456789',
+        contactCipher: new ContactCipher('e2e-feedback-contact-key-0123456789abcdef'),
+      }),
+    ),
+  ]);
+  const [intake, dispatch, feedback] = started.map((s) => s.url) as [string, string, string];
+  const tokens = new Map<string, Record<string, string>>();
+  return {
+    prisma,
+    intake,
+    dispatch,
+    feedback,
+    call,
+    eventually,
+    login: async (username) => {
+      const cached = tokens.get(username);
+      if (cached) return cached;
+      const { status, body } = await call(`${dispatch}/v1/auth/login`, 'POST', { username, password: DEMO_PASSWORD });
+      if (status !== 200) throw new Error(`login ${username}: ${status} ${JSON.stringify(body)}`);
+      const header = { authorization: `Bearer ${body.accessToken as string}` };
+      tokens.set(username, header);
+      return header;
+    },
+    place: async (order) => {
+      const placed = await call(`${intake}/v1/orders`, 'POST', { channel: 'web', ...order }, { 'idempotency-key': randomUUID() });
+      if (placed.status !== 202) throw new Error(`placing failed: ${placed.status} ${JSON.stringify(placed.body)}`);
+      const { orderId, trackingCode, secret } = placed.body as { orderId: string; trackingCode: string; secret: string };
+      await eventually(async () => ((await prisma.order.findUnique({ where: { id: orderId } }))?.trackingCode === trackingCode ? true : undefined), 'the placed order in the read model');
+      return { orderId, trackingCode, secret };
+    },
+    close: async () => {
+      await Promise.all(started.map((s) => new Promise((resolve) => s.server.close(resolve))));
+      await Promise.all(consumers.map((c) => c.stop()));
+      worker.shutdown();
+      await workerRun;
+      await Promise.allSettled([producer.disconnect(), intakeProducer.disconnect(), prisma.$disconnect(), connection.close(), nativeConnection.close()]);
+    },
+  };
+}
