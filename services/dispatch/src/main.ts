@@ -42,7 +42,14 @@ async function main(): Promise<void> {
     { group: `${groups}-projector`, topic: topics.lifecycle },
   ]);
   const feed = new FeedHub();
-  const feedConsumer = await startFeedConsumer({ kafka, hub: feed, topic: topics.lifecycle, groupPrefix: `${groups}-feed`, logger });
+  const feedConsumer = await startFeedConsumer({
+    kafka,
+    hub: feed,
+    topic: topics.lifecycle,
+    groupPrefix: `${groups}-feed`,
+    logger,
+    trackingCodeOf: async (id) => (await prisma.order.findUnique({ where: { id }, select: { trackingCode: true } }))?.trackingCode,
+  });
 
   const app = createDispatchApp(
     {
