@@ -101,6 +101,8 @@ export async function startPlatform(name: string): Promise<Platform> {
   const taskQueue = `${runId}-${name}-${randomUUID().slice(0, 8)}`;
   const worker = await Worker.create({
     connection: nativeConnection,
+    // The run's namespace, where the starter starts the workflows (without it the worker polls `default`).
+    namespace: env('TEMPORAL_NAMESPACE'),
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
     activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, cacheTtlMs: 0 }),
