@@ -4,7 +4,7 @@
 import {
   createWorkingCalendar,
   DEFAULT_DEADLINE_POLICY,
-  deadlinePolicySchema,
+  categoryDeadlinesSchema,
   stageDeadline,
   type CategoryRouting,
   type DeadlinePolicy,
@@ -130,11 +130,10 @@ async function readReferenceData(prisma: PrismaClient): Promise<ReferenceData> {
   ]);
   const routing: Record<string, CategoryRouting> = {};
   const categoryDeadlines: Record<string, DeadlinePolicy['categories'][string]> = {};
-  const categoryRules = deadlinePolicySchema.shape.categories.valueType;
   for (const category of categories) {
     routing[category.code] = (category.responsible ?? {}) as CategoryRouting;
     // A malformed override must not stop every order: that category falls back to the defaults.
-    const rules = categoryRules.safeParse(category.deadlines ?? {});
+    const rules = categoryDeadlinesSchema.safeParse(category.deadlines ?? {});
     if (rules.success) categoryDeadlines[category.code] = rules.data;
     else log.warn({ category: category.code }, 'ignoring malformed deadline overrides');
   }
