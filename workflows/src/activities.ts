@@ -16,7 +16,12 @@ import {
   type WorkingCalendar,
 } from '@diandan/domain';
 import { createLogger, publish, type PrismaClient } from '@diandan/platform';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
+import { workflowIdFor } from '@diandan/domain';
+import { actUpdate, type LinkDuplicateRequest } from './contract';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -47,6 +52,11 @@ export interface Activities {
   loadDecisionContext(): Promise<DecisionContextData>;
   computeDeadline(request: DeadlineRequest): Promise<{ dueAt: string; warnAt: string; referenceVersion: string }>;
   publishEvents(events: LifecycleEvent[]): Promise<void>;
+  /**
+   * Asks the survivor's workflow to take a duplicate on (its `act` update, as the system): the
+   * survivor decides. Answers the survivor's tracking code; its refusal fails without retrying.
+   */
+  linkDuplicate(request: LinkDuplicateRequest): Promise<{ trackingCode: string }>;
 }
 
 const log = createLogger('activities');
@@ -79,6 +89,24 @@ export function createActivities(deps: ActivityDeps): Activities {
       const { policy, version } = await referenceData();
       const due = stageDeadline(policy, request.categoryCode, request.priority, request.level, request.stage, new Date(request.from), calendar);
       return { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString(), referenceVersion: version };
+    },
+    async linkDuplicate(request) {
+      const handle = Context.current().client.workflow.getHandle(workflowIdFor(request.survivorOrderId));
+      try {
+        const view = await handle.executeUpdate(actUpdate, {
+          args: [{ command: { type: 'linkDuplicate', orderId: request.duplicateOrderId, trackingCode: request.duplicateTrackingCode }, actor: { role: 'system' } }],
+        });
+        return { trackingCode: view.trackingCode };
+      } catch (error) {
+        // The survivor's own words reach the dispatcher: "cannot take a duplicate on: order is …".
+        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+          throw ApplicationFailure.create({ type: error.cause.type ?? 'illegal_transition', message: `the order to merge into refused: ${error.cause.message}`, nonRetryable: true });
+        }
+        if (error instanceof WorkflowNotFoundError) {
+          throw ApplicationFailure.create({ type: 'not_found', message: `no open order ${request.survivorOrderId} to merge into`, nonRetryable: true });
+        }
+        throw error;
+      }
     },
     async publishEvents(events) {
       await publish(

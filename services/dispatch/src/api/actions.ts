@@ -11,6 +11,7 @@ import { actorOf, type Staff } from '../auth/staff';
 import { staffOf } from './authenticate';
 import type { ApiDeps } from './deps';
 import { loadUnitTree } from './scope';
+import { entryForAnswer } from '../knowledge/store';
 import { toHttpError } from './temporalErrors';
 import { publicEvent } from './views';
 
@@ -29,9 +30,14 @@ const spec = <S extends z.ZodType>(s: ActionSpec<S>): ActionSpec => s as unknown
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   answer: spec({
     command: 'answer',
-    summary: '即接即办: answer on the spot; the order waits for its rating',
-    body: z.object({ answer: text }),
-    toCommand: (b) => ({ type: 'answer', answer: b.answer }),
+    summary: '即接即办: answer on the spot, optionally with a knowledge-base entry (its id; the entry must be approved and valid, else 404/409); the order waits for its rating',
+    body: z.object({ answer: text, entryId: z.uuid().optional() }),
+    // entryVersion is the entry's current version, added by performAction after checking the entry.
+    toCommand: (b: { answer: string; entryId?: string; entryVersion?: number }) => ({
+      type: 'answer',
+      answer: b.answer,
+      ...(b.entryId ? { entryId: b.entryId, ...(b.entryVersion ? { entryVersion: b.entryVersion } : {}) } : {}),
+    }),
   }),
   dispatch: spec({
     command: 'dispatch',
@@ -44,6 +50,12 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     summary: 'merge a duplicate into another order, which carries on for both',
     body: z.object({ intoOrderId: z.uuid() }),
     toCommand: (b) => ({ type: 'merge', intoOrderId: b.intoOrderId }),
+  }),
+  unmerge: spec({
+    command: 'unmerge',
+    summary: 'un-merge: a merged order goes back to the dispatch queue (before the order it was merged into is resolved); that order lets it go',
+    body: z.object({ reason: text.optional() }),
+    toCommand: (b) => ({ type: 'unmerge', ...(b.reason ? { reason: b.reason } : {}) }),
   }),
   invalidate: spec({
     command: 'markInvalid',
@@ -129,6 +141,12 @@ export async function performAction({ prisma, temporal }: ApiDeps, staff: Staff,
     if (!(await prisma.order.findUnique({ where: { id: into }, select: { id: true } }))) {
       throw new HttpError(404, 'not_found', `cannot merge: no order ${into} to merge into`);
     }
+  }
+
+  if (action.command === 'answer') {
+    const cited = body as { entryId?: string; entryVersion?: number };
+    // The entry's version at this moment goes into the order's timeline with it.
+    if (cited.entryId) cited.entryVersion = (await entryForAnswer(prisma, cited.entryId)).version;
   }
 
   const command = action.toCommand(body);

@@ -6,6 +6,7 @@ import { ACTIONS, RESULT_PHOTOS_MAX } from './actions';
 import { accountabilitySchema } from './climbs';
 import { batchDispatchSchema, daySchema } from './jointMeeting';
 import { levelQueueSchema, queueFilterSchema, unitQueueSchema } from './orders';
+import { knowledgeOpenApiPaths } from '../knowledge/openapi';
 import { categoryPatchSchema, categorySchema, unitPatchSchema, unitSchema, userPatchSchema, userSchema } from './adminRoutes';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -204,6 +205,7 @@ export function openApiDocument(): object {
       '/v1/categories/{code}': { patch: adminWrite('change a category: only the fields sent (responsible units, deadlines, keywords, sensitive…)', categoryPatchSchema) },
       '/v1/users': { ...read('staff accounts', 'admin', []), post: adminWrite('add a staff account', userSchema, 201) },
       '/v1/users/{userId}': { patch: adminWrite('change a staff account: only the fields sent; deactivation or a new password ends all its sessions', userPatchSchema) },
+      ...knowledgeOpenApiPaths(),
       ...actionPaths,
     },
   };
