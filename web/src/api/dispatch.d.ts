@@ -368,7 +368,220 @@ export interface paths {
                         code: string;
                         /** @default {} */
                         deadlines?: {
-                            [key: string]: unknown;
+                            normal?: {
+                                accept?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                opinion?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                rating?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                resolve?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                triage?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                            };
+                            urgent?: {
+                                accept?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                opinion?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                rating?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                resolve?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                triage?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                            };
                         };
                         /** @default  */
                         description?: string;
@@ -475,7 +688,220 @@ export interface paths {
                     "application/json": {
                         active?: boolean;
                         deadlines?: {
-                            [key: string]: unknown;
+                            normal?: {
+                                accept?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                opinion?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                rating?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                resolve?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                triage?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                            };
+                            urgent?: {
+                                accept?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                opinion?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                rating?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                resolve?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                triage?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                            };
                         };
                         description?: string;
                         keywords?: string[];
