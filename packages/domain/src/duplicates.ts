@@ -15,7 +15,7 @@ export interface DuplicateSettings {
   readonly limit: number;
 }
 
-export const DEFAULT_DUPLICATE_SETTINGS: DuplicateSettings = { windowDays: 14, radiusMeters: 500, threshold: 0.45, minText: 0.2, limit: 5 };
+export const DEFAULT_DUPLICATE_SETTINGS: DuplicateSettings = { windowDays: 14, radiusMeters: 500, threshold: 0.5, minText: 0.25, limit: 5 };
 
 const WEIGHTS = { text: 0.6, category: 0.2, place: 0.2 } as const;
 /** Statuses of an order that can still carry another's need. */
@@ -116,17 +116,18 @@ const placeNamesOf = (o: DuplicateFacts): string[] =>
 const hasPoint = (o: DuplicateFacts): o is DuplicateFacts & { lat: number; lng: number } => typeof o.lat === 'number' && typeof o.lng === 'number';
 const DAY_MS = 86_400_000;
 
-function placeScore(a: DuplicateFacts, b: DuplicateFacts, settings: DuplicateSettings): { score: number; clause?: string; distance?: number } {
+/** `null`: known to be elsewhere — the same words about another place are another need. */
+function placeScore(a: DuplicateFacts, b: DuplicateFacts, settings: DuplicateSettings): { score: number; clause?: string; distance?: number } | null {
   if (hasPoint(a) && hasPoint(b)) {
     const distance = Math.round(distanceMeters(a, b));
-    if (distance > settings.radiusMeters * 2) return { score: 0, clause: `相距 ${distance} 米`, distance };
+    if (distance > settings.radiusMeters * 2) return null;
     // 1 at the same spot, ½ at the radius, 0 at twice the radius.
     return { score: Math.max(0, 1 - distance / (2 * settings.radiusMeters)), clause: `相距 ${distance} 米`, distance };
   }
   if (a.area && b.area) {
     if (a.area.unitId === b.area.unitId) return { score: 1, clause: `同在${a.area.name}` };
     if (a.area.streetId && a.area.streetId === b.area.streetId) return { score: 0.5, clause: `同属${a.area.streetName ?? '一个街道'}` };
-    return { score: 0 };
+    return null;
   }
   // Nothing to compare: neither near nor far.
   return { score: 0.3 };
@@ -156,6 +157,7 @@ export function scoreDuplicate(
   const text = textSimilarity(options.orderGrams ?? bigrams(order.content, placeNamesOf(order)), bigrams(candidate.content, placeNamesOf(candidate)));
   if (text < settings.minText) return null;
   const place = placeScore(order, candidate, settings);
+  if (place === null) return null;
   const score = Math.round((WEIGHTS.text * text + WEIGHTS.category * category + WEIGHTS.place * place.score) * 1000) / 1000;
   if (score < settings.threshold) return null;
 

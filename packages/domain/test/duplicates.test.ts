@@ -56,7 +56,7 @@ describe('scoreDuplicate', () => {
   });
 
   test('a related category counts half', () => {
-    const match = scoreDuplicate(base, { ...twin, categoryCode: 'road-lighting' }, { related: new Set(['road-lighting']) });
+    const match = scoreDuplicate(base, { ...twin, content: base.content, categoryCode: 'road-lighting' }, { related: new Set(['road-lighting']) });
     expect(match?.parts.category).toBe(0.5);
     expect(match?.reason).toContain('相关分类');
   });
@@ -66,15 +66,16 @@ describe('scoreDuplicate', () => {
     const near = scoreDuplicate({ ...base, ...here }, { ...twin, lat: 29.5755, lng: 106.5330 });
     expect(near?.parts.distanceMeters).toBe(56);
     expect(near?.reason).toContain('相距 56 米');
-    const far = scoreDuplicate({ ...base, ...here }, { ...twin, lat: 29.60, lng: 106.5330 });
-    expect(far === null || far.parts.place === 0).toBe(true);
+    expect(scoreDuplicate({ ...base, ...here }, { ...twin, content: base.content, lat: 29.60, lng: 106.5330 })).toBeNull();
   });
 
   test('another community of the same street counts half; another street nothing', () => {
-    const sameStreet = scoreDuplicate(base, { ...twin, area: { unitId: 'other', name: '别的社区', streetId: 'guanyinqiao', streetName: '观音桥街道' } });
+    const any = { settings: { ...DEFAULT_DUPLICATE_SETTINGS, threshold: 0 } };
+    const sameStreet = scoreDuplicate(base, { ...twin, area: { unitId: 'other', name: '别的社区', streetId: 'guanyinqiao', streetName: '观音桥街道' } }, any);
     expect(sameStreet?.parts.place).toBe(0.5);
-    const elsewhere = scoreDuplicate(base, { ...twin, area: { unitId: 'x', name: 'x', streetId: 'y' } });
-    expect(elsewhere === null || elsewhere.parts.place === 0).toBe(true);
+    expect(sameStreet?.reason).toContain('同属观音桥街道');
+    // The same words about another street's place are another need.
+    expect(scoreDuplicate(base, { ...twin, content: base.content, area: { unitId: 'x', name: 'x', streetId: 'y' } }, any)).toBeNull();
   });
 
   test('the same place and category with different words is not a duplicate', () => {

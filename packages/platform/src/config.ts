@@ -208,7 +208,7 @@ export const duplicatesEnv = {
   /** Two orders with coordinates closer than this (metres) are at the same place. */
   DUPLICATE_RADIUS_METERS: z.coerce.number().int().min(10).max(20_000).default(500),
   /** Offered as a likely duplicate from this score (0…1). */
-  DUPLICATE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
+  DUPLICATE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
 };
 
 /** The variables each process of the platform requires: the compose file must set all of them. */
