@@ -13,3 +13,5 @@ export * from './scrub';
 export * from './story';
 export * from './suggest';
 export * from './clock';
+export * from './holidays';
+export * from './notices';
