@@ -43,8 +43,11 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = [...new Set(topics)].filter((t) => !existing.has(t));
     if (missing.length > 0) {
+      // kafkajs' own waitForLeaders retries only LEADER_NOT_AVAILABLE; a freshly formatted KRaft
+      // broker first answers UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created (CI failed
+      // on it), so the wait for leaders is ours and tolerates both.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions,
@@ -52,10 +55,28 @@ export async function ensureTopics(
           configEntries: replication.minInsyncReplicas ? [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }] : [],
         })),
       });
+      await waitForLeaders(admin, missing);
     }
     return missing;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Errors a broker gives while a topic it has just created propagates through its metadata. */
+const PROPAGATING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER']);
+
+async function waitForLeaders(admin: ReturnType<Kafka['admin']>, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (!PROPAGATING.has((error as { type?: string }).type ?? '') || Date.now() > end) throw error;
+    }
+    if (Date.now() > end) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 
