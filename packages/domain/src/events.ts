@@ -105,6 +105,8 @@ export const runningDeadlineSchema = z.object({
   dueAt: isoDateTime,
   warnAt: isoDateTime,
   overdue: z.boolean(),
+  /** Counted into a year without a holiday schedule (Monday–Friday there): it may fall on a holiday. */
+  unscheduled: z.boolean().optional(),
 });
 export type EventDeadline = z.infer<typeof runningDeadlineSchema>;
 

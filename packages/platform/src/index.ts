@@ -16,3 +16,4 @@ export * from './auth';
 export * from './publicRef';
 export * from './metrics';
 export * from './routes';
+export * from './holidays';

@@ -67,12 +67,15 @@ function stateChanges(event: LifecycleEvent, row: OrderRow, at: Date): Prisma.Or
   if (event.deadline !== undefined) {
     changes.deadlineAt = event.deadline === null ? null : new Date(event.deadline.dueAt);
     changes.overdue = event.deadline?.overdue ?? false;
+    // The clock reaches into a year the holiday calendar has no schedule for (docs/lifecycle.md).
+    changes.deadlineUnscheduled = event.deadline?.unscheduled ?? false;
   }
   if (event.type === 'order.supervisor_alerted' || event.type === 'order.accountability_recorded') changes.overdue = true;
   if (isFinalStatus(event.status)) {
     changes.closedAt = latest(row.closedAt, at);
     changes.deadlineAt = null;
     changes.overdue = false;
+    changes.deadlineUnscheduled = false;
   }
   return changes;
 }
