@@ -130,7 +130,13 @@ export function noticeMessage(kind: NoticeKind, facts: NoticeFacts): NoticeMessa
     case 'returned':
       return render(code, '已退回派单台', '被承办单位退回（不属其职责）。', '将重新派单', '联席会议将重新派给负责的单位，无需您再次提交。');
     case 'merged':
-      return render(code, '已合并办理', '与其他居民反映的相同问题合并办理。', '合并后统一办结', '办结后您同样会收到通知并可评价。');
+      return render(
+        code,
+        '已合并办理',
+        `与其他居民反映的相同问题合并办理${facts.intoTrackingCode ? `（随 ${facts.intoTrackingCode} 一并办理）` : ''}。`,
+        '合并后统一办结',
+        '办结后您同样会收到通知并可评价。',
+      );
     case 'resolved':
       return render(code, '已办结', '已办结，请对办理结果评价。', '请评价', HOW_TO_RATE);
     case 'answered':

@@ -272,6 +272,8 @@ export const DEVELOPMENT_SECRET_VALUES: ReadonlySet<string> = new Set([
   'ZGlhbmRhbi1sb2NhbC1kZXYtYWVzLWtleS0wMDAwMDE',
   'diandan-local-dev-open311-key-not-secret',
   'diandan-local-dev-operator-token-not-secret',
+  'diandan-local-dev-wechat-app-secret',
+  'diandan-local-dev-sms-access-key-secret',
   // published earlier: docker-compose.yml fallbacks, the config schema's WeChat default, the compose database password
   'diandan-compose-dev-intake-key-change-me-0001',
   'diandan-compose-development-secret-not-for-production',
