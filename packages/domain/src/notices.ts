@@ -1,6 +1,7 @@
 // What a resident hears, and when: the notices an event gives, and their Chinese text. Pure: the
 // feedback service's outbox consumer plans with `noticesFor`, its sender renders with
 // `noticeMessage`, and the notifiers (e-mail, WeChat, SMS) only carry what these return.
+import { z } from 'zod';
 import type { LifecycleEvent } from './events';
 
 export const NOTICE_KINDS = [
@@ -161,4 +162,58 @@ export function noticeMessage(kind: NoticeKind, facts: NoticeFacts): NoticeMessa
       return render(code, '项目有新进展', `已纳入项目${project}统一办理，项目进展${progress}。`, '项目完成后通知您', '项目完成时您的诉求一并办结，届时请评价。');
     }
   }
+}
+
+/**
+ * What the notices need of a project event (the projects.lifecycle topic, emitted by the project
+ * workflow): which orders are linked, and how far the project got. Deliberately loose — only
+ * these fields are read, whatever else the project contract carries — so that the project events
+ * can grow without breaking the notices. An event that names no linked order gives no notice.
+ */
+const uuids = z.array(z.uuid()).max(10_000);
+export const projectNoticeEventSchema = z
+  .object({
+    eventId: z.string().min(1).max(300),
+    type: z.string().regex(/^project\./, 'a project event type starts with "project."'),
+    at: z.iso.datetime({ offset: true }),
+    orderIds: uuids.optional(),
+    linkedOrderIds: uuids.optional(),
+    data: z
+      .object({
+        name: z.string().max(200).optional(),
+        title: z.string().max(200).optional(),
+        progress: z.union([z.string().max(100), z.number()]).optional(),
+        percent: z.number().optional(),
+        milestone: z.string().max(200).optional(),
+        orderIds: uuids.optional(),
+        linkedOrderIds: uuids.optional(),
+      })
+      .loose()
+      .default({}),
+  })
+  .loose();
+export type ProjectNoticeEvent = z.infer<typeof projectNoticeEventSchema>;
+
+/** Project events that change nothing a resident would notice. */
+const QUIET_PROJECT_EVENTS = /(urged|warned|escalat|alert|accountab|reassign)/;
+
+/** The linked orders of a project event, each with its project_progress notice (none for a quiet event). */
+export function projectNotices(event: ProjectNoticeEvent): Array<{ orderId: string; notice: PlannedNotice }> {
+  if (QUIET_PROJECT_EVENTS.test(event.type)) return [];
+  const orders = new Set([...(event.orderIds ?? []), ...(event.linkedOrderIds ?? []), ...(event.data.orderIds ?? []), ...(event.data.linkedOrderIds ?? [])]);
+  const percent = event.data.percent ?? (typeof event.data.progress === 'number' ? event.data.progress : undefined);
+  const progress =
+    typeof event.data.progress === 'string'
+      ? event.data.progress
+      : event.data.milestone !== undefined
+        ? `完成“${event.data.milestone}”`
+        : percent !== undefined
+          ? `完成 ${Math.round(percent <= 1 ? percent * 100 : percent)}%`
+          : /complete|finish|done/.test(event.type)
+            ? '已完成'
+            : /start/.test(event.type)
+              ? '已启动'
+              : undefined;
+  const data = clean({ projectName: event.data.name ?? event.data.title, progress: progress?.slice(0, 30) });
+  return [...orders].map((orderId) => ({ orderId, notice: { kind: 'project_progress', data } }));
 }

@@ -1,4 +1,4 @@
-import { exampleEvent, NOTICE_KINDS, noticeMessage, noticesFor, LIFECYCLE_EVENT_TYPES, type LifecycleEventType } from '../src';
+import { exampleEvent, NOTICE_KINDS, noticeMessage, noticesFor, LIFECYCLE_EVENT_TYPES, projectNotices, projectNoticeEventSchema, type LifecycleEventType } from '../src';
 
 const event = (type: LifecycleEventType, data: Record<string, unknown> = {}) =>
   exampleEvent({ eventId: 'order-00000000-0000-4000-8000-000000000001#2', orderId: '00000000-0000-4000-8000-000000000001', seq: 2, at: '2026-11-30T02:00:00.000Z', actor: { role: 'system' }, status: 'dispatched', type, data });
@@ -58,5 +58,26 @@ describe('noticeMessage', () => {
     expect(noticeMessage('escalated', { trackingCode: 'DD-1', unitName: '建新街道' }).text).toContain('已升级至“建新街道”');
     expect(noticeMessage('rating_reminder', { trackingCode: 'DD-1', dueAt: '2026-12-07T10:00:00.000Z' }).text).toContain('2026-12-07 18:00');
     expect(noticeMessage('closed', { trackingCode: 'DD-1', outcome: 'unrated' }).text).toContain('回访');
+  });
+});
+
+describe('projectNotices: progress for orders linked to a project', () => {
+  const base = { eventId: 'project-p1#3', at: '2026-11-30T02:00:00.000Z' };
+  const a = '00000000-0000-4000-8000-00000000000a';
+  const b = '00000000-0000-4000-8000-00000000000b';
+
+  it('gives each linked order a notice with the project and how far it got, wherever the ids travel', () => {
+    const event = projectNoticeEventSchema.parse({ ...base, type: 'project.milestone_reached', linkedOrderIds: [a], data: { name: '火车票代购点', milestone: '设点', orderIds: [b, a], extra: 1 } });
+    expect(projectNotices(event)).toEqual([
+      { orderId: a, notice: { kind: 'project_progress', data: { projectName: '火车票代购点', progress: '完成“设点”' } } },
+      { orderId: b, notice: { kind: 'project_progress', data: { projectName: '火车票代购点', progress: '完成“设点”' } } },
+    ]);
+    expect(projectNotices(projectNoticeEventSchema.parse({ ...base, type: 'project.progress', orderIds: [a], data: { percent: 0.6 } }))[0]?.notice.data).toEqual({ progress: '完成 60%' });
+  });
+
+  it('says nothing for staff-only project events or events without linked orders', () => {
+    expect(projectNotices(projectNoticeEventSchema.parse({ ...base, type: 'project.urged', orderIds: [a] }))).toEqual([]);
+    expect(projectNotices(projectNoticeEventSchema.parse({ ...base, type: 'project.progress', data: { percent: 50 } }))).toEqual([]);
+    expect(projectNoticeEventSchema.safeParse({ ...base, type: 'order.placed' }).success).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ import { ContactCipher, startContactConsumer } from '../src/notify/contacts';
 import { WechatNotifier } from '../src/notify/http';
 import { AliyunSmsNotifier } from '../src/notify/sms';
 import { createStandIns } from '../src/standins';
-import { enqueueNotices, NOTICE_MAX_AGE_MS, NoticeSender, providerErrorText, startNoticeConsumer } from '../src/notify/outbox';
+import { enqueueNotices, NOTICE_MAX_AGE_MS, NoticeSender, providerErrorText, startNoticeConsumer, startProjectNoticeConsumer } from '../src/notify/outbox';
 import { SmtpNotifier } from '../src/notify/smtp';
 import { PermanentNoticeError } from '../src/notify/notifier';
 import { lifecycle, env, logger, testPrisma, unique, waitFor } from '@diandan/testkit/feedback';
@@ -235,6 +235,23 @@ describe('notices', () => {
     const stored = await prisma.noticeRecipient.findUnique({ where: { orderId: byMail.orderId } });
     expect(stored?.address).not.toContain('resident');
     expect(cipher.decrypt(stored!.address)).toBe('resident@example.org');
+  });
+});
+
+describe('project progress', () => {
+  it('notify.projectCheck: a project event on projects.lifecycle gives each linked order one progress notice, redeliveries none', async () => {
+    const projectTopic = `${unique('projects')}-projects.lifecycle`;
+    await ensureTopics(kafka, [projectTopic, `${projectTopic}.dlq`], 1);
+    const event = { eventId: `project-${randomUUID()}#4`, type: 'project.progress', at: new Date().toISOString(), projectId: randomUUID(), data: { name: '返乡购票服务点', progress: '已设点，开始代购', orderIds: [byMail.orderId, byHotline.orderId] } };
+    await publish(producer, projectTopic, [event, event].map((value) => ({ key: value.projectId, value })));
+    const consumer = await startProjectNoticeConsumer({ kafka, prisma, logger, topic: projectTopic, deadLetterTopic: `${projectTopic}.dlq`, groupId: unique('project-notices') });
+    consumers.push(consumer);
+    const rows = () => prisma.noticeOutbox.findMany({ where: { kind: 'project_progress', orderId: { in: [byMail.orderId, byHotline.orderId] } } });
+    await waitFor('two progress notices', async () => (await rows()).length === 2);
+    expect((await rows()).map((r) => r.data)).toEqual([
+      { projectName: '返乡购票服务点', progress: '已设点，开始代购' },
+      { projectName: '返乡购票服务点', progress: '已设点，开始代购' },
+    ]);
   });
 });
 

@@ -5,7 +5,18 @@
 // mid-send leaves the lease to expire and the row is sent again — the one window where a notice
 // can repeat, which is why providers get the notice id as idempotency key / Message-ID.
 import type { Kafka } from 'kafkajs';
-import { lifecycleEventSchema, noticeMessage, noticesFor, scrub, type LifecycleEvent, type NoticeKind, type PlannedNotice } from '@diandan/domain';
+import {
+  lifecycleEventSchema,
+  noticeMessage,
+  noticesFor,
+  projectNotices,
+  projectNoticeEventSchema,
+  scrub,
+  type LifecycleEvent,
+  type NoticeKind,
+  type PlannedNotice,
+  type ProjectNoticeEvent,
+} from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
 import { isTransient } from '@diandan/platform';
 import type { ContactCipher } from './contacts';
@@ -41,6 +52,30 @@ export async function insertNotices(prisma: PrismaClient, sourceId: string, orde
     skipDuplicates: true,
   });
   return count;
+}
+
+/** A project event: a project_progress notice for each linked order (keyed `<eventId>/<orderId>/project_progress`). */
+export async function enqueueProjectNotices(prisma: PrismaClient, event: ProjectNoticeEvent, now: Date = new Date()): Promise<number> {
+  if (now.getTime() - Date.parse(event.at) > NOTICE_MAX_AGE_MS) return 0;
+  let count = 0;
+  for (const { orderId, notice } of projectNotices(event)) count += await insertNotices(prisma, `${event.eventId}/${orderId}`, orderId, [notice]);
+  return count;
+}
+
+/** Consumer of projects.lifecycle (the project workflow's events): progress notices for the linked orders. */
+export function startProjectNoticeConsumer(options: NoticeConsumerOptions): Promise<ConsumerRunner> {
+  return runConsumer<ProjectNoticeEvent>({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topic: options.topic,
+    deadLetterTopic: options.deadLetterTopic,
+    parse: jsonParser(projectNoticeEventSchema),
+    handle: async (event) => {
+      await enqueueProjectNotices(options.prisma, event);
+    },
+    isTransient,
+    logger: options.logger,
+  });
 }
 
 export interface NoticeConsumerOptions {
