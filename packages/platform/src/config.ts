@@ -241,6 +241,8 @@ export const SECRETS: Readonly<Record<string, SecretRule>> = {
   JWT_PREVIOUS_KEYS: { minLength: 32, list: true, keyed: true },
   NOTIFY_WECHAT_APP_SECRET: { minLength: 16 },
   SMS_ACCESS_KEY_SECRET: { minLength: 16 },
+  /** Not secret by itself, but it names the account: production must not run on the stand-in's id. */
+  SMS_ACCESS_KEY_ID: { minLength: 16 },
   SMTP_AUTH_PASSWORD: { minLength: 16 },
   DATABASE_URL: { minLength: 16, urlPassword: true },
   TEMPORAL_CODEC_KEYS: { minLength: 40, list: true },
@@ -274,6 +276,7 @@ export const DEVELOPMENT_SECRET_VALUES: ReadonlySet<string> = new Set([
   'diandan-local-dev-operator-token-not-secret',
   'diandan-local-dev-wechat-app-secret',
   'diandan-local-dev-sms-access-key-secret',
+  'LTAIlocalstandin0001',
   // published earlier: docker-compose.yml fallbacks, the config schema's WeChat default, the compose database password
   'diandan-compose-dev-intake-key-change-me-0001',
   'diandan-compose-development-secret-not-for-production',
