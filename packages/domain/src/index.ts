@@ -15,3 +15,5 @@ export * from './suggest';
 export * from './clock';
 export * from './holidays';
 export * from './notices';
+export * from './knowledge';
+export * from './duplicates';

@@ -13,6 +13,7 @@ export const NOTICE_KINDS = [
   'escalated',
   'returned',
   'merged',
+  'unmerged',
   'resolved',
   'answered',
   'withdrawn',
@@ -65,7 +66,9 @@ export function noticesFor(event: LifecycleEvent, history: NoticeHistory = { ret
     case 'order.returned':
       return one('returned');
     case 'order.merged':
-      return one('merged');
+      return one('merged', { intoTrackingCode: str(event.data.intoTrackingCode) });
+    case 'order.unmerged':
+      return one('unmerged');
     case 'order.resolved':
       return one('resolved');
     case 'order.answered':
@@ -138,6 +141,8 @@ export function noticeMessage(kind: NoticeKind, facts: NoticeFacts): NoticeMessa
         '合并后统一办结',
         '办结后您同样会收到通知并可评价。',
       );
+    case 'unmerged':
+      return render(code, '已取消合并', '不再随其他诉求合并办理，将单独派单办理。', '将重新派单', '无需您再次提交，办理进展会继续通知您。');
     case 'resolved':
       return render(code, '已办结', '已办结，请对办理结果评价。', '请评价', HOW_TO_RATE);
     case 'answered':

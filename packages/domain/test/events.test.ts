@@ -169,7 +169,7 @@ describe('lifecycle events', () => {
   });
 
   test('every lifecycle type of the design is known', () => {
-    expect(LIFECYCLE_EVENT_TYPES).toHaveLength(19);
+    expect(LIFECYCLE_EVENT_TYPES).toHaveLength(22);
     expect(LIFECYCLE_EVENT_TYPES).toContain('order.callback_flagged');
   });
 });

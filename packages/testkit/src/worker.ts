@@ -71,7 +71,7 @@ export interface Harness {
   topics: ReturnType<typeof topicNames>;
   taskQueue: string;
   /** A worker of this harness's task queue; `namespace` is the time-skipping server's 'default' unless given. */
-  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean }): Promise<Worker>;
+  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean; referenceCacheMs?: number }): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -98,7 +98,7 @@ export async function createHarness(name: string): Promise<Harness> {
         ...(options.encrypted ? { dataConverter: encryptingDataConverter(testCodec) } : {}),
         taskQueue,
         workflowBundle: await workflowBundle(),
-        activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+        activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, ...(options.referenceCacheMs === undefined ? {} : { cacheTtlMs: options.referenceCacheMs }) }),
       }),
     close: async () => {
       await producer.disconnect();
@@ -162,13 +162,13 @@ export interface DevServerRig {
 }
 
 /** The real serviceOrder workflow running on the dev server, on a task queue of this test file's own. */
-export async function startOnDevServer(name: string): Promise<DevServerRig> {
+export async function startOnDevServer(name: string, options: { referenceCacheMs?: number } = {}): Promise<DevServerRig> {
   const harness = await createHarness(name);
   const nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const connection = await ClientConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   // Encrypted on both sides, as in production (packages/platform/src/codec.ts).
   const client = new TemporalClient({ connection, namespace: env('TEMPORAL_NAMESPACE'), dataConverter: encryptingDataConverter(testCodec) });
-  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true });
+  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true, ...options });
   const running = worker.run();
   return {
     harness,

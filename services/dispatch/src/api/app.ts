@@ -15,6 +15,8 @@ import { jointMeetingRoutes } from './jointMeeting';
 import { openApiDocument } from './openapi';
 import { orderRoutes } from './orders';
 import { suggestionRoutes } from './suggestion';
+import { duplicateRoutes } from '../duplicates/routes';
+import { knowledgeRoutes } from '../knowledge/routes';
 
 /** Reads whose subject is one order's data: who looked is recorded too. */
 const AUDITED_READS = [/^\/v1\/orders\/[^/]+(\/timeline)?$/];
@@ -47,6 +49,8 @@ export function createDispatchApp(deps: ApiDeps, readiness: Record<string, Readi
   // Before the actions: GET …/suggestion would otherwise never reach it, and the batch is no order.
   app.use(suggestionRoutes(deps));
   app.use(jointMeetingRoutes(deps));
+  app.use(knowledgeRoutes(deps));
+  app.use(duplicateRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(adminRoutes(deps, accounts));
   app.use(calendarRoutes(deps));

@@ -36,8 +36,9 @@ export async function enqueueNotices(prisma: PrismaClient, event: LifecycleEvent
   const returnedBefore =
     event.type === 'order.dispatched' && (await prisma.noticeOutbox.count({ where: { orderId: event.orderId, kind: 'returned' } })) > 0;
   const planned = noticesFor(event, { returnedBefore });
-  // "Merged into DD-…": the resident can follow the order that carries on for both.
-  if (event.type === 'order.merged') {
+  // "Merged into DD-…": the resident can follow the order that carries on for both (older events
+  // do not carry its code: the read model knows it).
+  if (event.type === 'order.merged' && event.data.intoTrackingCode === undefined) {
     const into = await prisma.order.findUnique({ where: { id: event.data.intoOrderId }, select: { trackingCode: true } });
     for (const notice of planned) if (into) notice.data = { ...notice.data, intoTrackingCode: into.trackingCode };
   }
