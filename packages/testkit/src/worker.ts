@@ -38,13 +38,12 @@ export const UNITS = [
 export const CATEGORY = 'wf-wage-arrears';
 
 export async function seedReferenceData(prisma: PrismaClient): Promise<void> {
-  for (const unit of UNITS) {
-    await prisma.unit.upsert({ where: { id: unit.id }, create: { ...unit }, update: {} });
-  }
-  await prisma.category.upsert({
-    where: { code: CATEGORY },
-    create: { code: CATEGORY, name: '流程测试欠薪求助', responsible: { district: 'wf-hrss' } },
-    update: {},
+  // INSERT … ON CONFLICT DO NOTHING: suites seed the run's database at the same moment, and
+  // Prisma's upsert (select, then insert) lost that race with a unique-constraint error.
+  await prisma.unit.createMany({ data: UNITS.map((unit) => ({ ...unit })), skipDuplicates: true });
+  await prisma.category.createMany({
+    data: [{ code: CATEGORY, name: '流程测试欠薪求助', responsible: { district: 'wf-hrss' } }],
+    skipDuplicates: true,
   });
 }
 
