@@ -132,6 +132,15 @@ export async function performAction({ prisma, temporal }: ApiDeps, staff: Staff,
   if (!parsedId.success) throw new HttpError(404, 'not_found', `no order ${rawOrderId}`);
   const orderId = parsedId.data;
   const body = validate(action.body, rawBody ?? {});
+  if (action.command === 'resolve') {
+    // Only this order's files can be served with it (attachmentKey): anything else would list a
+    // file nobody can download.
+    for (const [index, { id }] of (body as { attachments: { id: string }[] }).attachments.entries()) {
+      if (!attachmentKey(orderId, id)) {
+        throw new HttpError(400, 'invalid_request', `attachments[${index}].id: not an attachment of order ${orderId}`, { fields: [{ field: `attachments.${index}.id`, message: 'not an attachment of this order' }] });
+      }
+    }
+  }
 
   // No quick scope check on the read model: it lags the workflow by a moment, so a clerk acting
   // right after a dispatch was refused 403 (seen in the e2e suite). The workflow's decision is the
@@ -193,16 +202,6 @@ function resolveRoutes(deps: ApiDeps): Router {
       const fields = (req.body ?? {}) as Record<string, unknown>;
       const attachments = await store.storeResult(orderId, uploadedFiles(req));
       body = { result: fields.result, attachments };
-    } else {
-      const named = (body as { attachments?: unknown } | undefined)?.attachments;
-      if (Array.isArray(named)) {
-        for (const [index, attachment] of named.entries()) {
-          const id = (attachment as { id?: unknown } | null)?.id;
-          if (typeof id === 'string' && !attachmentKey(orderId, id)) {
-            throw new HttpError(400, 'invalid_request', `attachments[${index}].id: not an attachment of order ${orderId}`, { fields: [{ field: `attachments.${index}.id`, message: 'not an attachment of this order' }] });
-          }
-        }
-      }
     }
     res.json(await performAction(deps, staffOf(res), orderId, 'resolve', body));
   });
