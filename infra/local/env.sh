@@ -75,4 +75,22 @@ export TEMPORAL_CODEC_KEYS="${TEMPORAL_CODEC_KEYS:-local-dev-1:ZGlhbmRhbi1sb2Nhb
 export CODEC_PORT="${CODEC_PORT:-$(( ${PORT_BLOCK_BASE:-2999} + 5 ))}"
 export TEMPORAL_UI_ORIGINS="${TEMPORAL_UI_ORIGINS:-http://127.0.0.1:$TEMPORAL_UI_PORT,http://localhost:$TEMPORAL_UI_PORT}"
 # Where services/intake reaches services/feedback.
+# Notices to residents, locally: MailDev (a real SMTP server that keeps every mail, web page and
+# REST API) and the WeChat / Alibaba Cloud SMS stand-ins, started by `npm run up` (docs/feedback.md).
+export MAIL_SINK_SMTP_PORT="${MAIL_SINK_SMTP_PORT:-$(( ${PORT_BLOCK_BASE:-3000} + 25 ))}"
+export MAIL_SINK_WEB_PORT="${MAIL_SINK_WEB_PORT:-$(( ${PORT_BLOCK_BASE:-3000} + 26 ))}"
+export NOTIFY_STANDIN_PORT="${NOTIFY_STANDIN_PORT:-$(( ${PORT_BLOCK_BASE:-3000} + 27 ))}"
+export NOTIFY_SMTP_HOST="${NOTIFY_SMTP_HOST:-127.0.0.1}"
+export NOTIFY_SMTP_PORT="${NOTIFY_SMTP_PORT:-$MAIL_SINK_SMTP_PORT}"
+export NOTIFY_MAIL_FROM="${NOTIFY_MAIL_FROM:-notices@diandan.localhost}"
+export WECHAT_API_BASE="${WECHAT_API_BASE:-http://127.0.0.1:$NOTIFY_STANDIN_PORT}"
+export NOTIFY_WECHAT_APP_ID="${NOTIFY_WECHAT_APP_ID:-wxlocalstandin0001}"
+export NOTIFY_WECHAT_APP_SECRET="${NOTIFY_WECHAT_APP_SECRET:-diandan-local-dev-wechat-app-secret}"
+export NOTIFY_WECHAT_TEMPLATE_ID="${NOTIFY_WECHAT_TEMPLATE_ID:-local-order-progress-template}"
+export SMS_PROVIDER="${SMS_PROVIDER:-aliyun}"
+export SMS_ENDPOINT="${SMS_ENDPOINT:-127.0.0.1:$NOTIFY_STANDIN_PORT}"
+export SMS_PROTOCOL="${SMS_PROTOCOL:-http}"
+export SMS_ACCESS_KEY_ID="${SMS_ACCESS_KEY_ID:-LTAIlocalstandin0001}"
+export SMS_ACCESS_KEY_SECRET="${SMS_ACCESS_KEY_SECRET:-diandan-local-dev-sms-access-key-secret}"
+export SMS_TEMPLATE_CODE="${SMS_TEMPLATE_CODE:-SMS_LOCAL_0001}"
 export FEEDBACK_URL="${FEEDBACK_URL:-http://127.0.0.1:$FEEDBACK_PORT}"

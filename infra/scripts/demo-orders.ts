@@ -166,6 +166,20 @@ async function readModel(orderId: string, ready: (row: Record<string, unknown>) 
   throw new Error(`order ${orderId} did not reach the read model in time`);
 }
 
+/**
+ * Demo residents reachable on every channel, so that `npm run up` shows every notice a resident
+ * gets: e-mail at MailDev, SMS and WeChat at the stand-ins (docs/feedback.md). Demo addresses only.
+ */
+function demoContact(key: string): Record<string, string> {
+  const n = [...key].reduce((sum, c) => sum + c.charCodeAt(0), 0);
+  const id = String(n % 10_000).padStart(4, '0');
+  return [
+    { email: `resident-${key}@demo.diandan.localhost` },
+    { phone: `1380000${id}` },
+    { wechatOpenId: `o-demo-${key}`, notifyBy: 'wechat' },
+  ][n % 3]!;
+}
+
 async function walk(story: Story): Promise<string> {
   const placed = await call(
     `${INTAKE}/v1/orders`,
@@ -174,6 +188,7 @@ async function walk(story: Story): Promise<string> {
       content: story.content,
       categoryCode: story.categoryCode,
       channel: 'web',
+      contact: demoContact(story.key),
       ...(story.address ? { location: { address: story.address } } : {}),
     },
     { 'idempotency-key': `diandan-demo-v1-${story.key}` },

@@ -26,6 +26,7 @@ import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
 const logger = createLogger('e2e', 'silent');
+const CONTACT_SEAL_KEYS = `e2e:${Buffer.alloc(32, 2).toString('base64')}`;
 const JWT = { keys: { current: { kid: 'test', secret: 'e2e-tests-jwt-secret-0123456789abcdef' }, previous: [] }, accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests inspect answers ad hoc
@@ -33,6 +34,11 @@ export type Answer = { status: number; body: any };
 
 export interface Platform {
   prisma: PrismaClient;
+  /** The rig's own Kafka topics (for consumers a test adds, e.g. feedback's notices). */
+  kafka: ReturnType<typeof createKafka>;
+  topics: ReturnType<typeof topicNames>;
+  /** CONTACT_SEAL_KEYS of the rig's intake (feedback opens residents' contacts with them). */
+  contactSealKeys: string;
   intake: string;
   dispatch: string;
   feedback: string;
@@ -128,7 +134,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
       secretKey: 'e2e-intake-secret-key-0123456789abcdef',
       placedTopic: topics.placed,
       h5Origin: 'http://127.0.0.1',
-      contactSealKeys: sealingKeysSchema.parse(`e2e:${Buffer.alloc(32, 2).toString('base64')}`),
+      contactSealKeys: sealingKeysSchema.parse(CONTACT_SEAL_KEYS),
       open311ApiKeys: options.open311ApiKeys ?? [],
       operatorTokens: options.operatorTokens ?? [],
       rateLimitPerMinute: 1000,
@@ -160,6 +166,9 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   const tokens = new Map<string, Record<string, string>>();
   return {
     prisma,
+    kafka,
+    topics,
+    contactSealKeys: CONTACT_SEAL_KEYS,
     intake,
     dispatch,
     feedback,

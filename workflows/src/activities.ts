@@ -2,7 +2,7 @@
 // injected. Each is safe to retry: reading reference data and computing a deadline have no side
 // effects, and published events carry stable ids that every consumer de-duplicates.
 import {
-  createWorkingCalendar,
+  unscheduledYears,
   DEFAULT_DEADLINE_POLICY,
   categoryDeadlinesSchema,
   stageDeadline,
@@ -15,7 +15,7 @@ import {
   type Unit,
   type WorkingCalendar,
 } from '@diandan/domain';
-import { createLogger, publish, type PrismaClient } from '@diandan/platform';
+import { cachedCalendarInForce, createLogger, publish, type PrismaClient } from '@diandan/platform';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -27,6 +27,7 @@ export interface ActivityDeps {
   prisma: PrismaClient;
   producer: Producer;
   lifecycleTopic: string;
+  /** A fixed calendar (tests); by default the holiday schedules in force in PostgreSQL (HolidaySchedule). */
   calendar?: WorkingCalendar;
   /** Reference data is re-read at most this often (ms); units and categories change rarely. */
   cacheTtlMs?: number;
@@ -48,9 +49,19 @@ export interface DeadlineRequest {
   from: string;
 }
 
+export interface DeadlineAnswer {
+  dueAt: string;
+  warnAt: string;
+  referenceVersion: string;
+  /** Which holiday schedules counted it (`<year>.<version>,…`); absent with a fixed calendar. */
+  calendarVersion?: string;
+  /** Years between the start and the deadline that have no holiday schedule (absent when none). */
+  unscheduledYears?: number[];
+}
+
 export interface Activities {
   loadDecisionContext(): Promise<DecisionContextData>;
-  computeDeadline(request: DeadlineRequest): Promise<{ dueAt: string; warnAt: string; referenceVersion: string }>;
+  computeDeadline(request: DeadlineRequest): Promise<DeadlineAnswer>;
   publishEvents(events: LifecycleEvent[]): Promise<void>;
   /**
    * Asks the survivor's workflow to take a duplicate on (its `act` update, as the system): the
@@ -66,10 +77,16 @@ interface ReferenceData extends DecisionContextData {
 }
 
 export function createActivities(deps: ActivityDeps): Activities {
-  const calendar = deps.calendar ?? createWorkingCalendar();
   const ttl = deps.cacheTtlMs ?? 60_000;
   const now = deps.now ?? Date.now;
   let cached: { at: number; data: Promise<ReferenceData> } | undefined;
+  // The calendar in force, re-read as often as the reference data: an administrator's new schedule
+  // counts from the next deadline computed after it (at most `ttl` later). A fixed calendar (tests)
+  // knows every year.
+  const fromDatabase = cachedCalendarInForce(deps.prisma, ttl, now);
+  const fixed = deps.calendar;
+  const calendarInForce = async (): Promise<{ calendar: WorkingCalendar; scheduledYears: ReadonlySet<number> | null; version: string | undefined }> =>
+    fixed ? { calendar: fixed, scheduledYears: null, version: undefined } : fromDatabase();
 
   const referenceData = (): Promise<ReferenceData> => {
     if (!cached || now() - cached.at > ttl) {
@@ -86,9 +103,18 @@ export function createActivities(deps: ActivityDeps): Activities {
       return { units, routing, version };
     },
     async computeDeadline(request) {
-      const { policy, version } = await referenceData();
-      const due = stageDeadline(policy, request.categoryCode, request.priority, request.level, request.stage, new Date(request.from), calendar);
-      return { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString(), referenceVersion: version };
+      const [{ policy, version }, { calendar, scheduledYears, version: calendarVersion }] = await Promise.all([referenceData(), calendarInForce()]);
+      const from = new Date(request.from);
+      const due = stageDeadline(policy, request.categoryCode, request.priority, request.level, request.stage, from, calendar);
+      const missing = scheduledYears ? unscheduledYears(from, due.dueAt, scheduledYears) : [];
+      if (missing.length > 0) log.warn({ stage: request.stage, dueAt: due.dueAt.toISOString(), years: missing }, 'deadline reaches into a year without a holiday schedule');
+      return {
+        dueAt: due.dueAt.toISOString(),
+        warnAt: due.warnAt.toISOString(),
+        referenceVersion: version,
+        ...(calendarVersion === undefined ? {} : { calendarVersion }),
+        ...(missing.length > 0 ? { unscheduledYears: missing } : {}),
+      };
     },
     async linkDuplicate(request) {
       const handle = Context.current().client.workflow.getHandle(workflowIdFor(request.survivorOrderId));

@@ -45,6 +45,8 @@ export interface RunningDeadline {
   warned: boolean;
   /** The deadline passed and the order could not move (triage, district level): it is overdue. */
   overdue: boolean;
+  /** It reaches into a year the holiday calendar has no schedule for (counted Monday–Friday there). */
+  unscheduled?: boolean;
 }
 
 export interface OrderView {

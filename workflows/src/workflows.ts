@@ -211,7 +211,10 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     // Histories recorded before reference versions existed have none: they keep their first load.
     if (due.referenceVersion !== undefined && due.referenceVersion !== reference.version) await loadReference();
     clock.key = key;
-    clock.deadline = { stage, dueAt: due.dueAt, warnAt: due.warnAt, warned: false, overdue: false };
+    // Counted into a year without a holiday schedule: flagged, so the order shows it (no new command:
+    // the flag is data of the local activity's recorded result, old results simply lack it).
+    const unscheduled = (due.unscheduledYears?.length ?? 0) > 0;
+    clock.deadline = { stage, dueAt: due.dueAt, warnAt: due.warnAt, warned: false, overdue: false, ...(unscheduled ? { unscheduled } : {}) };
   };
 
   // The update handler and the main loop may both find the clock stale after an action: they
@@ -385,7 +388,9 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
 }
 
 function eventDeadline(deadline: RunningDeadline | null): EventDeadline | null {
-  return deadline === null ? null : { stage: deadline.stage, dueAt: deadline.dueAt, warnAt: deadline.warnAt, overdue: deadline.overdue };
+  return deadline === null
+    ? null
+    : { stage: deadline.stage, dueAt: deadline.dueAt, warnAt: deadline.warnAt, overdue: deadline.overdue, ...(deadline.unscheduled ? { unscheduled: true } : {}) };
 }
 
 function at(order: OrderSnapshot): { level?: OrderSnapshot['level'] & string; unitId?: string } {

@@ -11,6 +11,7 @@ import { isValidTrackingCode } from './trackingCode';
 import { lifecycleEventId } from './lifecycle';
 import { CHANNELS, LIFECYCLE_EVENT_TYPES, type LifecycleEventType } from './names';
 import { isNormalText } from './text';
+import { NOTICE_CHANNELS } from './notices';
 
 export * from './names';
 export { workflowIdFor, lifecycleEventId, stampEvents, type LifecycleEventDraft } from './lifecycle';
@@ -61,6 +62,8 @@ export const contactSchema = z.object({
     .optional(),
   email: z.email().optional(),
   wechatOpenId: z.string().min(1).max(128).optional(),
+  /** The channel the resident wants notices on, when not the one they came from (it needs its address above). */
+  notifyBy: z.enum(NOTICE_CHANNELS).optional(),
 });
 export type Contact = z.infer<typeof contactSchema>;
 
@@ -102,6 +105,8 @@ export const runningDeadlineSchema = z.object({
   dueAt: isoDateTime,
   warnAt: isoDateTime,
   overdue: z.boolean(),
+  /** Counted into a year without a holiday schedule (Monday–Friday there): it may fall on a holiday. */
+  unscheduled: z.boolean().optional(),
 });
 export type EventDeadline = z.infer<typeof runningDeadlineSchema>;
 

@@ -13,5 +13,7 @@ export * from './scrub';
 export * from './story';
 export * from './suggest';
 export * from './clock';
+export * from './holidays';
+export * from './notices';
 export * from './knowledge';
 export * from './duplicates';

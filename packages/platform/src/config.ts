@@ -184,13 +184,29 @@ export const feedbackEnv = {
   NOTIFY_SMTP_HOST: z.string().default(''),
   NOTIFY_SMTP_PORT: port.default(25),
   NOTIFY_MAIL_FROM: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'not an e-mail address').default('diandan@localhost'),
-  /** WeChat official account API (customer-service messages); off without an app id. */
+  /** WeChat official account API; off without an app id (docs/feedback.md, "Notices to residents"). */
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   NOTIFY_WECHAT_APP_ID: z.string().default(''),
   NOTIFY_WECHAT_APP_SECRET: z.string().default(''),
-  /** An SMS gateway speaking `POST <base>/messages {to, text}` with a bearer key. */
-  SMS_API_BASE: z.string().default(''),
-  SMS_API_KEY: z.string().default(''),
+  /** The approved template (模板消息) or subscription (订阅通知) id used outside the 48-hour window. */
+  NOTIFY_WECHAT_TEMPLATE_ID: z.string().default(''),
+  /** `template` (/cgi-bin/message/template/send) or `subscribe` (/cgi-bin/message/subscribe/bizsend). */
+  NOTIFY_WECHAT_TEMPLATE_API: z.enum(['template', 'subscribe']).default('template'),
+  /** The template's keys for tracking code, status and what happens next, in that order. */
+  NOTIFY_WECHAT_TEMPLATE_FIELDS: z
+    .string()
+    .regex(/^\w+,\w+,\w+$/, 'three template keys, comma-separated')
+    .default('character_string1,thing2,thing3'),
+  /** SMS provider adapter; empty turns SMS off. `aliyun`: Alibaba Cloud SMS (dysmsapi 2017-05-25) through its official SDK. */
+  SMS_PROVIDER: z.enum(['', 'aliyun']).default(''),
+  /** The provider's API host (a stand-in's host:port locally) and protocol. */
+  SMS_ENDPOINT: z.string().default('dysmsapi.aliyuncs.com'),
+  SMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
+  SMS_ACCESS_KEY_ID: z.string().default(''),
+  SMS_ACCESS_KEY_SECRET: z.string().default(''),
+  /** The approved signature (签名) and template (模板 code, with variables ${code} ${status} ${next}). */
+  SMS_SIGN_NAME: z.string().default('点单'),
+  SMS_TEMPLATE_CODE: z.string().default(''),
 };
 
 /** The worker's Prometheus endpoints (0 = off): its own /metrics and the Temporal SDK's runtime metrics. */
@@ -238,7 +254,9 @@ export const SECRETS: Readonly<Record<string, SecretRule>> = {
   INTAKE_OPERATOR_TOKENS: { minLength: 24, list: true },
   JWT_PREVIOUS_KEYS: { minLength: 32, list: true, keyed: true },
   NOTIFY_WECHAT_APP_SECRET: { minLength: 16 },
-  SMS_API_KEY: { minLength: 16 },
+  SMS_ACCESS_KEY_SECRET: { minLength: 16 },
+  /** Not secret by itself, but it names the account: production must not run on the stand-in's id. */
+  SMS_ACCESS_KEY_ID: { minLength: 16 },
   SMTP_AUTH_PASSWORD: { minLength: 16 },
   DATABASE_URL: { minLength: 16, urlPassword: true },
   TEMPORAL_CODEC_KEYS: { minLength: 40, list: true },
@@ -270,6 +288,9 @@ export const DEVELOPMENT_SECRET_VALUES: ReadonlySet<string> = new Set([
   'ZGlhbmRhbi1sb2NhbC1kZXYtYWVzLWtleS0wMDAwMDE',
   'diandan-local-dev-open311-key-not-secret',
   'diandan-local-dev-operator-token-not-secret',
+  'diandan-local-dev-wechat-app-secret',
+  'diandan-local-dev-sms-access-key-secret',
+  'LTAIlocalstandin0001',
   // published earlier: docker-compose.yml fallbacks, the config schema's WeChat default, the compose database password
   'diandan-compose-dev-intake-key-change-me-0001',
   'diandan-compose-development-secret-not-for-production',

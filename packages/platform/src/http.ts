@@ -26,10 +26,15 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Each check throws when its dependency does not answer; /readyz reports them by name. */
   readiness?: Record<string, ReadinessCheck>;
+  /**
+   * Things a supervisor should act on that do not make the service unready (e.g. next year's
+   * holiday schedule is missing): listed in /readyz as `warnings`, which still answers 200.
+   */
+  warnings?: () => Promise<string[]>;
   jsonLimit?: string;
 }
 
-export function createHttpApp({ name, logger, readiness = {}, jsonLimit = '256kb' }: HttpAppOptions): Express {
+export function createHttpApp({ name, logger, readiness = {}, warnings, jsonLimit = '256kb' }: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   // Nobody's X-Forwarded-For is believed until TRUST_PROXY names the proxy (listen() applies it):
@@ -72,7 +77,13 @@ export function createHttpApp({ name, logger, readiness = {}, jsonLimit = '256kb
         }
       }),
     );
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: name, checks });
+    let notes: string[] = [];
+    try {
+      notes = (await warnings?.()) ?? [];
+    } catch (err) {
+      logger.warn({ err }, 'readiness warnings could not be computed');
+    }
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service: name, checks, ...(notes.length > 0 ? { warnings: notes } : {}) });
   });
   return app;
 }

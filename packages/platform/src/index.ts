@@ -17,3 +17,4 @@ export * from './auth';
 export * from './publicRef';
 export * from './metrics';
 export * from './routes';
+export * from './holidays';

@@ -8,6 +8,7 @@
 import {
   ActiveStaff, AesGcmPayloadCodec, connectTemporal, createCodecServer, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig,
   onShutdown, postgresReady, processEnv, registerConsumerLag, registerConsumerRunners, consumersReady, staffOfAccessToken, temporalReady, topicNames, LocalDiskStorage,
+  nextYearScheduleWarning, seedHolidaySchedules,
 } from '@diandan/platform';
 import path from 'node:path';
 import { DEFAULT_DUPLICATE_SETTINGS } from '@diandan/domain';
@@ -30,6 +31,17 @@ async function main(): Promise<void> {
   const prisma = createPrisma(config.DATABASE_URL);
   const codec = AesGcmPayloadCodec.fromConfig(config.TEMPORAL_CODEC_KEYS);
   const temporal = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, codec });
+  // The holiday calendar: chinese-days' years the table does not have yet (idempotent), then a
+  // daily look at whether next year's schedule is due (docs/lifecycle.md, "The calendar").
+  const seeded = await seedHolidaySchedules(prisma);
+  if (seeded.length > 0) logger.info({ years: seeded }, 'holiday schedules seeded from chinese-days');
+  const checkCalendar = async () => {
+    const warning = await nextYearScheduleWarning(prisma).catch(() => null);
+    if (warning) logger.warn({ year: warning.year }, warning.message);
+  };
+  await checkCalendar();
+  const calendarCheck = setInterval(() => void checkCalendar(), 24 * 3600_000);
+  calendarCheck.unref();
 
   const starter = await startStarter({
     kafka, client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-starter`,
@@ -100,6 +112,7 @@ async function main(): Promise<void> {
     // Live feeds are long requests: closeAllConnections lets the server close without waiting for them.
     { name: 'http', close: () => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }) },
     { name: 'codec server', close: () => new Promise((resolve) => (codecServer ? codecServer.close(() => resolve(undefined)) : resolve(undefined))) },
+    { name: 'calendar check', close: async () => clearInterval(calendarCheck) },
     { name: 'starter', close: () => starter.stop() },
     { name: 'intake projection', close: () => intake.stop() },
     { name: 'projector', close: () => projector.stop() },

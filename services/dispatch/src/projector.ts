@@ -74,6 +74,8 @@ function stateChanges(event: LifecycleEvent, row: OrderRow, at: Date): Prisma.Or
   if (event.deadline !== undefined) {
     changes.deadlineAt = event.deadline === null ? null : new Date(event.deadline.dueAt);
     changes.overdue = event.deadline?.overdue ?? false;
+    // The clock reaches into a year the holiday calendar has no schedule for (docs/lifecycle.md).
+    changes.deadlineUnscheduled = event.deadline?.unscheduled ?? false;
   }
   // Merge links (docs/merge.md): the order carrying this one's need, while merged.
   if (event.type === 'order.merged') changes.mergedIntoId = isUuid(event.data.intoOrderId) ? event.data.intoOrderId : null;
@@ -83,6 +85,7 @@ function stateChanges(event: LifecycleEvent, row: OrderRow, at: Date): Prisma.Or
     changes.closedAt = latest(row.closedAt, at);
     changes.deadlineAt = null;
     changes.overdue = false;
+    changes.deadlineUnscheduled = false;
   }
   return changes;
 }

@@ -150,9 +150,14 @@ async function insertBatch(pg: Client, rows: OrderRow[], facts: OrderFact[]): Pr
   );
   const f = <K extends keyof OrderFact>(k: K) => facts.map((x) => x[k]);
   await pg.query(
-    `INSERT INTO "KpiOrderFact" ("orderId", "lastSeq", month, "unitId", "categoryCode", received, excluded, responded, "respondedOnTime", "responseLate", "responseDueAt", resolved, rating, "updatedAt")
-     SELECT *, now() FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[], $8::bool[], $9::bool[], $10::bool[], $11::timestamptz[], $12::bool[], $13::text[])`,
-    [f('orderId'), f('lastSeq'), f('month'), f('unitId'), f('categoryCode'), f('received'), f('excluded'), f('responded'), f('respondedOnTime'), f('responseLate'), f('responseDueAt'), f('resolved'), f('rating')],
+    `INSERT INTO "KpiOrderFact" ("orderId", "lastSeq", month, "unitId", "categoryCode", received, excluded, responded, "respondedOnTime", "responseLate", "responseDueAt", resolved, rating,
+       "responseUnitId", "responseFixed", "resolutionUnitId", "resolutionFixed", "satisfactionUnitId", "updatedAt")
+     SELECT *, now() FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[], $8::bool[], $9::bool[], $10::bool[], $11::timestamptz[], $12::bool[], $13::text[],
+       $14::text[], $15::bool[], $16::text[], $17::bool[], $18::text[])`,
+    [
+      f('orderId'), f('lastSeq'), f('month'), f('unitId'), f('categoryCode'), f('received'), f('excluded'), f('responded'), f('respondedOnTime'), f('responseLate'), f('responseDueAt'), f('resolved'), f('rating'),
+      f('responseUnitId'), f('responseFixed'), f('resolutionUnitId'), f('resolutionFixed'), f('satisfactionUnitId'),
+    ],
   );
 }
 

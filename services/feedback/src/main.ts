@@ -10,7 +10,7 @@ import { startKpiConsumer } from './kpis/rollupConsumer';
 import { DEFAULT_RATE_SETTINGS } from './kpis/report';
 import { ContactCipher, startContactConsumer } from './notify/contacts';
 import { notifiersFrom } from './notify';
-import { NoticeSender, startNoticeConsumer } from './notify/outbox';
+import { NoticeSender, startNoticeConsumer, startProjectNoticeConsumer } from './notify/outbox';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnv.feedback);
@@ -41,6 +41,16 @@ async function main(): Promise<void> {
   const contacts = await startContactConsumer({ kafka, prisma, cipher, sealer, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-contacts` });
   const notices = await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-notices` });
   const sender = new NoticeSender(prisma, cipher, notifiersFrom(config), logger).start();
+  // Project progress for orders linked to a project: the projects.lifecycle topic belongs to the
+  // project workflow; until it exists (subscribing to a missing topic throws under KRaft) these
+  // notices are off, and a restart after it is created turns them on.
+  const projectTopic = `${config.KAFKA_TOPIC_PREFIX}projects.lifecycle`;
+  const existing = new Set(await admin.listTopics());
+  const projectNotices =
+    existing.has(projectTopic) && existing.has(`${projectTopic}.dlq`)
+      ? await startProjectNoticeConsumer({ kafka, prisma, logger, topic: projectTopic, deadLetterTopic: `${projectTopic}.dlq`, groupId: `${groups}-project-notices` })
+      : undefined;
+  if (!projectNotices) logger.info({ topic: projectTopic }, 'no project topic yet: project progress notices are off until a restart finds it');
 
   registerConsumerRunners();
   registerConsumerLag(admin, [
@@ -74,6 +84,7 @@ async function main(): Promise<void> {
     { name: 'kpi consumer', close: () => kpis.stop() },
     { name: 'contact consumer', close: () => contacts.stop() },
     { name: 'notice consumer', close: () => notices.stop() },
+    { name: 'project notice consumer', close: async () => projectNotices?.stop() },
     { name: 'notice sender', close: () => sender.stop() },
     { name: 'kafka admin', close: () => admin.disconnect() },
     { name: 'postgres', close: () => prisma.$disconnect() },

@@ -49,7 +49,10 @@ export const boardPageSchema = z.strictObject({ items: z.array(boardItemSchema),
 
 const counters = z.strictObject({
   placed: z.number().int(),
+  /** The resolution rate's denominator: orders whose result this row is credited with (docs/kpis.md). */
   received: z.number().int(),
+  /** The response rate's denominator: orders whose response this row is credited with. */
+  responseReceived: z.number().int(),
   respondedOnTime: z.number().int(),
   resolved: z.number().int(),
   satisfied: z.number().int(),

@@ -65,6 +65,8 @@ export function wechatRatingRoutes(deps: WechatRatingDeps): Router {
     }
     const order = candidates.find((candidate) => owned.has(candidate.id));
     if (!order) throw notFound();
+    // The resident just wrote to the official account: WeChat's 48-hour window for customer-service messages opens again.
+    await deps.prisma.noticeRecipient.update({ where: { orderId: order.id }, data: { lastInboundAt: new Date() } });
     // A refusal carries a machine-readable `reason` (not_resolved | closed) beside the workflow's words.
     res.json(await rateOrder(deps, order, body.rating, body.comment || undefined));
   });

@@ -15,12 +15,14 @@ const MARCH = '2019-03';
 const placed = (day: number) => new Date(`2019-03-${String(day).padStart(2, '0')}T02:00:00Z`);
 
 /**
- * The fixture, with what each order contributes (hand-checked; docs/kpis.md has the formulas):
+ * The fixture, with what each order contributes (hand-checked; docs/kpis.md has the formulas and
+ * which unit each stage is credited to):
  *   O1 wage  c1  accepted on time, resolved, satisfied           received, on time, resolved, 满意
  *   O2 wage  c1  accepted after the deadline, resolved, 基本满意   received, late, resolved, 基本满意
  *   O3 light —   answered on the spot, satisfied                 received, on time, resolved, 满意
  *   O4 light c2 → section (deadline escalation) → dept (reopened after 不满意), resolved, satisfied
- *                                                                received, late, resolved, 满意 (last rating)
+ *                the response is c2's (late), the result section's (rejected: not resolved),
+ *                the satisfaction dept's (满意, the last rating); placed counts where it ended (dept)
  *   O5 wage  b1  accepted on time, still in progress             received, on time
  *   O6 wage  —   withdrawn before dispatch                       placed only
  *   O7 light b1  placed 00:30 on 1 April China time, resolved, closed unrated → April
@@ -73,7 +75,7 @@ function fixture(): LifecycleEvent[][] {
         after: 2100,
         status: 'dispatched',
         unitId: 'fb-dept',
-        data: { deadline: { stage: 'accept', dueAt: new Date(p4.getTime() + 2340 * 60_000).toISOString() } },
+        data: { fromUnitId: 'fb-a-section', deadline: { stage: 'accept', dueAt: new Date(p4.getTime() + 2340 * 60_000).toISOString() } },
       },
       { type: 'order.accepted', after: 2110, status: 'accepted', unitId: 'fb-dept' },
       { type: 'order.resolved', after: 3000, status: 'awaiting_rating', unitId: 'fb-dept', data: { result: '已更换灯杆' } },
@@ -157,11 +159,12 @@ afterAll(async () => {
 const row = (rows: KpiRow[], key: string) => rows.find((r) => r.key === key)!;
 
 describe('the three rates (hand-checked fixture)', () => {
-  it('kpis.unitCheck: per unit, March', async () => {
+  it('kpis.unitCheck: per unit, March — each stage credited to the unit that held it', async () => {
     const report = await kpiReport(prisma, { by: 'unit', from: MARCH, to: MARCH });
     expect(row(report.rows, 'fb-a-c1').counters).toEqual({
       placed: 2,
       received: 2,
+      responseReceived: 2,
       respondedOnTime: 1,
       resolved: 2,
       satisfied: 1,
@@ -170,24 +173,28 @@ describe('the three rates (hand-checked fixture)', () => {
       rated: 2,
     });
     expect(row(report.rows, 'fb-a-c1').rates).toMatchObject({ response: 0.5, resolution: 1, satisfaction: 1 });
-    expect(row(report.rows, 'fb-dept').rates).toMatchObject({ response: 0, resolution: 1, satisfaction: 1 });
+    // O4: c2 let the accept clock run out, section's result was rejected, dept's result satisfied.
+    expect(row(report.rows, 'fb-a-c2').counters).toMatchObject({ placed: 0, responseReceived: 1, respondedOnTime: 0, received: 0 });
+    expect(row(report.rows, 'fb-a-section').counters).toMatchObject({ placed: 0, responseReceived: 0, received: 1, resolved: 0, rated: 0 });
+    expect(row(report.rows, 'fb-dept').counters).toMatchObject({ placed: 1, responseReceived: 0, received: 0, satisfied: 1 });
+    expect(row(report.rows, 'fb-dept').rates).toMatchObject({ response: null, resolution: null, satisfaction: 1 });
     expect(row(report.rows, 'fb-b-c1').rates).toMatchObject({ response: 1, resolution: 0, satisfaction: null });
     expect(row(report.rows, '').counters).toMatchObject({ placed: 2, received: 1, respondedOnTime: 1, resolved: 1, satisfied: 1 });
-    expect(report.rows.find((r) => r.key === 'fb-a-section')).toBeUndefined(); // O4 left it
   });
 
-  it('kpis.totalCheck: March in total: response 3/5, resolution 4/5, satisfaction 4/4 (基本满意 weight 1) or 3.8/4 (0.8)', async () => {
+  it('kpis.totalCheck: March in total: response 3/5, resolution 3/5, satisfaction 4/4 (基本满意 weight 1) or 3.8/4 (0.8)', async () => {
     const report = await kpiReport(prisma, { by: 'month', from: MARCH, to: '2019-04' });
     expect(row(report.rows, MARCH).counters).toMatchObject({
       placed: 6,
       received: 5,
+      responseReceived: 5,
       respondedOnTime: 3,
-      resolved: 4,
+      resolved: 3,
       satisfied: 3,
       basicallySatisfied: 1,
       dissatisfied: 0,
     });
-    expect(row(report.rows, MARCH).rates).toMatchObject({ response: 0.6, resolution: 0.8, satisfaction: 1 });
+    expect(row(report.rows, MARCH).rates).toMatchObject({ response: 0.6, resolution: 0.6, satisfaction: 1 });
     expect(row(report.rows, '2019-04').counters).toMatchObject({ placed: 1, received: 1, respondedOnTime: 1, resolved: 1, satisfied: 0 });
     const weighted = await kpiReport(
       prisma,
@@ -201,25 +208,28 @@ describe('the three rates (hand-checked fixture)', () => {
     const report = await kpiReport(prisma, { by: 'category', from: MARCH, to: MARCH });
     expect(row(report.rows, 'fb-wage').counters).toMatchObject({ placed: 4, received: 3, respondedOnTime: 2, resolved: 2 });
     expect(row(report.rows, 'fb-wage').name).toBe('欠薪求助');
-    expect(row(report.rows, 'fb-light').rates).toMatchObject({ response: 0.5, resolution: 1, satisfaction: 1 });
+    expect(row(report.rows, 'fb-light').rates).toMatchObject({ response: 0.5, resolution: 0.5, satisfaction: 1 });
   });
 
   it('kpis.streetCheck: per street (the unit’s street ancestor), March', async () => {
     const report = await kpiReport(prisma, { by: 'street', from: MARCH, to: MARCH });
-    expect(row(report.rows, 'fb-street-a').counters).toMatchObject({ placed: 2, received: 2, respondedOnTime: 1, resolved: 2 });
+    // O4's response (c2) and result (section) count for street A, where they were let pass.
+    expect(row(report.rows, 'fb-street-a').counters).toMatchObject({ placed: 2, received: 3, responseReceived: 3, respondedOnTime: 1, resolved: 2 });
     expect(row(report.rows, 'fb-street-b').counters).toMatchObject({ placed: 1, received: 1, respondedOnTime: 1, resolved: 0 });
-    expect(row(report.rows, '').counters).toMatchObject({ placed: 3, received: 2, respondedOnTime: 1, resolved: 2 });
+    expect(row(report.rows, '').counters).toMatchObject({ placed: 3, received: 1, respondedOnTime: 1, resolved: 1 });
     const streetA = await kpiReport(prisma, { by: 'unit', from: MARCH, to: MARCH, streetId: 'fb-street-a' });
-    expect(streetA.rows.map((r) => r.key)).toEqual(['fb-a-c1']);
+    expect(streetA.rows.map((r) => r.key).sort()).toEqual(['fb-a-c1', 'fb-a-c2', 'fb-a-section']);
   });
 
   it('kpis.rankingCheck: units ranked by composite (10/45/45), the unassigned row unranked', async () => {
     const report = await kpiReport(prisma, { by: 'unit', from: MARCH, to: MARCH });
     expect(report.rows.map((r) => [r.key, r.rank])).toEqual([
       ['fb-a-c1', 1], // 0.1×0.5 + 0.45 + 0.45 = 0.95
-      ['fb-dept', 2], // 0 + 0.45 + 0.45 = 0.90
-      ['fb-b-c1', 3], // (0.1×1 + 0.45×0) / 0.55 ≈ 0.18 (nothing rated: satisfaction left out)
+      ['fb-b-c1', 2], // (0.1×1 + 0.45×0) / 0.55 ≈ 0.18 (nothing rated: satisfaction left out)
+      ['fb-a-c2', 3], // response 0 only: 0
+      ['fb-a-section', 3], // resolution 0 only: 0 (ties share a rank)
       ['', null],
+      ['fb-dept', null], // a satisfied rating but no response or result credited: not ranked
     ]);
   });
 
@@ -229,7 +239,7 @@ describe('the three rates (hand-checked fixture)', () => {
         where: { month: { in: [MARCH, '2019-04'] } },
         orderBy: [{ month: 'asc' }, { unitId: 'asc' }, { categoryCode: 'asc' }],
       });
-    const incremental = (await cells()).filter((c) => c.placed !== 0 || c.received !== 0);
+    const incremental = await cells();
     await rebuildRollup(prisma);
     expect(await cells()).toEqual(incremental);
   });

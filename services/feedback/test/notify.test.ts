@@ -5,15 +5,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express from 'express';
 import { SMTPServer } from 'smtp-server';
 import type { Kafka, Producer } from 'kafkajs';
-import { generateTrackingCode, type Contact, type LifecycleEvent, type OrderPlaced } from '@diandan/domain';
+import { generateTrackingCode, noticeMessage, type Contact, type LifecycleEvent, type OrderPlaced } from '@diandan/domain';
 import { createKafka, createProducer, ensureTopics, publish, Sealer, sealingKeysSchema, topicNames, type ConsumerRunner, type PrismaClient } from '@diandan/platform';
 import { ContactCipher, startContactConsumer } from '../src/notify/contacts';
-import { SmsNotifier, WechatNotifier } from '../src/notify/http';
-import { enqueueNotices, NOTICE_MAX_AGE_MS, NoticeSender, providerErrorText, startNoticeConsumer } from '../src/notify/outbox';
+import { WechatNotifier } from '../src/notify/http';
+import { AliyunSmsNotifier } from '../src/notify/sms';
+import { createStandIns } from '../src/standins';
+import { enqueueNotices, NOTICE_MAX_AGE_MS, NoticeSender, providerErrorText, startNoticeConsumer, startProjectNoticeConsumer } from '../src/notify/outbox';
 import { SmtpNotifier } from '../src/notify/smtp';
+import { PermanentNoticeError } from '../src/notify/notifier';
 import { lifecycle, env, logger, testPrisma, unique, waitFor } from '@diandan/testkit/feedback';
 
 interface Mail {
@@ -25,9 +27,15 @@ let smtpPort: number;
 const mails: Mail[] = [];
 let standIn: Server;
 let standInUrl: string;
-const wechatMessages: Array<{ touser: string; content: string }> = [];
-const smsMessages: Array<{ to: string; text: string; key: string }> = [];
 let wechatFailuresLeft = 1;
+const standIns = createStandIns({
+  wechatAppId: 'wx-app',
+  wechatAppSecret: 'wx-secret',
+  smsAccessKeyId: 'sms-key-id',
+  // One "system busy" first: the sender retries it.
+  wechatAnswer: () => (wechatFailuresLeft-- > 0 ? -1 : undefined),
+});
+const received = standIns.received;
 
 let prisma: PrismaClient;
 let kafka: Kafka;
@@ -54,28 +62,8 @@ async function startSmtpSink(): Promise<void> {
 }
 
 async function startStandIn(): Promise<void> {
-  const app = express();
-  app.use(express.json());
-  app.get('/cgi-bin/token', (req, res) => {
-    res.json(
-      req.query.appid === 'wx-app' && req.query.secret === 'wx-secret'
-        ? { access_token: 'token-1', expires_in: 7200 }
-        : { errcode: 40013, errmsg: 'invalid appid' },
-    );
-  });
-  app.post('/cgi-bin/message/custom/send', (req, res) => {
-    if (req.query.access_token !== 'token-1') return void res.json({ errcode: 40001, errmsg: 'invalid credential' });
-    if (wechatFailuresLeft-- > 0) return void res.json({ errcode: -1, errmsg: 'system busy' });
-    wechatMessages.push({ touser: req.body.touser, content: req.body.text.content });
-    res.json({ errcode: 0, errmsg: 'ok' });
-  });
-  app.post('/sms/messages', (req, res) => {
-    if (req.get('authorization') !== 'Bearer sms-key') return void res.status(401).json({ error: 'unauthorized' });
-    smsMessages.push({ to: req.body.to, text: req.body.text, key: req.get('idempotency-key') ?? '' });
-    res.status(202).json({ id: randomUUID() });
-  });
   standIn = await new Promise<Server>((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+    const server = standIns.app.listen(0, '127.0.0.1', () => resolve(server));
   });
   standInUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
 }
@@ -194,13 +182,20 @@ describe('notices', () => {
     consumers.push(
       await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId }),
     );
-    await waitFor('16 notices in the outbox', async () => (await outboxRows()) === 16);
+    await waitFor('20 notices in the outbox', async () => (await outboxRows()) === 20);
     await waitFor('3 contacts', async () => (await prisma.noticeRecipient.count({ where: { orderId: { in: orderIds } } })) === 3);
 
     const notifiers = {
       email: new SmtpNotifier({ host: '127.0.0.1', port: smtpPort, from: 'diandan@example.org' }),
       wechat: new WechatNotifier({ apiBase: standInUrl, appId: 'wx-app', appSecret: 'wx-secret' }),
-      sms: new SmsNotifier({ apiBase: `${standInUrl}/sms`, apiKey: 'sms-key' }),
+      sms: new AliyunSmsNotifier({
+        endpoint: standInUrl.replace('http://', ''),
+        protocol: 'http',
+        accessKeyId: 'sms-key-id',
+        accessKeySecret: 'sms-key-secret-0123456789',
+        signName: '点单',
+        templateCode: 'SMS_000001',
+      }),
     };
     const senders = [0, 1].map(() =>
       new NoticeSender(prisma, cipher, notifiers, logger, { batchSize: 3, recipientWaitMs: 500 }).start(100),
@@ -211,18 +206,22 @@ describe('notices', () => {
     notifiers.email.close();
 
     const rows = await prisma.noticeOutbox.findMany({ where: { orderId: { in: orderIds } } });
-    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(12);
-    expect(rows.filter((r) => r.orderId === silent.orderId).map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(15);
+    expect(rows.filter((r) => r.orderId === silent.orderId).map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
 
     const mine = mails.filter((m) => m.to === 'resident@example.org');
-    expect(mine).toHaveLength(4);
-    expect(new Set(mine.map((m) => /Message-ID:\s*(<[^>]+>)/i.exec(m.raw)?.[1])).size).toBe(4);
-    expect(wechatMessages.filter((m) => m.touser === 'oWx-openid-123')).toHaveLength(4);
-    expect(wechatMessages.some((m) => m.content.includes(byWechat.trackingCode) && m.content.includes('评价'))).toBe(true);
-    const sms = smsMessages.filter((m) => m.to === '13812345678');
-    expect(sms).toHaveLength(4);
-    expect(new Set(sms.map((m) => m.key)).size).toBe(4);
-    expect(sms.map((m) => m.text).join()).toContain('已派至“建新北路社区”');
+    expect(mine).toHaveLength(5);
+    expect(new Set(mine.map((m) => /Message-ID:\s*(<[^>]+>)/i.exec(m.raw)?.[1])).size).toBe(5);
+    // Placed by message a moment ago: inside WeChat's 48-hour window, customer-service messages.
+    const wechat = received.filter((m) => m.to === 'oWx-openid-123');
+    expect(wechat.map((m) => m.api)).toEqual(['custom', 'custom', 'custom', 'custom', 'custom']);
+    expect(wechat.some((m) => m.text.includes(byWechat.trackingCode) && m.text.includes('评价'))).toBe(true);
+    // SMS through the Alibaba Cloud SDK: the approved template, its variables, the notice id as OutId.
+    const sms = received.filter((m) => m.to === '13812345678');
+    expect(sms).toHaveLength(5);
+    expect(new Set(sms.map((m) => m.outId)).size).toBe(5);
+    expect(sms[0]?.body).toMatchObject({ signName: '点单', templateCode: 'SMS_000001', params: { code: byHotline.trackingCode } });
+    expect(sms.map((m) => m.text).join()).toContain('已派单');
   }, 90_000);
 
   it('notify.staleEventCheck: an event older than a day gives no notice (a new group replays history)', async () => {
@@ -239,6 +238,23 @@ describe('notices', () => {
   });
 });
 
+describe('project progress', () => {
+  it('notify.projectCheck: a project event on projects.lifecycle gives each linked order one progress notice, redeliveries none', async () => {
+    const projectTopic = `${unique('projects')}-projects.lifecycle`;
+    await ensureTopics(kafka, [projectTopic, `${projectTopic}.dlq`], 1);
+    const event = { eventId: `project-${randomUUID()}#4`, type: 'project.progress', at: new Date().toISOString(), projectId: randomUUID(), data: { name: '返乡购票服务点', progress: '已设点，开始代购', orderIds: [byMail.orderId, byHotline.orderId] } };
+    await publish(producer, projectTopic, [event, event].map((value) => ({ key: value.projectId, value })));
+    const consumer = await startProjectNoticeConsumer({ kafka, prisma, logger, topic: projectTopic, deadLetterTopic: `${projectTopic}.dlq`, groupId: unique('project-notices') });
+    consumers.push(consumer);
+    const rows = () => prisma.noticeOutbox.findMany({ where: { kind: 'project_progress', orderId: { in: [byMail.orderId, byHotline.orderId] } } });
+    await waitFor('two progress notices', async () => (await rows()).length === 2);
+    expect((await rows()).map((r) => r.data)).toEqual([
+      { projectName: '返乡购票服务点', progress: '已设点，开始代购' },
+      { projectName: '返乡购票服务点', progress: '已设点，开始代购' },
+    ]);
+  });
+});
+
 describe('provider errors', () => {
   it('providerError.privacyCheck: what is stored and logged of a failed notice names no recipient', () => {
     const mail = providerErrorText(new Error('550 5.1.1 <zs@example.cn>: Recipient address rejected; also cc 13812345678'), 'zs@example.cn');
@@ -246,5 +262,78 @@ describe('provider errors', () => {
     expect(mail).toContain('Recipient address rejected');
     const wechat = providerErrorText(new Error('errcode 43004 require subscribe: openid oAbC_123xyz-Q'), 'oAbC_123xyz-Q');
     expect(wechat).toBe('errcode 43004 require subscribe: openid [recipient]');
+  });
+});
+
+describe('providers', () => {
+  const notice = (to: string, lastInboundAt?: Date) => ({
+    id: `${randomUUID()}/resolved`,
+    kind: 'resolved' as const,
+    channel: 'wechat' as const,
+    to,
+    trackingCode: 'DD-7K3M-Q9TB',
+    message: noticeMessage('resolved', { trackingCode: 'DD-7K3M-Q9TB' }),
+    ...(lastInboundAt ? { lastInboundAt } : {}),
+  });
+  const template = { templateId: 'tpl-progress', templateFields: ['character_string1', 'thing2', 'thing3'] as const };
+
+  it('wechat.windowCheck: inside 48 hours a customer-service message, outside it the approved template', async () => {
+    const wechat = new WechatNotifier({ apiBase: standInUrl, appId: 'wx-app', appSecret: 'wx-secret', ...template, trackingUrl: (code) => `https://h5.example/track/${code}` });
+    wechatFailuresLeft = 0;
+    await wechat.send(notice('o-inside', new Date(Date.now() - 3600_000)));
+    await wechat.send(notice('o-outside', new Date(Date.now() - 50 * 3600_000)));
+    await wechat.send(notice('o-never'));
+    expect(received.filter((m) => m.to === 'o-inside').map((m) => m.api)).toEqual(['custom']);
+    const outside = received.find((m) => m.to === 'o-outside');
+    expect(outside?.api).toBe('template');
+    expect(outside?.body).toMatchObject({
+      template_id: 'tpl-progress',
+      url: 'https://h5.example/track/DD-7K3M-Q9TB',
+      data: { character_string1: { value: 'DD-7K3M-Q9TB' }, thing2: { value: '已办结' }, thing3: { value: '请评价' } },
+    });
+    expect(received.find((m) => m.to === 'o-never')?.api).toBe('template');
+  });
+
+  it('wechat.fallbackCheck: a customer-service message refused as out of the window (45015) goes as the template', async () => {
+    const refusing = createStandIns({ wechatAppId: 'a', wechatAppSecret: 's', smsAccessKeyId: 'k', wechatAnswer: (api) => (api === 'custom' ? 45015 : undefined) });
+    const server = await new Promise<Server>((resolve) => {
+      const s = refusing.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await new WechatNotifier({ apiBase: base, appId: 'a', appSecret: 's', ...template }).send(notice('o-late', new Date()));
+      expect(refusing.received.map((m) => m.api)).toEqual(['template']);
+      // Without a template configured the refusal is final: the notice is failed, not retried forever.
+      await expect(new WechatNotifier({ apiBase: base, appId: 'a', appSecret: 's' }).send(notice('o-late', new Date()))).rejects.toBeInstanceOf(PermanentNoticeError);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('sms.errorCheck: flow control is retried, an illegal number or an unknown key is refused for good', async () => {
+    const answering = createStandIns({
+      wechatAppId: 'a',
+      wechatAppSecret: 's',
+      smsAccessKeyId: 'k',
+      smsAnswer: (phone) => ({ '13800000001': 'isv.BUSINESS_LIMIT_CONTROL', '13800000002': 'isv.MOBILE_NUMBER_ILLEGAL' })[phone],
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = answering.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const endpoint = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const sms = (accessKeyId: string) =>
+      new AliyunSmsNotifier({ endpoint, protocol: 'http', accessKeyId, accessKeySecret: 'secret-0123456789abcdef', signName: '点单', templateCode: 'SMS_1' });
+    const to = (phone: string) => ({ ...notice(phone), channel: 'sms' as const });
+    try {
+      const limited = await sms('k').send(to('13800000001')).catch((e: unknown) => e);
+      expect(limited).toBeInstanceOf(Error);
+      expect(limited).not.toBeInstanceOf(PermanentNoticeError);
+      await expect(sms('k').send(to('13800000002'))).rejects.toBeInstanceOf(PermanentNoticeError);
+      await expect(sms('other').send(to('13800000003'))).rejects.toBeInstanceOf(PermanentNoticeError);
+      await sms('k').send(to('13800000003'));
+      expect(answering.received.map((m) => m.to)).toEqual(['13800000003']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

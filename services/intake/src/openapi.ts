@@ -148,7 +148,7 @@ export const openapiDocument = {
           location: { type: 'object', properties: { address: { type: 'string' }, lat: { type: 'number' }, lng: { type: 'number' } } },
           contact: {
             type: 'object',
-            properties: { name: { type: 'string' }, phone: { type: 'string', pattern: '^1[3-9]\\d{9}$' }, email: { type: 'string', format: 'email' }, wechatOpenId: { type: 'string' } },
+            properties: { name: { type: 'string' }, phone: { type: 'string', pattern: '^1[3-9]\\d{9}$' }, email: { type: 'string', format: 'email' }, wechatOpenId: { type: 'string' }, notifyBy: { enum: ['email', 'wechat', 'sms'] } },
           },
         },
       },

@@ -18,6 +18,7 @@ const TEXT: Record<string, { zh: string; en: string }> = {
   not_ratable: { zh: '该工单现在不能评价', en: 'This order cannot be rated now' },
   invalid_request: { zh: '填写的内容有误', en: 'Some fields are not valid' },
   invalid_input: { zh: '填写的内容有误', en: 'Some fields are not valid' },
+  incomplete_schedule: { zh: '节假日安排不完整，未保存', en: 'The holiday schedule is incomplete; not saved' },
   rate_limited: { zh: '操作太频繁，请稍后再试', en: 'Too many requests; try again shortly' },
   too_many_requests: { zh: '操作太频繁，请稍后再试', en: 'Too many requests; try again shortly' },
   payload_too_large: { zh: '文件太大（单个不超过 10 MB，合计不超过 25 MB）', en: 'A file is too large (10 MB each, 25 MB together)' },

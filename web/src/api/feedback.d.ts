@@ -967,6 +967,7 @@ export interface components {
                     received: number;
                     resolved: number;
                     respondedOnTime: number;
+                    responseReceived: number;
                     satisfied: number;
                 };
                 key: string;
@@ -996,6 +997,7 @@ export interface components {
                     received: number;
                     resolved: number;
                     respondedOnTime: number;
+                    responseReceived: number;
                     satisfied: number;
                 };
                 key: string;

@@ -646,6 +646,8 @@ export interface components {
                 /** Format: email */
                 email?: string;
                 name?: string;
+                /** @enum {unknown} */
+                notifyBy?: "email" | "wechat" | "sms";
                 phone?: string;
                 wechatOpenId?: string;
             };

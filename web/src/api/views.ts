@@ -23,6 +23,8 @@ export interface OrderRow {
   deadlineAt: string | null;
   stageStartedAt?: string | null;
   overdue?: boolean;
+  /** The deadline reaches into a year without a holiday schedule (counted Monday–Friday there). */
+  deadlineUnscheduled?: boolean;
   escalations?: number;
   bounces?: number;
   buckPassing?: boolean;

@@ -88,6 +88,8 @@ function Place() {
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
   const [email, setEmail] = useState('');
+  /** With both a mobile and an e-mail address, the resident picks where the notices go. */
+  const [notifyBy, setNotifyBy] = useState<'sms' | 'email'>('sms');
   const [photos, setPhotos] = useState<File[]>([]);
   const [coords, setCoords] = useState<{ lat: number; lng: number } | null>(null);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
@@ -121,6 +123,7 @@ function Place() {
     if (name.trim()) form.set('contact[name]', name.trim());
     if (phone.trim()) form.set('contact[phone]', normaliseMobile(phone));
     if (email.trim()) form.set('contact[email]', email.trim());
+    if (phone.trim() && email.trim()) form.set('contact[notifyBy]', notifyBy);
     for (const photo of photos) form.append('files', photo);
     try {
       const placed = await place(form, key.current);
@@ -193,6 +196,14 @@ function Place() {
           <Field id="email" label="邮箱" error={show('email')}>
             <input id="email" type="email" value={email} aria-invalid={!!show('email')} onChange={(e) => setEmail(e.target.value)} onBlur={() => setTouched({ ...touched, email: true })} autoComplete="email" />
           </Field>
+          {phone.trim() && email.trim() && (
+            <Field id="notifyBy" label="办理进度通知发到">
+              <select id="notifyBy" value={notifyBy} onChange={(e) => setNotifyBy(e.target.value === 'email' ? 'email' : 'sms')}>
+                <option value="sms">手机短信</option>
+                <option value="email">邮箱</option>
+              </select>
+            </Field>
+          )}
         </fieldset>
         <Problem error={error} />
         <button className="primary" type="submit" disabled={busy}>

@@ -2,11 +2,12 @@
 // token for everything else (no token → 401), the audit log of every change, then reads,
 // actions, admin and the audit log's own view.
 import type { Express } from 'express';
-import { auditStaffRequests, createHttpApp, finishHttpApp, requireStaff, staffOf, type ReadinessCheck } from '@diandan/platform';
+import { auditStaffRequests, createHttpApp, finishHttpApp, nextYearScheduleWarning, requireStaff, staffOf, type ReadinessCheck } from '@diandan/platform';
 import { staffAccounts } from './accounts';
 import { actionRoutes } from './actions';
 import { adminRoutes } from './adminRoutes';
 import { auditRoutes } from './auditRoutes';
+import { calendarRoutes } from './calendarRoutes';
 import { authRoutes, sessionRoutes } from './authRoutes';
 import type { ApiDeps } from './deps';
 import { feedRoutes } from './feedRoutes';
@@ -21,7 +22,16 @@ import { knowledgeRoutes } from '../knowledge/routes';
 const AUDITED_READS = [/^\/v1\/orders\/[^/]+(\/timeline)?$/];
 
 export function createDispatchApp(deps: ApiDeps, readiness: Record<string, ReadinessCheck> = {}): Express {
-  const app = createHttpApp({ name: 'dispatch', logger: deps.logger, readiness });
+  const app = createHttpApp({
+    name: 'dispatch',
+    logger: deps.logger,
+    readiness,
+    // From October on, a missing schedule for next year is worth a supervisor's attention, not an outage.
+    warnings: async () => {
+      const warning = await nextYearScheduleWarning(deps.prisma);
+      return warning ? [warning.message] : [];
+    },
+  });
   const accounts = staffAccounts(deps);
   const document = openApiDocument();
   app.get('/v1/openapi.json', (_req, res) => {
@@ -43,6 +53,7 @@ export function createDispatchApp(deps: ApiDeps, readiness: Record<string, Readi
   app.use(duplicateRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(adminRoutes(deps, accounts));
+  app.use(calendarRoutes(deps));
   app.use(auditRoutes(deps));
   finishHttpApp(app, deps.logger);
   return app;

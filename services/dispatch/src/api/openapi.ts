@@ -8,11 +8,13 @@ import { batchDispatchSchema, daySchema } from './jointMeeting';
 import { levelQueueSchema, queueFilterSchema, unitQueueSchema } from './orders';
 import { knowledgeOpenApiPaths } from '../knowledge/openapi';
 import { categoryPatchSchema, categorySchema, unitPatchSchema, unitSchema, userPatchSchema, userSchema } from './adminRoutes';
+import { calendarYearSchema } from './calendarRoutes';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const error = (description: string) => ({ description, content: json({ $ref: '#/components/schemas/Error' }) });
 const bodySchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
+const yearParam = { name: 'year', in: 'path', required: true, schema: { type: 'integer', minimum: 2000, maximum: 2100 } };
 const orderIdParam = { name: 'orderId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const pageParams = [
   { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
@@ -203,6 +205,21 @@ export function openApiDocument(): object {
       '/v1/units/{unitId}': { patch: adminWrite('change a unit: only the fields sent (the tree must stay a tree)', unitPatchSchema) },
       '/v1/categories': { ...read('the service catalogue', 'every staff role', []), post: adminWrite('add a category', categorySchema, 201) },
       '/v1/categories/{code}': { patch: adminWrite('change a category: only the fields sent (responsible units, deadlines, keywords, sensitive…)', categoryPatchSchema) },
+      '/v1/calendar': read(
+        'the holiday calendar: every year with a schedule in force (its version, who changed it, how many holidays and make-up working days) and `warning` — from October on, when next year has no schedule yet (deadlines reaching into it count Monday–Friday and are flagged on the order: `deadlineUnscheduled`)',
+        'every staff role',
+        [],
+      ),
+      '/v1/calendar/{year}': {
+        ...read("one year's schedule in force (holidays and 调休 working days, each with its festival) and `history`: older versions with who changed them", 'every staff role', [yearParam]),
+        put: {
+          ...adminWrite(
+            "enter or correct a year's schedule, as the State Council published it. It must be complete — every date real and in the year, 1 Jan, 1 May and 1–3 Oct off, each of the seven festivals present, make-up working days on weekends; a 400 `incomplete_schedule` lists every problem in `details.problems`. Saved as a new version (201 for a year's first); deadlines computed from then on use it",
+            calendarYearSchema,
+          ),
+          parameters: [yearParam],
+        },
+      },
       '/v1/users': { ...read('staff accounts', 'admin', []), post: adminWrite('add a staff account', userSchema, 201) },
       '/v1/users/{userId}': { patch: adminWrite('change a staff account: only the fields sent; deactivation or a new password ends all its sessions', userPatchSchema) },
       ...knowledgeOpenApiPaths(),

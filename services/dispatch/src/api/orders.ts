@@ -1,10 +1,10 @@
 // Read side of the staff API, from the read model (PostgreSQL): queues, one order, its timeline,
 // and the supervisor's views. Unit handlers see only orders of their own unit, officers those
 // inside their branch. Queue items carry their stage clock and urge flag (queueItems.ts).
-import { ACTIVE_STATUSES, createWorkingCalendar, PRIORITIES } from '@diandan/domain';
+import { ACTIVE_STATUSES, PRIORITIES } from '@diandan/domain';
 import { Router } from 'express';
 import { z } from 'zod';
-import { attachmentKey, HttpError, notOverdueWhere, overdueWhere, validate, type PrismaClient } from '@diandan/platform';
+import { attachmentKey, cachedCalendarInForce, HttpError, notOverdueWhere, overdueWhere, validate, type CalendarInForce, type PrismaClient } from '@diandan/platform';
 import { pipeline } from 'node:stream/promises';
 import type { Prisma } from '@prisma/client';
 import type { Staff } from '../auth/staff';
@@ -57,12 +57,17 @@ async function queue(deps: ApiDeps, staff: Staff, base: Prisma.OrderWhereInput, 
     ],
   };
   const [listed, counts] = await Promise.all([page(deps.prisma, staff, where, query, orderBy), queueCounts(deps.prisma, base, now)]);
-  const orders = await withQueueFacts(deps.prisma, deps.calendar ?? defaultCalendar(), listed.orders, now);
+  const orders = await withQueueFacts(deps.prisma, deps.calendar ?? (await calendarOf(deps.prisma)()).calendar, listed.orders, now);
   return { ...listed, orders, counts };
 }
 
-let calendar: ReturnType<typeof createWorkingCalendar> | undefined;
-const defaultCalendar = () => (calendar ??= createWorkingCalendar());
+// Queues count remaining time on the holiday calendar in force, as the workflows do.
+const calendars = new WeakMap<PrismaClient, () => Promise<CalendarInForce>>();
+const calendarOf = (prisma: PrismaClient) => {
+  let read = calendars.get(prisma);
+  if (!read) calendars.set(prisma, (read = cachedCalendarInForce(prisma)));
+  return read;
+};
 
 /** Unit handlers read their unit's orders, officers those inside their branch. */
 async function readableOrder(prisma: PrismaClient, staff: Staff, orderId: string) {

@@ -21,7 +21,7 @@ export const DEFAULT_RATE_SETTINGS: RateSettings = {
 };
 
 export interface Rates {
-  /** Responded on time ÷ received; null when nothing was received. */
+  /** Responded on time ÷ orders whose response the row is credited with; null when there are none. */
   response: number | null;
   /** Resolved ÷ received. */
   resolution: number | null;
@@ -33,7 +33,7 @@ export interface Rates {
 export function ratesOf(c: KpiCounters, settings: RateSettings = DEFAULT_RATE_SETTINGS): Rates {
   const rated = c.satisfied + c.basicallySatisfied + c.dissatisfied;
   const ratio = (num: number, den: number) => (den === 0 ? null : num / den);
-  const response = ratio(c.respondedOnTime, c.received);
+  const response = ratio(c.respondedOnTime, c.responseReceived);
   const resolution = ratio(c.resolved, c.received);
   const satisfaction = ratio(c.satisfied + settings.basicallySatisfiedWeight * c.basicallySatisfied, rated);
   const w = settings.compositeWeights;
@@ -113,7 +113,7 @@ export async function kpiReport(prisma: PrismaClient, query: KpiQuery, settings:
     FROM "KpiRollup" r ${joinStreet ? 'LEFT JOIN streets s ON s."unitId" = r."unitId"' : ''}
     WHERE ${where.join(' AND ')}
     GROUP BY 1
-    HAVING sum(r.placed) > 0`;
+    HAVING ${COUNTER_NAMES.map((n) => `sum(r."${n}")`).join(' + ')} > 0`;
   const sums = await prisma.$queryRawUnsafe<Array<KpiCounters & { key: string }>>(sql, ...params);
   const names = await namesFor(prisma, query.by, sums.map((s) => s.key));
 
@@ -145,9 +145,12 @@ function rank(rows: KpiRow[], rankBy: RankBy, by: Dimension, minReceived: number
     return;
   }
   const score = (r: KpiRow) => r.rates[rankBy];
+  // A unit may be credited with responses only (it let the accept clock run out, the order moved
+  // on): its volume is the larger of its two denominators.
+  const volume = (r: KpiRow) => Math.max(r.counters.received, r.counters.responseReceived);
   // '' gathers orders no unit/category/street holds: listed, never ranked.
-  const rankable = rows.filter((r) => r.key !== '' && r.counters.received >= minReceived && score(r) !== null);
-  rankable.sort((a, b) => score(b)! - score(a)! || b.counters.received - a.counters.received || a.key.localeCompare(b.key));
+  const rankable = rows.filter((r) => r.key !== '' && volume(r) >= minReceived && score(r) !== null);
+  rankable.sort((a, b) => score(b)! - score(a)! || volume(b) - volume(a) || a.key.localeCompare(b.key));
   rankable.forEach((r, i) => {
     const previous = rankable[i - 1];
     r.rank = previous && score(previous) === score(r) ? previous.rank : i + 1;

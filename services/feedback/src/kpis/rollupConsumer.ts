@@ -20,7 +20,8 @@ export async function recordKpiEvent(prisma: PrismaClient, event: LifecycleEvent
   return prisma.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<FactRow[]>`
       SELECT "orderId", "lastSeq", month, "unitId", "categoryCode", received, excluded, responded, "respondedOnTime",
-             "responseLate", "responseDueAt", resolved, rating
+             "responseLate", "responseDueAt", resolved, rating, "responseUnitId", "responseFixed", "resolutionUnitId",
+             "resolutionFixed", "satisfactionUnitId"
       FROM "KpiOrderFact" WHERE "orderId" = ${event.orderId}::uuid FOR UPDATE`;
     const before: OrderFact | null = row ? { ...row, rating: row.rating as Rating | null } : null;
     const after = applyEvent(before, event);
@@ -39,8 +40,13 @@ export async function recordKpiEvent(prisma: PrismaClient, event: LifecycleEvent
         ...values,
       );
       // A cell the order left empty goes, so that rankings do not list units without orders.
-      if (delta.placed < 0) {
-        await tx.$executeRaw`DELETE FROM "KpiRollup" WHERE month = ${key.month} AND "unitId" = ${key.unitId} AND "categoryCode" = ${key.categoryCode} AND placed = 0`;
+      if (COUNTER_NAMES.some((name) => delta[name] < 0)) {
+        await tx.$executeRawUnsafe(
+          `DELETE FROM "KpiRollup" WHERE month = $1 AND "unitId" = $2 AND "categoryCode" = $3 AND ${COUNTER_NAMES.map((n) => `"${n}" = 0`).join(' AND ')}`,
+          key.month,
+          key.unitId,
+          key.categoryCode,
+        );
       }
     }
     return 'applied';
@@ -61,6 +67,11 @@ async function saveFact(tx: Tx, fact: OrderFact, isNew: boolean): Promise<void> 
     responseDueAt: fact.responseDueAt,
     resolved: fact.resolved,
     rating: fact.rating,
+    responseUnitId: fact.responseUnitId,
+    responseFixed: fact.responseFixed,
+    resolutionUnitId: fact.resolutionUnitId,
+    resolutionFixed: fact.resolutionFixed,
+    satisfactionUnitId: fact.satisfactionUnitId,
   };
   // A concurrent first insert (two owners during a rebalance) fails on the key and is retried.
   if (isNew) await tx.kpiOrderFact.create({ data: { orderId: fact.orderId, ...data } });
@@ -76,17 +87,24 @@ export async function rebuildRollup(prisma: PrismaClient): Promise<void> {
   await prisma.$transaction([prisma.$executeRawUnsafe(`DELETE FROM "KpiRollup"`), prisma.$executeRawUnsafe(REBUILD_SQL)]);
 }
 
+/** The same attribution as `contributionsOf`: each stage's counters in its unit's cell. */
 export const REBUILD_SQL = `
-  INSERT INTO "KpiRollup" (month, "unitId", "categoryCode", placed, received, "respondedOnTime", resolved, satisfied, "basicallySatisfied", dissatisfied)
-  SELECT month, "unitId", "categoryCode",
-         count(*),
-         count(*) FILTER (WHERE received AND NOT excluded),
-         count(*) FILTER (WHERE received AND NOT excluded AND "respondedOnTime"),
-         count(*) FILTER (WHERE received AND NOT excluded AND resolved),
-         count(*) FILTER (WHERE rating = 'satisfied'),
-         count(*) FILTER (WHERE rating = 'basically_satisfied'),
-         count(*) FILTER (WHERE rating = 'dissatisfied')
-  FROM "KpiOrderFact" GROUP BY month, "unitId", "categoryCode"`;
+  INSERT INTO "KpiRollup" (month, "unitId", "categoryCode", placed, received, "responseReceived", "respondedOnTime", resolved, satisfied, "basicallySatisfied", dissatisfied)
+  SELECT month, unit, "categoryCode", sum(placed), sum(received), sum("responseReceived"), sum("respondedOnTime"), sum(resolved),
+         sum(satisfied), sum("basicallySatisfied"), sum(dissatisfied)
+  FROM (
+    SELECT f.month, s.unit, f."categoryCode", s.placed, s.received, s."responseReceived", s."respondedOnTime", s.resolved,
+           s.satisfied, s."basicallySatisfied", s.dissatisfied
+    FROM "KpiOrderFact" f,
+    LATERAL (VALUES
+      (f."unitId", 1, 0, 0, 0, 0, 0, 0, 0),
+      (f."responseUnitId", 0, 0, (f.received AND NOT f.excluded)::int, (f.received AND NOT f.excluded AND f."respondedOnTime")::int, 0, 0, 0, 0),
+      (f."resolutionUnitId", 0, (f.received AND NOT f.excluded)::int, 0, 0, (f.received AND NOT f.excluded AND f.resolved AND NOT f."resolutionFixed")::int, 0, 0, 0),
+      (f."satisfactionUnitId", 0, 0, 0, 0, 0, coalesce((f.rating = 'satisfied')::int, 0), coalesce((f.rating = 'basically_satisfied')::int, 0), coalesce((f.rating = 'dissatisfied')::int, 0))
+    ) AS s(unit, placed, received, "responseReceived", "respondedOnTime", resolved, satisfied, "basicallySatisfied", dissatisfied)
+  ) parts
+  GROUP BY month, unit, "categoryCode"
+  HAVING sum(placed) + sum(received) + sum("responseReceived") + sum(satisfied) + sum("basicallySatisfied") + sum(dissatisfied) > 0`;
 
 export interface KpiConsumerOptions {
   kafka: Kafka;

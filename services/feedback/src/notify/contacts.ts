@@ -31,13 +31,22 @@ export class ContactCipher {
   }
 }
 
-/** The channel the order came from when we can answer on it; else a phone, else an e-mail. */
+/**
+ * The channel the resident asked for (`notifyBy`, when its address is there); else the channel the
+ * order came from when we can answer on it; else a mobile, else an e-mail, else WeChat.
+ */
 export function recipientOf(order: Pick<OrderPlaced, 'channel'> & { contact?: Contact | undefined }): { channel: NoticeChannel; address: string } | null {
   const contact = order.contact ?? {};
+  const mobileOf = (phone: string | undefined) => {
+    const digits = phone?.replace(/[\s-]/g, '').replace(/^(\+?86)/, '');
+    return digits && /^1[3-9]\d{9}$/.test(digits) ? digits : undefined;
+  };
+  const chosen = { email: contact.email, wechat: contact.wechatOpenId, sms: mobileOf(contact.phone) }[contact.notifyBy ?? 'email'];
+  if (contact.notifyBy && chosen) return { channel: contact.notifyBy, address: chosen };
   if (order.channel === 'wechat' && contact.wechatOpenId) return { channel: 'wechat', address: contact.wechatOpenId };
   if (order.channel === 'email' && contact.email) return { channel: 'email', address: contact.email };
-  const mobile = contact.phone?.replace(/[\s-]/g, '').replace(/^(\+?86)/, '');
-  if (mobile && /^1[3-9]\d{9}$/.test(mobile)) return { channel: 'sms', address: mobile };
+  const mobile = mobileOf(contact.phone);
+  if (mobile) return { channel: 'sms', address: mobile };
   if (contact.email) return { channel: 'email', address: contact.email };
   if (contact.wechatOpenId) return { channel: 'wechat', address: contact.wechatOpenId };
   return null;
@@ -53,7 +62,14 @@ export async function rememberRecipient(prisma: PrismaClient, cipher: ContactCip
   if (!recipient) return false;
   await prisma.noticeRecipient.upsert({
     where: { orderId: order.orderId },
-    create: { orderId: order.orderId, channel: recipient.channel, address: cipher.encrypt(recipient.address), trackingCode: order.trackingCode },
+    create: {
+      orderId: order.orderId,
+      channel: recipient.channel,
+      address: cipher.encrypt(recipient.address),
+      trackingCode: order.trackingCode,
+      // Placing an order by message opens WeChat's 48-hour window for customer-service messages.
+      ...(order.channel === 'wechat' && recipient.channel === 'wechat' ? { lastInboundAt: new Date(order.placedAt) } : {}),
+    },
     update: {},
   });
   return true;

@@ -1,17 +1,22 @@
 // One interface for every way a resident hears from us. Each notifier speaks a real protocol
-// (SMTP, the WeChat customer-service message API, an SMS gateway over HTTP) and says whether a
-// failure is worth retrying.
-export const NOTICE_CHANNELS = ['email', 'wechat', 'sms'] as const;
-export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+// (SMTP, the WeChat official account's message APIs, an SMS provider's API through its SDK) and
+// says whether a failure is worth retrying. A new provider is one more class implementing Notifier.
+import type { NoticeChannel, NoticeKind, NoticeMessage } from '@diandan/domain';
+
+export { NOTICE_CHANNELS, type NoticeChannel } from '@diandan/domain';
 
 export interface Notice {
-  /** Stable per notice (`<eventId>/<kind>`): the idempotency key / Message-ID providers see. */
+  /** Stable per notice (`<eventId>/<kind>`): the idempotency key / Message-ID / OutId providers see. */
   id: string;
+  kind: NoticeKind;
   channel: NoticeChannel;
   /** E-mail address, WeChat openid or mobile number. */
   to: string;
-  subject: string;
-  text: string;
+  trackingCode: string;
+  /** The text in every shape a channel needs (full text, template fields). */
+  message: NoticeMessage;
+  /** The resident's newest message to the official account, when known (WeChat's 48-hour window). */
+  lastInboundAt?: Date | undefined;
 }
 
 export interface Notifier {

@@ -5,41 +5,24 @@
 // mid-send leaves the lease to expire and the row is sent again — the one window where a notice
 // can repeat, which is why providers get the notice id as idempotency key / Message-ID.
 import type { Kafka } from 'kafkajs';
-import { lifecycleEventSchema, scrub, type LifecycleEvent } from '@diandan/domain';
+import {
+  lifecycleEventSchema,
+  noticeMessage,
+  noticesFor,
+  projectNotices,
+  projectNoticeEventSchema,
+  scrub,
+  type LifecycleEvent,
+  type NoticeKind,
+  type PlannedNotice,
+  type ProjectNoticeEvent,
+} from '@diandan/domain';
 import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
 import { isTransient } from '@diandan/platform';
 import type { ContactCipher } from './contacts';
-import { messageFor, type NoticeKind } from './messages';
 import { PermanentNoticeError, type NoticeChannel, type Notifier } from './notifier';
 
-export interface PlannedNotice {
-  kind: NoticeKind;
-  data: Record<string, string>;
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-
-/** The notices an event gives the resident: placed, dispatched (also after a reopen), the result, and the rating reminder (the workflow's 80 % urge of the rating stage). */
-export function noticesFor(event: LifecycleEvent): PlannedNotice[] {
-  const only = (kind: NoticeKind, data: Record<string, string | undefined>): PlannedNotice[] => [
-    { kind, data: Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => e[1] !== undefined)) },
-  ];
-  switch (event.type) {
-    case 'order.placed':
-      return only('placed', { trackingCode: str(event.data.trackingCode) });
-    case 'order.dispatched':
-      return only('dispatched', { unitName: str(event.data.unitName) });
-    case 'order.reopened':
-      return event.data.toQueue === true ? [] : only('dispatched', { unitName: str(event.data.unitName) });
-    case 'order.resolved':
-    case 'order.answered':
-      return only('resolved', {});
-    case 'order.urged':
-      return event.data.stage === 'rating' && event.data.automatic === true ? only('rating_reminder', { dueAt: str(event.data.dueAt) }) : [];
-    default:
-      return [];
-  }
-}
+export { noticesFor, type PlannedNotice };
 
 /**
  * Older events give no notice: a new consumer group reads orders.lifecycle from the beginning (so
@@ -49,13 +32,51 @@ export const NOTICE_MAX_AGE_MS = 24 * 3600_000;
 
 export async function enqueueNotices(prisma: PrismaClient, event: LifecycleEvent, now: Date = new Date()): Promise<number> {
   if (now.getTime() - Date.parse(event.at) > NOTICE_MAX_AGE_MS) return 0;
-  const planned = noticesFor(event);
+  // "Redispatched" rather than "dispatched" once the order was returned (退单): the resident was told.
+  const returnedBefore =
+    event.type === 'order.dispatched' && (await prisma.noticeOutbox.count({ where: { orderId: event.orderId, kind: 'returned' } })) > 0;
+  const planned = noticesFor(event, { returnedBefore });
+  // "Merged into DD-…": the resident can follow the order that carries on for both (older events
+  // do not carry its code: the read model knows it).
+  if (event.type === 'order.merged' && event.data.intoTrackingCode === undefined) {
+    const into = await prisma.order.findUnique({ where: { id: event.data.intoOrderId }, select: { trackingCode: true } });
+    for (const notice of planned) if (into) notice.data = { ...notice.data, intoTrackingCode: into.trackingCode };
+  }
+  return insertNotices(prisma, event.eventId, event.orderId, planned);
+}
+
+/** Outbox rows `<sourceId>/<kind>`, insert-if-absent: the same source never gives a notice twice. */
+export async function insertNotices(prisma: PrismaClient, sourceId: string, orderId: string, planned: readonly PlannedNotice[]): Promise<number> {
   if (planned.length === 0) return 0;
   const { count } = await prisma.noticeOutbox.createMany({
-    data: planned.map((n) => ({ id: `${event.eventId}/${n.kind}`, orderId: event.orderId, kind: n.kind, data: n.data })),
+    data: planned.map((n) => ({ id: `${sourceId}/${n.kind}`, orderId, kind: n.kind, data: n.data })),
     skipDuplicates: true,
   });
   return count;
+}
+
+/** A project event: a project_progress notice for each linked order (keyed `<eventId>/<orderId>/project_progress`). */
+export async function enqueueProjectNotices(prisma: PrismaClient, event: ProjectNoticeEvent, now: Date = new Date()): Promise<number> {
+  if (now.getTime() - Date.parse(event.at) > NOTICE_MAX_AGE_MS) return 0;
+  let count = 0;
+  for (const { orderId, notice } of projectNotices(event)) count += await insertNotices(prisma, `${event.eventId}/${orderId}`, orderId, [notice]);
+  return count;
+}
+
+/** Consumer of projects.lifecycle (the project workflow's events): progress notices for the linked orders. */
+export function startProjectNoticeConsumer(options: NoticeConsumerOptions): Promise<ConsumerRunner> {
+  return runConsumer<ProjectNoticeEvent>({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topic: options.topic,
+    deadLetterTopic: options.deadLetterTopic,
+    parse: jsonParser(projectNoticeEventSchema),
+    handle: async (event) => {
+      await enqueueProjectNotices(options.prisma, event);
+    },
+    isTransient,
+    logger: options.logger,
+  });
 }
 
 export interface NoticeConsumerOptions {
@@ -156,10 +177,18 @@ export class NoticeSender {
     const channel = recipient.channel as NoticeChannel;
     const notifier = this.notifiers[channel];
     if (!notifier) return this.finish(row, 'skipped', channel, `channel ${channel} is not configured`);
-    const message = messageFor(row.kind, { trackingCode: recipient.trackingCode, ...row.data });
+    const message = noticeMessage(row.kind, { ...row.data, trackingCode: recipient.trackingCode });
     const to = this.cipher.decrypt(recipient.address);
     try {
-      await notifier.send({ id: row.id, channel, to, ...message });
+      await notifier.send({
+        id: row.id,
+        kind: row.kind,
+        channel,
+        to,
+        trackingCode: recipient.trackingCode,
+        message,
+        ...(recipient.lastInboundAt ? { lastInboundAt: recipient.lastInboundAt } : {}),
+      });
       return this.finish(row, 'sent', channel, null);
     } catch (error) {
       const reason = providerErrorText(error, to);

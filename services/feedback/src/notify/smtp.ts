@@ -33,8 +33,8 @@ export class SmtpNotifier implements Notifier {
       await this.transport.sendMail({
         from: this.settings.from,
         to: notice.to,
-        subject: notice.subject,
-        text: notice.text,
+        subject: notice.message.subject,
+        text: notice.message.text,
         messageId: `<${notice.id.replace(/[^\w.#/-]/g, '_').replace(/\//g, '.')}@${domain}>`,
       });
     } catch (error) {

@@ -1,6 +1,6 @@
 // JSON API and the resident H5 form: POST /v1/orders (JSON, form-encoded, or multipart with
 // attachments). An Idempotency-Key makes a retry return the same order, code and secret.
-import { MAX_CONTENT_LENGTH, PRIORITIES } from '@diandan/domain';
+import { MAX_CONTENT_LENGTH, NOTICE_CHANNELS, PRIORITIES } from '@diandan/domain';
 import { validate } from '@diandan/platform';
 import express, { Router } from 'express';
 import { z } from 'zod';
@@ -26,6 +26,8 @@ export const orderRequestSchema = z.object({
       phone: z.preprocess((v) => (v === '' ? undefined : v), mobileSchema.optional()),
       email: z.preprocess((v) => (v === '' ? undefined : v), z.email('not an e-mail address').max(254).optional()),
       wechatOpenId: optionalText(128),
+      /** Notices on this channel rather than the one the order came from (its address must be given). */
+      notifyBy: z.preprocess((v) => (v === '' ? undefined : v), z.enum(NOTICE_CHANNELS).optional()),
     })
     .optional(),
 });

@@ -10,6 +10,7 @@ import { useLang } from '../i18n';
 import { loadReference } from '../parts/reference';
 import { asApiError, ErrorView, Loadable, useLoad } from '../parts/state';
 import { ApiError } from '../../api/errors';
+import Calendar from './Calendar';
 
 const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,62}$/;
@@ -155,6 +156,7 @@ export default function Admin() {
         { key: 'units', label: t('单位架构', 'Units'), children: <UnitTree /> },
         { key: 'categories', label: t('服务类别', 'Categories'), children: <Categories /> },
         { key: 'users', label: t('工作人员', 'Staff'), children: <Users /> },
+        { key: 'calendar', label: t('节假日安排', 'Holiday calendar'), children: <Calendar /> },
       ]} />
     </Card>
   );

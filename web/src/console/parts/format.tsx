@@ -37,14 +37,19 @@ function clockText(order: Pick<OrderRow, 'deadlineAt' | 'dispatchedAt' | 'stageS
   return { text: c.text, overdue: c.overdue, warning: c.tone === 'warning' };
 }
 
-export function Countdown({ order, now, lang }: { order: Pick<OrderRow, 'deadlineAt' | 'dispatchedAt' | 'stageStartedAt' | 'overdue' | 'clock' | 'urges'>; now: Date; lang: Lang }) {
+export function Countdown({ order, now, lang }: { order: Pick<OrderRow, 'deadlineAt' | 'dispatchedAt' | 'stageStartedAt' | 'overdue' | 'clock' | 'urges' | 'deadlineUnscheduled'>; now: Date; lang: Lang }) {
   if (!order.deadlineAt && !order.clock) return <span>—</span>;
   const c = clockText(order, now, lang);
   const color = c.overdue || order.overdue ? 'red' : c.warning ? 'orange' : 'green';
   return (
-    <Tooltip title={`${lang === 'zh' ? '期限' : 'Deadline'} ${when(order.clock?.dueAt ?? order.deadlineAt)}`}>
+    <Tooltip
+      title={`${lang === 'zh' ? '期限' : 'Deadline'} ${when(order.clock?.dueAt ?? order.deadlineAt)}${
+        order.deadlineUnscheduled ? (lang === 'zh' ? '（跨入尚未录入节假日安排的年份，按周一至周五计算）' : ' (reaches into a year without a holiday schedule: counted Monday–Friday)') : ''
+      }`}
+    >
       <Tag color={color} data-testid="countdown">
         {c.text}
+        {order.deadlineUnscheduled ? (lang === 'zh' ? ' · 未按节假日' : ' · no holiday schedule') : ''}
       </Tag>
     </Tooltip>
   );
