@@ -52,10 +52,7 @@ export default function Knowledge() {
 
   return (
     <Flex vertical gap={16}>
-      <Flex justify="space-between" align="center" wrap gap={12}>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {t('知识库', 'Knowledge base')}
-        </Typography.Title>
+      <Flex justify="flex-end" align="center" wrap gap={12}>
         {kpi.data && (
           <Card size="small" data-testid="knowledge-kpi">
             <Space size="large">
