@@ -131,7 +131,12 @@ export const LIFECYCLE_DATA = {
   'order.dispatched': z.object({ unitName: z.string() }),
   'order.accepted': z.object({}),
   'order.opinion_given': z.object({ opinion: note }),
-  'order.resolved': z.object({ result: note, attachments: z.array(attachmentSchema).max(20).optional() }),
+  'order.resolved': z.object({
+    result: note,
+    attachments: z.array(attachmentSchema).max(20).optional(),
+    /** Set when a project's completion resolved the order (两个打包). */
+    projectId: z.string().min(1).optional(),
+  }),
   'order.returned': z.object({ reason: note, fromUnitId: unitId.nullable(), bounces: z.number().int().min(1) }),
   'order.escalated': z.object({
     trigger: z.enum(['manual', 'deadline']),
@@ -170,6 +175,7 @@ export const LIFECYCLE_DATA = {
   'order.supervisor_alerted': z.object({ stage, reason: z.string().min(1) }),
   'order.accountability_recorded': z.object({ stage, unitId: unitId.nullable() }),
   'order.callback_flagged': z.object({ reason: z.string().min(1) }),
+  'order.bundled': z.object({ projectId: z.string().min(1), unitName: z.string() }),
 } as const satisfies Record<LifecycleEventType, z.ZodType>;
 
 export type LifecycleData<T extends LifecycleEventType> = z.infer<(typeof LIFECYCLE_DATA)[T]>;
@@ -230,6 +236,7 @@ export const EXAMPLE_LIFECYCLE_DATA: { readonly [T in LifecycleEventType]: Lifec
   'order.supervisor_alerted': { stage: 'triage', reason: 'not dispatched in time' },
   'order.accountability_recorded': { stage: 'resolve', unitId: null },
   'order.callback_flagged': { reason: 'rating window expired' },
+  'order.bundled': { projectId: 'project-0000', unitName: '社区' },
 };
 
 /**

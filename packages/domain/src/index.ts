@@ -13,3 +13,7 @@ export * from './scrub';
 export * from './story';
 export * from './suggest';
 export * from './clock';
+export * from './projects/project';
+export * from './projects/milestones';
+export * from './projects/events';
+export * from './projects/bundling';

@@ -27,6 +27,7 @@ const SCENES: Record<CommandType, [() => OrderSnapshot, Command]> = {
   urge: [() => dispatchedTo(UNIT), { type: 'urge' }],
   rate: [() => awaitingRatingAt(UNIT), { type: 'rate', rating: 'satisfied' }],
   withdraw: [() => dispatchedTo(UNIT), { type: 'withdraw' }],
+  bundle: [newOrder, { type: 'bundle', projectId: 'p-1', unitId: UNIT }],
   deadlinePassed: [() => dispatchedTo(UNIT), { type: 'deadlinePassed', stage: 'accept' }],
 };
 
@@ -41,7 +42,7 @@ const ALLOWED: Record<Role, CommandType[]> = {
   supervisor: ['escalate', 'urge'],
   evaluator: [],
   admin: [],
-  system: ['dispatch', 'escalate', 'urge', 'deadlinePassed'],
+  system: ['dispatch', 'escalate', 'urge', 'bundle', 'deadlinePassed'],
 };
 
 /** Officers act on orders at their level within their branch; their scenes put the order there. */
