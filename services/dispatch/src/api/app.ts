@@ -13,6 +13,7 @@ import { feedRoutes } from './feedRoutes';
 import { jointMeetingRoutes } from './jointMeeting';
 import { openApiDocument } from './openapi';
 import { orderRoutes } from './orders';
+import { projectRoutes } from './projects';
 import { suggestionRoutes } from './suggestion';
 
 /** Reads whose subject is one order's data: who looked is recorded too. */
@@ -37,6 +38,7 @@ export function createDispatchApp(deps: ApiDeps, readiness: Record<string, Readi
   // Before the actions: GET …/suggestion would otherwise never reach it, and the batch is no order.
   app.use(suggestionRoutes(deps));
   app.use(jointMeetingRoutes(deps));
+  app.use(projectRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(adminRoutes(deps, accounts));
   app.use(auditRoutes(deps));
