@@ -17,7 +17,7 @@ import {
   AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, topicNames, type PrismaClient,
 } from '@diandan/platform';
 import type { Kafka, Producer } from 'kafkajs';
-import { actUpdate, createActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
+import { actUpdate, createActivities, createProjectActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
 import { env, runId as currentRunId } from './env';
 import { installTestRuntime } from './runtime';
 
@@ -70,8 +70,11 @@ export interface Harness {
   producer: Producer;
   topics: ReturnType<typeof topicNames>;
   taskQueue: string;
-  /** A worker of this harness's task queue; `namespace` is the time-skipping server's 'default' unless given. */
-  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean }): Promise<Worker>;
+  /**
+   * A worker of this harness's task queue; `namespace` is the time-skipping server's 'default' unless given.
+   * With `client` (the one the test talks through) it runs the project and bundling activities too.
+   */
+  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean; client?: Client }): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -98,7 +101,10 @@ export async function createHarness(name: string): Promise<Harness> {
         ...(options.encrypted ? { dataConverter: encryptingDataConverter(testCodec) } : {}),
         taskQueue,
         workflowBundle: await workflowBundle(),
-        activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+        activities: {
+          ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+          ...(options.client ? createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal: options.client }) : {}),
+        },
       }),
     close: async () => {
       await producer.disconnect();
@@ -168,7 +174,7 @@ export async function startOnDevServer(name: string): Promise<DevServerRig> {
   const connection = await ClientConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   // Encrypted on both sides, as in production (packages/platform/src/codec.ts).
   const client = new TemporalClient({ connection, namespace: env('TEMPORAL_NAMESPACE'), dataConverter: encryptingDataConverter(testCodec) });
-  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true });
+  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true, client });
   const running = worker.run();
   return {
     harness,
