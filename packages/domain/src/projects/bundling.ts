@@ -44,6 +44,7 @@ export const DEFAULT_BUNDLING: Required<BundlingOptions> = { minSize: 3, similar
 // Characters that carry no meaning for "is this the same need": punctuation, spaces, digits.
 const NOISE = /[\s\p{P}\p{S}\d]+/gu;
 // Pairs that occur in almost every request and would glue unrelated ones together.
+const HAN_PAIR = /^\p{Script=Han}{2}$/u;
 const COMMON = new Set(['希望', '社区', '我们', '能否', '可以', '问题', '一下', '帮忙', '请求', '需要', '居民', '小区', '没有', '什么', '怎么', '这个', '反映']);
 
 /** The set of character bigrams of a text (Chinese has no spaces; pairs are what segmenters start from). */
@@ -120,7 +121,8 @@ export function proposeBundles(orders: readonly BundlingOrder[], options: Bundli
       const first = cluster.members[0]!;
       const half = cluster.members.length / 2;
       const keywords = [...cluster.pairs.entries()]
-        .filter(([, count]) => count >= Math.max(2, half))
+        // Words people read: Chinese pairs only (a code or a number is no keyword).
+        .filter(([pair, count]) => count >= Math.max(2, half) && HAN_PAIR.test(pair))
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, 6)
         .map(([pair]) => pair);
