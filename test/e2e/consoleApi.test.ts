@@ -23,7 +23,7 @@ const untilEvent = (orderId: string, type: string, count = 1) =>
 describe('resident: tracking that tells the story, urge and withdraw', () => {
   // SKIPPED at the wave-2 integration (2026-11-30): fails on the merged main, reason not yet found
   // (see the closing note of that session); re-enable when fixed.
-  it.skip('resident.storyCheck: from placing to a withdrawal after the street sent it down, told without staff notes', async () => {
+  it('resident.storyCheck: from placing to a withdrawal after the street sent it down, told without staff notes', async () => {
     const { orderId, trackingCode, secret } = await p.place({
       content: '工地老板拖欠我们十二个人三个月工资，请帮忙协调',
       categoryCode: 'wage-arrears',
@@ -133,7 +133,7 @@ describe('resident: tracking that tells the story, urge and withdraw', () => {
 
   // SKIPPED at the wave-2 integration (2026-11-30): fails on the merged main, reason not yet found
   // (see the closing note of that session); re-enable when fixed.
-  it.skip('resident.resultCheck: the result and the rating deadline are shown before the resident is asked to rate', async () => {
+  it('resident.resultCheck: the result and the rating deadline are shown before the resident is asked to rate', async () => {
     const { orderId, trackingCode, secret } = await p.place({ content: '想给工地工友集中买返乡火车票', categoryCode: 'train-tickets', location: { address: '江北嘴' } });
     const dispatcher = await p.login('dispatcher');
     const handler = await p.login('handler-jianxin');
@@ -161,7 +161,7 @@ describe('resident: tracking that tells the story, urge and withdraw', () => {
 describe('joint meeting: a day’s new orders and many dispatched at once', () => {
   // SKIPPED at the wave-2 integration (2026-11-30): fails on the merged main, reason not yet found
   // (see the closing note of that session); re-enable when fixed.
-  it.skip('jointMeeting.batchCheck: partial success per order; a retried batch repeats nothing', async () => {
+  it('jointMeeting.batchCheck: partial success per order; a retried batch repeats nothing', async () => {
     const first = await p.place({ content: '想报名四点半课堂', categoryCode: 'after-school', location: { address: '五里店社区' } });
     const second = await p.place({ content: '社区老人助餐点开在哪里', categoryCode: 'elderly-canteen' });
     const dispatcher = await p.login('dispatcher');

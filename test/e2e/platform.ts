@@ -78,7 +78,14 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
   }
 }
 
-export async function startPlatform(name: string): Promise<Platform> {
+export interface PlatformOptions {
+  /** Open311 API keys intake accepts (none by default: Open311 POST refused). */
+  open311ApiKeys?: string[];
+  /** Bearer tokens of hotline/letter operators intake accepts. */
+  operatorTokens?: string[];
+}
+
+export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const runId = env('DIANDAN_TEST_RUN_ID');
   const topics = topicNames(`${runId}-${name}-${randomUUID().slice(0, 6)}-`);
@@ -103,7 +110,8 @@ export async function startPlatform(name: string): Promise<Platform> {
   const taskQueue = `${runId}-${name}-${randomUUID().slice(0, 8)}`;
   const worker = await Worker.create({
     connection: nativeConnection,
-    // The run's own namespace, where the client starts the workflows (without it the worker polls 'default').
+    // The test run's own namespace: without it the worker polls 'default' and no workflow of the
+    // rig ever runs (urge and withdraw then answer 503 after the update times out).
     namespace: env('TEMPORAL_NAMESPACE'),
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
@@ -128,8 +136,8 @@ export async function startPlatform(name: string): Promise<Platform> {
       placedTopic: topics.placed,
       h5Origin: 'http://127.0.0.1',
       contactSealKeys: sealingKeysSchema.parse(`e2e:${Buffer.alloc(32, 2).toString('base64')}`),
-      open311ApiKeys: [],
-      operatorTokens: [],
+      open311ApiKeys: options.open311ApiKeys ?? [],
+      operatorTokens: options.operatorTokens ?? [],
       rateLimitPerMinute: 1000,
       wechat: { token: 'e2e-token', appId: '', aesKey: '' },
       feedback: { url: 'http://127.0.0.1:9', serviceToken: 'e2e-feedback-service-token-0123456789' },

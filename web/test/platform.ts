@@ -102,7 +102,14 @@ export async function startPlatform(): Promise<Platform> {
   // The rates behind the dashboards (feedback's rollup of lifecycle events).
   consumers.push(await startKpiConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${tag}-kpis` }));
   const feed = new FeedHub();
-  const feedConsumer: Consumer = await startFeedConsumer({ kafka, hub: feed, topic: topics.lifecycle, groupPrefix: `${tag}-feed`, logger });
+  const feedConsumer: Consumer = await startFeedConsumer({
+    kafka,
+    hub: feed,
+    topic: topics.lifecycle,
+    groupPrefix: `${tag}-feed`,
+    logger,
+    trackingCodeOf: async (id) => (await prisma.order.findUnique({ where: { id }, select: { trackingCode: true } }))?.trackingCode,
+  });
 
   const intakeProducer = createRequestPathProducer(kafka);
   await intakeProducer.connect();

@@ -17,6 +17,10 @@ export interface ConsumerCounters {
   groupJoins: number;
   /** Times the kafkajs consumer crashed (it restarts itself when the error is retriable). */
   crashes: number;
+  /** Times the runner restarted a consumer that kafkajs would not restart. */
+  restarts: number;
+  /** False while a crashed consumer waits for the runner to restart it (/readyz fails meanwhile). */
+  running: boolean;
   /** Heartbeats sent while a message was being retried. */
   retryHeartbeats: number;
   /** Partitions whose current message is failing right now. */
@@ -37,6 +41,8 @@ export function newConsumerCounters(groupId: string, topic: string): ConsumerCou
     parked: 0,
     groupJoins: 0,
     crashes: 0,
+    restarts: 0,
+    running: false,
     retryHeartbeats: 0,
     retrying: 0,
     retryingSince: null,

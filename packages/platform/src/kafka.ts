@@ -39,8 +39,11 @@ export async function ensureTopics(
     const existing = new Set(await admin.listTopics());
     const missing = [...new Set(topics)].filter((t) => !existing.has(t));
     if (missing.length > 0) {
+      // kafkajs' own waitForLeaders retries only LEADER_NOT_AVAILABLE; a freshly formatted KRaft
+      // broker first answers UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created (CI failed
+      // on it), so the wait for leaders is ours and tolerates both.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions,
@@ -48,10 +51,28 @@ export async function ensureTopics(
           configEntries: replication.minInsyncReplicas ? [{ name: 'min.insync.replicas', value: String(replication.minInsyncReplicas) }] : [],
         })),
       });
+      await waitForLeaders(admin, missing);
     }
     return missing;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Errors a broker gives while a topic it has just created propagates through its metadata. */
+const PROPAGATING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER']);
+
+async function waitForLeaders(admin: ReturnType<Kafka['admin']>, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (!PROPAGATING.has((error as { type?: string }).type ?? '') || Date.now() > end) throw error;
+    }
+    if (Date.now() > end) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 
@@ -141,10 +162,16 @@ export interface ConsumerRunnerOptions<T> {
   sessionTimeoutMs?: number;
   /** Heartbeat period, also while a message is retried (default 3 s). */
   heartbeatIntervalMs?: number;
+  /**
+   * First delay before the runner restarts a consumer that crashed for good (kafkajs restarts
+   * only after errors it deems retriable); doubles up to 30 s while restarting fails (default 1 s).
+   */
+  restartDelayMs?: number;
 }
 
 export interface ConsumerRunner {
-  consumer: Consumer;
+  /** The current kafkajs consumer (a new one after a restart). */
+  readonly consumer: Consumer;
   /** Live counters of this runner (also listed by consumerCounters()). */
   counters: ConsumerCounters;
   stop: () => Promise<void>;
@@ -169,24 +196,9 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
   const isTransient = options.isTransient ?? isTransientByDefault;
   const counters = newConsumerCounters(groupId, topic);
 
-  const consumer = kafka.consumer({
-    groupId,
-    allowAutoTopicCreation: false,
-    heartbeatInterval: heartbeatIntervalMs,
-    ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
-  });
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    counters.groupJoins++;
-    logger.info({ groupId, topic, memberId: payload.memberId, isLeader: payload.isLeader, joins: counters.groupJoins }, 'consumer joined its group');
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    counters.crashes++;
-    logger.error({ groupId, topic, restart: payload.restart, err: errorText(payload.error) }, 'consumer crashed');
-  });
-  const deadLetters = createProducer(kafka);
-  await Promise.all([consumer.connect(), deadLetters.connect()]);
-  await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
   let stopping = false;
+  const deadLetters = createProducer(kafka);
+  await deadLetters.connect();
   const failingSince = new Map<number, number>();
   const noteRetrying = () => {
     counters.retrying = failingSince.size;
@@ -217,7 +229,7 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
     });
   };
 
-  await consumer.run({
+  const runOn = (consumer: Consumer) => consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
     eachMessage: async ({ topic: t, partition, message, heartbeat }) => {
@@ -243,7 +255,10 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
           if (isRebalancing(error)) lostGroup ??= error;
         }
       };
-      let keepingAlive: NodeJS.Timeout | undefined;
+      // From the first attempt on, not only between retries: one slow attempt (a workflow start
+      // retrying inside the Temporal client while the server is away) outlasted the session
+      // timeout in the chaos run and cost the member its group. Fast messages never see a tick.
+      let keepingAlive: NodeJS.Timeout | undefined = setInterval(() => void keepAlive(), heartbeatIntervalMs);
       const waitBeforeRetry = async (ms: number) => {
         const until = Date.now() + ms;
         while (Date.now() < until && !stopping && lostGroup === undefined) {
@@ -308,12 +323,77 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
     },
   });
 
+  // kafkajs restarts a crashed consumer only when it deems the error retriable; after any other
+  // (a non-retriable error out of the handler path, a failed commit after an outage) the consumer
+  // stays stopped while the process looks healthy: the starter once died for good after a
+  // Temporal outage with /readyz still ready. The runner restarts it itself, with back-off, on a
+  // new kafkajs consumer, and says it is down meanwhile (counters.running → consumersReady()).
+  const restartDelayMs = options.restartDelayMs ?? 1_000;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let current: Consumer;
+  const start = async (): Promise<Consumer> => {
+    const consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      heartbeatInterval: heartbeatIntervalMs,
+      ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs } : {}),
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      counters.groupJoins++;
+      logger.info({ groupId, topic, memberId: payload.memberId, isLeader: payload.isLeader, joins: counters.groupJoins }, 'consumer joined its group');
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      counters.crashes++;
+      logger.error({ groupId, topic, restart: payload.restart, err: errorText(payload.error) }, 'consumer crashed');
+      if (!payload.restart && !stopping && consumer === current) {
+        counters.running = false;
+        scheduleRestart(restartDelayMs);
+      }
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true });
+      await runOn(consumer);
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    return consumer;
+  };
+  const scheduleRestart = (delayMs: number) => {
+    restartTimer = setTimeout(() => {
+      void (async () => {
+        if (stopping) return;
+        try {
+          await current.disconnect().catch(() => undefined);
+          current = await start();
+          counters.restarts++;
+          counters.running = true;
+          logger.warn({ groupId, topic, restarts: counters.restarts }, 'consumer restarted after a crash kafkajs does not recover from');
+        } catch (error) {
+          logger.error({ groupId, topic, err: errorText(error), retryInMs: Math.min(delayMs * 2, 30_000) }, 'consumer restart failed; trying again');
+          scheduleRestart(Math.min(delayMs * 2, 30_000));
+        }
+      })();
+    }, delayMs);
+  };
+  try {
+    current = await start();
+  } catch (error) {
+    await deadLetters.disconnect().catch(() => undefined);
+    throw error;
+  }
+  counters.running = true;
+
   return {
-    consumer,
+    get consumer() {
+      return current;
+    },
     counters,
     stop: async () => {
       stopping = true;
-      await consumer.disconnect();
+      clearTimeout(restartTimer);
+      await current.disconnect();
       await deadLetters.disconnect();
       forgetConsumerCounters(counters);
     },

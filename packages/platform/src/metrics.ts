@@ -6,6 +6,7 @@
 // Prometheus scrapes, so no process keeps a copy that could drift.
 import { createServer, type Server } from 'node:http';
 import type { Admin } from 'kafkajs';
+import { consumerCounters } from './consumerCounters';
 import { Counter, Gauge, Registry, collectDefaultMetrics, type CounterConfiguration, type GaugeConfiguration } from 'prom-client';
 
 let registry: Registry | undefined;
@@ -87,6 +88,31 @@ export function registerConsumerLag(admin: Admin, subscriptions: { group: string
           }
         }),
       );
+    },
+  });
+}
+
+/**
+ * `diandan_consumer_running{group,topic}` (1 consuming, 0 crashed and restarting) and
+ * `diandan_consumer_restarts{group,topic}` for every consumer runner of this process.
+ */
+export function registerConsumerRunners(): void {
+  gauge({
+    name: 'diandan_consumer_running',
+    help: 'Whether a consumer runner is consuming (0 while a crashed consumer waits for its restart).',
+    labelNames: ['group', 'topic'],
+    collect() {
+      this.reset();
+      for (const c of consumerCounters()) this.set({ group: c.groupId, topic: c.topic }, c.running ? 1 : 0);
+    },
+  });
+  gauge({
+    name: 'diandan_consumer_restarts',
+    help: 'Times the runner restarted a consumer that kafkajs would not restart.',
+    labelNames: ['group', 'topic'],
+    collect() {
+      this.reset();
+      for (const c of consumerCounters()) this.set({ group: c.groupId, topic: c.topic }, c.restarts);
     },
   });
 }

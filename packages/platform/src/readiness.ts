@@ -2,6 +2,7 @@
 import type { Connection } from '@temporalio/client';
 import type { Admin } from 'kafkajs';
 import type { PrismaClient } from '@prisma/client';
+import { consumerCounters } from './consumerCounters';
 import type { ReadinessCheck } from './http';
 
 function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
@@ -22,4 +23,14 @@ export const postgresReady = (prisma: PrismaClient): ReadinessCheck => async () 
 
 export const temporalReady = (connection: Connection): ReadinessCheck => async () => {
   await within(2000, 'temporal', connection.workflowService.getSystemInfo({}));
+};
+
+/**
+ * Every consumer runner of this process is consuming: one that crashed and waits for its restart
+ * (consumerCounters().running false) makes the process not ready, so an orchestrator or the
+ * operator sees it instead of a healthy process that no longer reads its topic.
+ */
+export const consumersReady = (): ReadinessCheck => async () => {
+  const down = consumerCounters().filter((c) => !c.running);
+  if (down.length > 0) throw new Error(`consumer ${down.map((c) => `${c.groupId} (${c.topic})`).join(', ')} crashed; restarting`);
 };

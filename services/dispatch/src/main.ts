@@ -8,7 +8,7 @@
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
 import {
   ActiveStaff, AesGcmPayloadCodec, connectTemporal, createCodecServer, createKafka, createLogger, createPrisma, kafkaReady, keyRingFrom, listen, loadConfig,
-  onShutdown, postgresReady, processEnv, registerConsumerLag, staffOfAccessToken, temporalReady, topicNames, LocalDiskStorage,
+  onShutdown, postgresReady, processEnv, registerConsumerLag, registerConsumerRunners, consumersReady, staffOfAccessToken, temporalReady, topicNames, LocalDiskStorage,
 } from '@diandan/platform';
 import path from 'node:path';
 import { createDispatchApp } from './api/app';
@@ -39,12 +39,20 @@ async function main(): Promise<void> {
   const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-projector` });
   const projectProjector = await startProjectProjector({ kafka, prisma, logger, topic: topics.projects, deadLetterTopic: topics.projectsDlq, groupId: `${groups}-projects` });
   registerOrderGauges(prisma);
+  registerConsumerRunners();
   registerConsumerLag(admin, [
     { group: `${groups}-starter`, topic: topics.placed },
     { group: `${groups}-projector`, topic: topics.lifecycle },
   ]);
   const feed = new FeedHub();
-  const feedConsumer = await startFeedConsumer({ kafka, hub: feed, topic: topics.lifecycle, groupPrefix: `${groups}-feed`, logger });
+  const feedConsumer = await startFeedConsumer({
+    kafka,
+    hub: feed,
+    topic: topics.lifecycle,
+    groupPrefix: `${groups}-feed`,
+    logger,
+    trackingCodeOf: async (id) => (await prisma.order.findUnique({ where: { id }, select: { trackingCode: true } }))?.trackingCode,
+  });
 
   const app = createDispatchApp(
     {
@@ -56,7 +64,7 @@ async function main(): Promise<void> {
       attachments: new LocalDiskStorage(path.resolve(config.ATTACHMENTS_DIR)),
       tokens: { keys: keyRingFrom(config), accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
     },
-    { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
+    { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection), consumers: consumersReady() },
   );
   const server = await listen(app, config.DISPATCH_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
   logger.info({ host: config.HOST, port: config.DISPATCH_PORT, taskQueue: config.TEMPORAL_TASK_QUEUE }, 'dispatch listening');

@@ -97,6 +97,10 @@ describe('GET /v1/feed', () => {
     expect(forDispatcher.map((e) => e.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
     expect(forHandler.map((e) => e.eventId)).toEqual([lifecycleEventId(mine, 2)]);
     expect(JSON.stringify([...forHandler, ...forDispatcher])).not.toMatch(/secretHash|ffff|eeee/);
+    // Every event of an order the feed saw placed carries its tracking code (people know codes, not ids).
+    const code = (events[0]!.data as { trackingCode: string }).trackingCode;
+    expect(forDispatcher.filter((e) => e.orderId === mine).map((e) => (e as { trackingCode?: string }).trackingCode)).toEqual([code, code]);
+    expect((forHandler[0] as { trackingCode?: string }).trackingCode).toBe(code);
   }, 60_000);
 
   it('ticket.authCheck: access tokens are refused in the URL; a ticket opens the feed once and is no access token', async () => {

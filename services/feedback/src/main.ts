@@ -3,7 +3,7 @@
 // only; the app is src/app.ts.
 import {
   AesGcmPayloadCodec, connectTemporal, createKafka, createLogger, createPrisma, gauge, kafkaReady, keyRingFrom, listen, loadConfig, onShutdown,
-  postgresReady, processEnv, registerConsumerLag, temporalReady, topicNames, Sealer,
+  postgresReady, processEnv, registerConsumerLag, registerConsumerRunners, consumersReady, temporalReady, topicNames, Sealer,
 } from '@diandan/platform';
 import { createFeedbackApp } from './app';
 import { startKpiConsumer } from './kpis/rollupConsumer';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const notices = await startNoticeConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-notices` });
   const sender = new NoticeSender(prisma, cipher, notifiersFrom(config), logger).start();
 
+  registerConsumerRunners();
   registerConsumerLag(admin, [
     { group: `${groups}-kpis`, topic: topics.lifecycle },
     { group: `${groups}-contacts`, topic: topics.placed },
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     serviceToken: config.FEEDBACK_SERVICE_TOKEN,
     contactCipher: cipher,
     rateSettings: { ...DEFAULT_RATE_SETTINGS, basicallySatisfiedWeight: config.KPI_BASICALLY_SATISFIED_WEIGHT },
-    readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection) },
+    readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection), consumers: consumersReady() },
   });
   const server = await listen(app, config.FEEDBACK_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
   logger.info({ host: config.HOST, port: config.FEEDBACK_PORT }, 'feedback listening');

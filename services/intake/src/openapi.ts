@@ -32,8 +32,7 @@ export const openapiDocument = {
         description: 'Rating is `POST /v1/orders/track/{code}/rating`, urging and withdrawing `POST …/urge` and `…/withdraw` on services/feedback (see its /v1/openapi.json).',
         parameters: [
           { name: 'code', in: 'path', required: true, schema: { type: 'string', example: 'DD-7K3M-Q9TB' } },
-          { name: 'X-Order-Secret', in: 'header', schema: { type: 'string' }, description: 'preferred: headers stay out of access logs' },
-          { name: 'secret', in: 'query', schema: { type: 'string' }, deprecated: true },
+          { name: 'X-Order-Secret', in: 'header', schema: { type: 'string' }, description: 'the secret given with the tracking code (never in the query string: it ends up in logs)' },
         ],
         responses: { '200': { description: 'the order', content: json({ $ref: '#/components/schemas/TrackedOrder' }) }, '404': { description: 'unknown code or wrong secret (indistinguishable)', content: json(error) } },
       },

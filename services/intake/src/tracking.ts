@@ -119,8 +119,12 @@ export class OrderTracker {
 export function trackingRoutes(tracker: OrderTracker, rateLimitPerMinute: number): Router {
   const router = Router();
   router.get('/v1/orders/track/:code', limitRate(rateLimitPerMinute), async (req, res) => {
-    const fromQuery = typeof req.query.secret === 'string' ? req.query.secret : undefined;
-    const secret = req.get('x-order-secret') ?? fromQuery ?? '';
+    // The secret travels only in a header: a query string ends up in proxies' and browsers'
+    // histories and logs. `?secret=` was accepted (deprecated) until wave 2; now it is told so.
+    if (req.query.secret !== undefined) {
+      throw new HttpError(400, 'secret_in_query', 'send the secret in the X-Order-Secret header, not in the query string (query strings end up in logs)');
+    }
+    const secret = req.get('x-order-secret') ?? '';
     const order = await tracker.track(String(req.params.code), secret.slice(0, 200));
     res.setHeader('Cache-Control', 'no-store');
     res.json(order);

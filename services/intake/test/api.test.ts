@@ -190,7 +190,7 @@ describe('JSON API: POST /v1/orders', () => {
     expect(order).toMatchObject({ statusLabel: '待派单', unit: null, opinion: null, result: null, actions: { rate: false, urge: true, withdraw: true }, urged: false });
 
     const viaQuery = await fetch(`${intake.url}/v1/orders/track/${trackingCode}?secret=${encodeURIComponent(secret)}`);
-    expect(viaQuery.status).toBe(200);
+    expect([viaQuery.status, ((await viaQuery.json()) as { error: { code: string } }).error.code]).toEqual([400, 'secret_in_query']);
     const wrong = await fetch(`${intake.url}/v1/orders/track/${trackingCode}`, { headers: { 'X-Order-Secret': 'wrong' } });
     const unknown = await fetch(`${intake.url}/v1/orders/track/DD-2222-2222`, { headers: { 'X-Order-Secret': secret } });
     expect([wrong.status, unknown.status]).toEqual([404, 404]);

@@ -487,12 +487,9 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: {
-                    /** @deprecated */
-                    secret?: string;
-                };
+                query?: never;
                 header?: {
-                    /** @description preferred: headers stay out of access logs */
+                    /** @description the secret given with the tracking code (never in the query string: it ends up in logs) */
                     "X-Order-Secret"?: string;
                 };
                 path: {

@@ -56,10 +56,12 @@ export function feedRoutes({ feed, tokens, prisma }: ApiDeps, accounts: StaffAcc
     const branch = (await officerScope(prisma, staff))?.unitIds;
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(': diandan live feed\n\n');
-    const unsubscribe = feed.subscribe((event) => {
+    const unsubscribe = feed.subscribe((event, { trackingCode }) => {
       if (staff.role === 'unit_handler' && !(staff.unitId && concernsUnit(event, staff.unitId))) return;
       if (branch && !branch.some((unitId) => concernsUnit(event, unitId))) return;
-      res.write(`id: ${event.eventId}\nevent: lifecycle\ndata: ${JSON.stringify(publicEvent(event, staff))}\n\n`);
+      // Staff recognise orders by tracking code; evaluators work on anonymised data and get none.
+      const shown = trackingCode && staff.role !== 'evaluator' ? { ...publicEvent(event, staff), trackingCode } : publicEvent(event, staff);
+      res.write(`id: ${event.eventId}\nevent: lifecycle\ndata: ${JSON.stringify(shown)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
     req.on('close', () => {

@@ -133,7 +133,7 @@ export default function Wall() {
             renderItem={(e) => (
               <List.Item onClick={() => setOpen(e.orderId)} style={{ cursor: 'pointer' }}>
                 <Typography.Text type={e.type === 'order.supervisor_alerted' || e.type === 'order.accountability_recorded' ? 'danger' : undefined}>
-                  {when(e.at)} · {label(EVENT, e.type, lang)} · {e.orderId.slice(0, 8)}
+                  {when(e.at)} · {label(EVENT, e.type, lang)} · {e.trackingCode ?? e.orderId.slice(0, 8)}
                 </Typography.Text>
               </List.Item>
             )}
