@@ -143,8 +143,31 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     await statusInReadModel('accepted');
     await act(handler, 'opinion', { opinion: '社区将联系区总工会，统一代购，三日内答复' });
     await statusInReadModel('in_progress');
-    await act(handler, 'resolve', { result: '已在工地设立购票服务点，32张车票已全部购得' });
+    // The result with a photo (multipart). Nothing is stored for someone who may not resolve it,
+    // and what is not a photo or PDF is refused whatever its name says.
+    const resolveForm = (file: Blob, name: string) => {
+      const form = new FormData();
+      form.set('result', '已在工地设立购票服务点，32张车票已全部购得');
+      form.append('files', file, name);
+      return form;
+    };
+    const post = (who: Record<string, string>, form: FormData) => fetch(`${dispatch}/v1/orders/${orderId}/resolve`, { method: 'POST', headers: who, body: form });
+    expect((await post(await login('handler-guanyinqiao'), resolveForm(new Blob([PNG]), '别人的.png'))).status).toBe(403);
+    const notPhoto = await post(handler, resolveForm(new Blob(['just text, called a png']), '假照片.png'));
+    expect([notPhoto.status, ((await notPhoto.json()) as { error: { code: string } }).error.code]).toEqual([415, 'unsupported_media_type']);
+    const foreign = await call(`${dispatch}/v1/orders/${orderId}/resolve`, 'POST', { result: '已办结', attachments: [{ id: `${randomUUID()}-1`, fileName: 'x.png', contentType: 'image/png', size: 1 }] }, handler);
+    expect([foreign.status, foreign.body.error.message]).toEqual([400, expect.stringContaining('not an attachment of order')]);
+    const resolved = await post(handler, resolveForm(new Blob([PNG], { type: 'image/png' }), '购票点.png'));
+    expect(resolved.status).toBe(200);
     await statusInReadModel('awaiting_rating');
+    const photoId = await eventually('the result photo in the staff API', async () => {
+      const view = await call(`${dispatch}/v1/orders/${orderId}`, 'GET', undefined, dispatcher);
+      return (view.body.attachments as { id: string; fileName: string }[]).find((a) => a.fileName === '购票点.png')?.id;
+    });
+    expect(photoId).toMatch(new RegExp(`^${orderId}-r[0-9a-f]{16}$`));
+    const photo = await fetch(`${dispatch}/v1/orders/${orderId}/attachments/${photoId}`, { headers: dispatcher });
+    expect([photo.status, photo.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(Buffer.from(await photo.arrayBuffer()).equals(PNG)).toBe(true);
 
     // A unit handler of another unit cannot act on it; an illegal step is a 409 with the workflow's reason.
     const again = await call(`${dispatch}/v1/orders/${orderId}/accept`, 'POST', {}, handler);

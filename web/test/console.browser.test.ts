@@ -17,6 +17,8 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 const FAST = `web-fast-${Date.now().toString(36)}`;
 
+/** A 1×1 PNG: what a phone's photo is to the pages (type sniffed by the services, not trusted). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 async function person(width = 1366, height = 860): Promise<Page> {
@@ -108,6 +110,11 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     await resident.getByLabel('手机号').blur();
     await resident.getByText('请输入 11 位手机号码').waitFor();
     await resident.getByLabel('手机号').fill('138 1234 5678');
+    // Photos through the Chinese button (the browser's own "Choose Files" is hidden).
+    await expect(resident.getByText('＋ 添加照片').isVisible()).resolves.toBe(true);
+    await expect(resident.getByText('Choose Files').count()).resolves.toBe(0);
+    await resident.getByLabel('照片（可选，最多 5 张）').setInputFiles({ name: '工地.png', mimeType: 'image/png', buffer: PNG });
+    await resident.getByRole('button', { name: '移除 工地.png' }).waitFor();
     await shot(resident, 'h5-place');
     await resident.getByRole('button', { name: '提交' }).click();
     code = (await resident.getByTestId('tracking-code').textContent()) ?? '';
@@ -145,8 +152,16 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     await clerkDrawer.locator('.ant-tag', { hasText: '已签收' }).waitFor();
     await act(clerk, /^初步意见$/, { label: '初步意见', text: '社区将联系区总工会，统一代购，三日内答复' });
     await clerkDrawer.locator('.ant-tag', { hasText: '办理中' }).waitFor();
-    await act(clerk, /^办\s*结$/, { label: '办理结果', text: '已在工地设立购票服务点，32 张车票已全部购得' });
+    // The resident's photo is in the drawer; the result goes with a photo of its own.
+    await clerkDrawer.getByRole('link', { name: '工地.png' }).waitFor();
+    await clerkDrawer.getByRole('button', { name: /^办\s*结$/ }).first().click();
+    await clerkDrawer.getByLabel('办理结果').fill('已在工地设立购票服务点，32 张车票已全部购得');
+    await clerkDrawer.locator('.ant-upload input[type=file]').setInputFiles({ name: '购票点.png', mimeType: 'image/png', buffer: PNG });
+    await clerkDrawer.getByText('购票点.png').first().waitFor();
+    await shot(clerk, 'console-order-resolve-photo');
+    await clerkDrawer.getByRole('button', { name: /^提\s*交/ }).click();
     await clerkDrawer.locator('.ant-tag', { hasText: '待评价' }).waitFor();
+    await clerkDrawer.locator('.ant-tag', { hasText: '办理结果 · 购票点.png' }).waitFor();
     await clerkDrawer.getByText('32 张车票已全部购得').waitFor(); // in the timeline
     await shot(clerk, 'console-order-resolved');
 

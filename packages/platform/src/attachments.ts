@@ -1,11 +1,12 @@
-// Attachments (scanned letters, photos): received as multipart and streamed to the attachment
+// Attachments (scanned letters, photos, a unit's result photos): received as multipart and streamed to the attachment
 // storage (packages/platform storage.ts) as they arrive, never buffered whole in memory; their
 // type sniffed from the first bytes (never trusted from the client); per file, per order and
 // total quotas enforced while streaming.
 import { Readable } from 'node:stream';
 import path from 'node:path';
 import type { Attachment } from '@diandan/domain';
-import { HttpError, QuotaExceededError, type AttachmentStorage } from '@diandan/platform';
+import { HttpError } from './http';
+import { QuotaExceededError, type AttachmentStorage } from './storage';
 import type { Request, RequestHandler } from 'express';
 import { fromBuffer } from 'file-type';
 import multer from 'multer';
@@ -100,8 +101,8 @@ export function multipart(fileField: string, limits: AttachmentLimits, storage: 
   };
 }
 
-export function uploadedFiles(req: { files?: unknown }): UploadedFile[] {
-  const files = Array.isArray(req.files) ? (req.files as (Express.Multer.File & ReceivedFile)[]) : [];
+export function uploadedFiles(req: object): UploadedFile[] {
+  const files = Array.isArray((req as { files?: unknown }).files) ? ((req as { files: unknown }).files as (Express.Multer.File & ReceivedFile)[]) : [];
   return files.map((f) => ({ fileName: f.originalname, tempKey: f.tempKey, size: f.size, sha256: f.sha256, head: f.head }));
 }
 
@@ -158,6 +159,33 @@ export class AttachmentStore {
       const n = index + 1;
       await this.storage.commit(file.tempKey, `${orderId}/${n}`);
       kept.push({ id: `${orderId}-${n}`, fileName: safeFileName(file.fileName), contentType: mime, size: file.size, sha256: file.sha256 });
+    }
+    return kept;
+  }
+
+  /**
+   * A unit's result photos: sniffed like a resident's, then kept under a name derived from their
+   * bytes (`<orderId>/r<16 hex of sha256>`), so a retried request stores nothing twice, two
+   * uploads never overwrite each other and a refused resolve leaves nothing to clean up that a
+   * later one could be using. A refused type is a 415 and nothing is kept.
+   */
+  async storeResult(orderId: string, files: readonly UploadedFile[], field = 'files'): Promise<Attachment[]> {
+    const received = await Promise.all(files.map((file) => this.received(file)));
+    const kept: Attachment[] = [];
+    for (const [index, file] of received.entries()) {
+      const type = file.size > 0 ? await fromBuffer(file.head) : undefined;
+      if (!type || !ALLOWED_TYPES.has(type.mime)) {
+        await Promise.all(received.map((f) => this.storage.remove(f.tempKey)));
+        throw new HttpError(415, 'unsupported_media_type', `${field}[${index}]: only ${[...ALLOWED_TYPES.keys()].join(', ')} are accepted`, {
+          fields: [{ field: `${field}.${index}`, message: type ? `${type.mime} is not accepted` : 'unrecognised file type' }],
+        });
+      }
+    }
+    for (const file of received) {
+      const name = `r${file.sha256.slice(0, 16)}`;
+      await this.storage.commit(file.tempKey, `${orderId}/${name}`);
+      const mime = (await fromBuffer(file.head))!.mime;
+      kept.push({ id: `${orderId}-${name}`, fileName: safeFileName(file.fileName), contentType: mime, size: file.size, sha256: file.sha256 });
     }
     return kept;
   }

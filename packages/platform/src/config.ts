@@ -65,9 +65,18 @@ export const codecServerEnv = {
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
 };
 
-/** Where attachments are kept (local disk): intake writes there, dispatch and tracking read. */
+/**
+ * Where attachments are kept (local disk) and how much: intake writes residents' files there,
+ * dispatch a unit's result photos; both read them for downloads.
+ */
 export const attachmentsEnv = {
   ATTACHMENTS_DIR: z.string().min(1).default('.diandan/attachments'),
+  /** Per file. */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** All attachments of one order together; enforced while streaming. */
+  ATTACHMENT_ORDER_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  /** Everything the attachment store may hold (0: unlimited); past it, uploads get 507. */
+  ATTACHMENTS_TOTAL_MAX_BYTES: z.coerce.number().int().min(0).default(0),
 };
 
 /** services/intake: its channels. Only the server key is required; the rest have safe defaults. */
@@ -114,11 +123,6 @@ export const intakeEnv = {
   /** Outgoing SMTP for replies with the tracking code (empty host = replies are not sent). */
   SMTP_OUT_HOST: z.string().default(''),
   SMTP_OUT_PORT: port.default(25),
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
-  /** All attachments of one order together; enforced while streaming. */
-  ATTACHMENT_ORDER_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
-  /** Everything the attachment store may hold (0: unlimited); past it, uploads get 507. */
-  ATTACHMENTS_TOTAL_MAX_BYTES: z.coerce.number().int().min(0).default(0),
   /** services/feedback's base URL: WeChat "评价" messages are passed to its rating endpoint. */
   FEEDBACK_URL: z.url().default('http://127.0.0.1:3003'),
 };

@@ -12,6 +12,7 @@ export * from './readiness';
 export * from './transient';
 export * from './sealing';
 export * from './storage';
+export * from './attachments';
 export * from './auth';
 export * from './publicRef';
 export * from './metrics';

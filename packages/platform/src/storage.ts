@@ -134,5 +134,6 @@ async function sizeOf(target: string): Promise<number> {
 export function attachmentKey(orderId: string, attachmentId: string): string | null {
   if (!attachmentId.startsWith(`${orderId}-`)) return null;
   const n = attachmentId.slice(orderId.length + 1);
-  return /^\d{1,3}$/.test(n) ? `${orderId}/${n}` : null;
+  // A resident's files are numbered (1, 2, …); a unit's result photos are named by their bytes.
+  return /^\d{1,3}$/.test(n) || /^r[0-9a-f]{16}$/.test(n) ? `${orderId}/${n}` : null;
 }

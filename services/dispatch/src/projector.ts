@@ -130,6 +130,14 @@ export async function projectEvent(prisma: PrismaClient, event: LifecycleEvent, 
     };
     await dropUnknownReferences(tx, changes, logger);
     await tx.order.update({ where: { id: event.orderId }, data: changes });
+    // A unit's result photos (stored by the staff API before the resolve): listed with the order's files.
+    const results = event.type === 'order.resolved' ? event.data.attachments ?? [] : [];
+    if (results.length > 0) {
+      await tx.orderAttachment.createMany({
+        data: results.map((a) => ({ id: a.id, orderId: event.orderId, fileName: a.fileName, contentType: a.contentType, size: a.size, sha256: a.sha256 ?? null, createdAt: at })),
+        skipDuplicates: true,
+      });
+    }
     return newest ? 'applied' : 'appended';
   });
 }

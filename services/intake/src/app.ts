@@ -5,7 +5,7 @@ import cors from 'cors';
 import type { Express } from 'express';
 import helmet from 'helmet';
 import type { Producer } from 'kafkajs';
-import { AttachmentStore } from './attachments';
+import { AttachmentStore } from '@diandan/platform';
 import { catalogueRoutes } from './catalogue';
 import { apiChannel } from './channels/api';
 import { open311Channel } from './channels/open311';

@@ -1639,6 +1639,11 @@ export interface paths {
                         }[];
                         result: string;
                     };
+                    "multipart/form-data": {
+                        /** @description photos or PDF scans of the result (sniffed: JPEG, PNG, WebP, GIF, TIFF, HEIC, PDF) */
+                        files?: string[];
+                        result: string;
+                    };
                 };
             };
             responses: {
@@ -1689,6 +1694,24 @@ export interface paths {
                 };
                 /** @description not allowed in the order’s current state; the message is the workflow’s reason */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a file or all files together are too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description a file is not a photo or PDF */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };

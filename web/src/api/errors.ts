@@ -20,6 +20,9 @@ const TEXT: Record<string, { zh: string; en: string }> = {
   invalid_input: { zh: '填写的内容有误', en: 'Some fields are not valid' },
   rate_limited: { zh: '操作太频繁，请稍后再试', en: 'Too many requests; try again shortly' },
   too_many_requests: { zh: '操作太频繁，请稍后再试', en: 'Too many requests; try again shortly' },
+  payload_too_large: { zh: '文件太大（单个不超过 10 MB，合计不超过 25 MB）', en: 'A file is too large (10 MB each, 25 MB together)' },
+  unsupported_media_type: { zh: '只能上传照片或 PDF 文件', en: 'Only photos or PDF files can be uploaded' },
+  secret_in_query: { zh: '查询密码请放在请求头中发送', en: 'Send the secret in a header' },
   service_unavailable: { zh: '服务暂时不可用，请稍后再试', en: 'The service is not available; try again shortly' },
   unavailable: { zh: '服务暂时不可用，请稍后再试', en: 'The service is not available; try again shortly' },
 };

@@ -27,6 +27,8 @@ export interface OrderRow {
   bounces?: number;
   buckPassing?: boolean;
   rating?: string | null;
+  /** The resident's files and the unit's result photos (order detail; ids `<orderId>-r…` are results). */
+  attachments?: { id: string; fileName: string; contentType: string; size: number }[];
   /** The current stage's clock, computed by the staff API with the domain's calendar (queues). */
   clock?: { stage: string; dueAt: string; remainingMinutes: number; calendar: boolean; overdue: boolean } | null;
   /** Urges (催办) of the current stage (queues). */

@@ -157,7 +157,29 @@ function Place() {
           </button>
         </Field>
         <Field id="photos" label="照片（可选，最多 5 张）">
-          <input id="photos" type="file" accept="image/*" multiple onChange={(e) => setPhotos(Array.from(e.target.files ?? []).slice(0, 5))} />
+          {/* The browser's own file button speaks the browser's language ("Choose Files"): it is
+              hidden (still focusable) and a Chinese button opens it; chosen photos add up. */}
+          <input id="photos" className="visually-hidden" type="file" accept="image/*" multiple
+            onChange={(e) => {
+              const picked = Array.from(e.target.files ?? []);
+              setPhotos((before) => [...before, ...picked].slice(0, 5));
+              e.target.value = '';
+            }} />
+          <label htmlFor="photos" className="pick" aria-hidden="true">＋ {photos.length === 0 ? '添加照片' : '继续添加'}</label>
+          {photos.length === 0 ? (
+            <span className="hint">未选择照片</span>
+          ) : (
+            <ul className="photos" aria-label="已选照片">
+              {photos.map((photo, index) => (
+                <li key={`${photo.name}-${index}`}>
+                  <span>{photo.name}</span>
+                  <button type="button" className="link" onClick={() => setPhotos((before) => before.filter((_, i) => i !== index))}>
+                    移除<span className="visually-hidden">{photo.name}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </Field>
         <fieldset>
           <legend>联系方式（可选，便于回访）</legend>

@@ -1,11 +1,11 @@
 // Staff actions on an order. Each is one domain Command sent to the order's workflow as the `act`
-// update; the workflow is the only one who decides. The API checks role (domain PERMISSIONS) and,
-// for unit handlers, unit scope from the read model first, so that a plain "not yours" never
-// costs a round trip — the workflow checks both again with the authoritative state.
-import { Router } from 'express';
+// update; the workflow is the only one who decides. The API checks the role (domain PERMISSIONS)
+// first; unit scope is the workflow's to check with the authoritative state (the read model lags),
+// except before a result photo is stored.
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { attachmentSchema, availableCommands, isAllowed, LEVELS, MAX_TEXT_LENGTH, officerLevel, PERMISSIONS, workflowIdFor, type Command, type CommandType, type UnitTree } from '@diandan/domain';
-import { HttpError, validate } from '@diandan/platform';
+import { AttachmentStore, attachmentKey, HttpError, uploadedFiles, validate } from '@diandan/platform';
 import { actUpdate, type OrderView } from '@diandan/workflows';
 import { actorOf, type Staff } from '../auth/staff';
 import { staffOf } from './authenticate';
@@ -142,8 +142,58 @@ export async function performAction({ prisma, temporal }: ApiDeps, staff: Staff,
   }
 }
 
+/** A unit's result photos with one resolve (multipart); more belong in a second resolve or a note. */
+export const RESULT_PHOTOS_MAX = 5;
+
+/**
+ * `POST /v1/orders/:orderId/resolve` as multipart/form-data: the field `result` and up to
+ * RESULT_PHOTOS_MAX files in `files` (photos or PDF, sniffed, never trusted by name). Who may
+ * resolve this order is checked before a byte is stored; the files are kept under names derived
+ * from their bytes (a retry stores nothing twice) and travel with the command as attachments.
+ * A JSON resolve may only name attachments of its own order.
+ */
+function resolveRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const store = new AttachmentStore(deps.attachments, deps.attachmentLimits ?? { maxBytes: 10 * 1024 * 1024, maxOrderBytes: 25 * 1024 * 1024 });
+  const guardUpload: RequestHandler = async (req, res, next) => {
+    if (!req.is('multipart/form-data')) return next();
+    const staff = staffOf(res);
+    if (!isAllowed(staff.role, 'resolve')) throw new HttpError(403, 'forbidden', `a ${staff.role.replace('_', ' ')} may not resolve orders (allowed: ${PERMISSIONS.resolve.join(', ')})`);
+    const orderId = orderIdSchema.safeParse(req.params.orderId);
+    if (!orderId.success) throw new HttpError(404, 'not_found', `no order ${String(req.params.orderId)}`);
+    // Before any upload: only the unit holding the order stores files for it (by the time a clerk
+    // reports a result the read model has long caught up with the dispatch).
+    const row = await deps.prisma.order.findUnique({ where: { id: orderId.data }, select: { unitId: true } });
+    if (!row) throw new HttpError(404, 'not_found', `no order ${orderId.data}`);
+    if (row.unitId !== staff.unitId) throw new HttpError(403, 'out_of_scope', `order ${orderId.data} is not assigned to your unit`);
+    next();
+  };
+  router.post('/v1/orders/:orderId/resolve', guardUpload, store.upload('files', RESULT_PHOTOS_MAX), async (req, res) => {
+    const orderId = String(req.params.orderId);
+    let body: unknown = req.body;
+    if (req.is('multipart/form-data')) {
+      const fields = (req.body ?? {}) as Record<string, unknown>;
+      const attachments = await store.storeResult(orderId, uploadedFiles(req));
+      body = { result: fields.result, attachments };
+    } else {
+      const named = (body as { attachments?: unknown } | undefined)?.attachments;
+      if (Array.isArray(named)) {
+        for (const [index, attachment] of named.entries()) {
+          const id = (attachment as { id?: unknown } | null)?.id;
+          if (typeof id === 'string' && !attachmentKey(orderId, id)) {
+            throw new HttpError(400, 'invalid_request', `attachments[${index}].id: not an attachment of order ${orderId}`, { fields: [{ field: `attachments.${index}.id`, message: 'not an attachment of this order' }] });
+          }
+        }
+      }
+    }
+    res.json(await performAction(deps, staffOf(res), orderId, 'resolve', body));
+  });
+  return router;
+}
+
 export function actionRoutes(deps: ApiDeps): Router {
   const router = Router();
+  router.use(resolveRoutes(deps));
   router.post('/v1/orders/:orderId/:action', async (req, res) => {
     res.json(await performAction(deps, staffOf(res), String(req.params.orderId), String(req.params.action), req.body));
   });

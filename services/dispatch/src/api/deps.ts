@@ -12,8 +12,10 @@ export interface ApiDeps {
   tokens: TokenSettings;
   logger: Logger;
   feed: FeedHub;
-  /** Where intake stored the orders' attachments (ATTACHMENTS_DIR): served to staff in scope. */
+  /** Where intake stored the orders' attachments (ATTACHMENTS_DIR): served to staff in scope; a unit's result photos go there too. */
   attachments: AttachmentStorage;
+  /** Limits of a unit's result photos (default: 10 MB a file, 25 MB a resolve, as for residents). */
+  attachmentLimits?: { maxBytes: number; maxOrderBytes: number };
   /** Counts the remaining working time on queues; default: the domain's (office hours, holidays). */
   calendar?: WorkingCalendar;
   /** Failed-login lockout (default: DEFAULT_LOGIN_LIMITS). */

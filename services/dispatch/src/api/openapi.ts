@@ -1,8 +1,8 @@
 // The staff API's OpenAPI 3.1 document, built from the same action table and schemas the routes
 // use, so that the document cannot drift from the code.
 import { z } from 'zod';
-import { PERMISSIONS } from '@diandan/domain';
-import { ACTIONS } from './actions';
+import { MAX_TEXT_LENGTH, PERMISSIONS } from '@diandan/domain';
+import { ACTIONS, RESULT_PHOTOS_MAX } from './actions';
 import { accountabilitySchema } from './climbs';
 import { batchDispatchSchema, daySchema } from './jointMeeting';
 import { levelQueueSchema, queueFilterSchema, unitQueueSchema } from './orders';
@@ -116,7 +116,26 @@ export function openApiDocument(): object {
           tags: ['actions'],
           security: secured,
           parameters: [orderIdParam],
-          requestBody: { required: true, content: json(bodySchema(action.body)) },
+          requestBody: {
+            required: true,
+            content:
+              name === 'resolve'
+                ? {
+                    ...json(bodySchema(action.body)),
+                    // The result with photos in one request (services/dispatch/src/api/actions.ts).
+                    'multipart/form-data': {
+                      schema: {
+                        type: 'object',
+                        required: ['result'],
+                        properties: {
+                          result: { type: 'string', minLength: 1, maxLength: MAX_TEXT_LENGTH },
+                          files: { type: 'array', maxItems: RESULT_PHOTOS_MAX, items: { type: 'string', format: 'binary' }, description: 'photos or PDF scans of the result (sniffed: JPEG, PNG, WebP, GIF, TIFF, HEIC, PDF)' },
+                        },
+                      },
+                    },
+                  }
+                : json(bodySchema(action.body)),
+          },
           responses: {
             200: { description: 'the order after the change', content: json({ $ref: '#/components/schemas/ActionResult' }) },
             400: error('invalid input'),
@@ -124,6 +143,7 @@ export function openApiDocument(): object {
             403: error('role may not do this, or the order is not at your unit'),
             404: error('unknown order (or unit, or merge target)'),
             409: error('not allowed in the order’s current state; the message is the workflow’s reason'),
+            ...(name === 'resolve' ? { 413: error('a file or all files together are too large'), 415: error('a file is not a photo or PDF') } : {}),
             503: error('the order service did not answer in time'),
           },
         },

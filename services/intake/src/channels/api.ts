@@ -4,7 +4,7 @@ import { MAX_CONTENT_LENGTH, PRIORITIES } from '@diandan/domain';
 import { validate } from '@diandan/platform';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { uploadedFiles, type AttachmentStore } from '../attachments';
+import { uploadedFiles, type AttachmentStore } from '@diandan/platform';
 import { idempotencyKeyOf, limitRate, mobileSchema, optionalNumber, optionalText } from '../edges';
 import type { Placer } from '../placing';
 

@@ -14,7 +14,7 @@ import { PassThrough } from 'node:stream';
 import type { Transporter } from 'nodemailer';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions } from 'smtp-server';
 import { z } from 'zod';
-import type { AttachmentStore } from '../attachments';
+import type { AttachmentStore } from '@diandan/platform';
 import { KafkaUnavailableError, type Placer } from '../placing';
 
 export interface EmailOptions {

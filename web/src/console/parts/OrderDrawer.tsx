@@ -2,12 +2,12 @@
 // may take in its current status (the domain's own availableCommands). After an action the order
 // is read again; when someone else acted first (409) the drawer says so and shows the order as it
 // is now.
-import { Alert, Button, Descriptions, Drawer, Flex, Form, Input, Select, Space, Tag, Timeline, Typography, App } from 'antd';
+import { Alert, Button, Descriptions, Drawer, Flex, Form, Input, Select, Space, Tag, Timeline, Typography, Upload, App, type UploadFile } from 'antd';
 import { useEffect, useState } from 'react';
 import { isWithin } from '../../../../packages/domain/src/ladder';
 import { availableCommands, type CommandType, type OrderStatus, type Role } from '../../../../packages/domain/src/order';
 import { dispatchApi, must } from '../../api/client';
-import { ApiError } from '../../api/errors';
+import { ApiError, apiErrorOf } from '../../api/errors';
 import { session } from '../../api/session';
 import type { OrderRow, TimelineEvent } from '../../api/views';
 import { EVENT, label, LEVEL, PRIORITY, RATING } from '../../lib/labels';
@@ -16,6 +16,29 @@ import { useLang } from '../i18n';
 import { Countdown, StatusTag, useNow, when } from './format';
 import { asApiError, ErrorView, Loadable, useLoad } from './state';
 import { suggestUnit, useReference } from './reference';
+
+/** A unit's result photo (stored by the staff API under a name derived from its bytes). */
+const isResultPhoto = (orderId: string, id: string) => id.startsWith(`${orderId}-r`);
+
+/** Files are served with the staff token in a header, so a plain link cannot fetch them: fetch, then save. */
+async function downloadAttachment(orderId: string, a: { id: string; fileName: string }) {
+  const response = await fetch(`/api/dispatch/v1/orders/${orderId}/attachments/${encodeURIComponent(a.id)}`, { headers: { authorization: `Bearer ${session.tokens?.accessToken ?? ''}` } });
+  if (!response.ok) throw apiErrorOf(response.status, await response.json().catch(() => undefined));
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = a.fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The resolve with photos: multipart, the field `result` and the files (staff API, ≤ 5). */
+async function resolveWithPhotos(orderId: string, result: string, files: UploadFile[]) {
+  const form = new FormData();
+  form.set('result', result);
+  for (const f of files) if (f.originFileObj) form.append('files', f.originFileObj, f.name);
+  return must(dispatchApi.POST('/v1/orders/{orderId}/resolve', { params: { path: { orderId } }, body: form as never, bodySerializer: (b: unknown) => b as FormData }));
+}
 
 /** URL segment of each command in the staff API. */
 const SEGMENT: Partial<Record<CommandType, string>> = {
@@ -83,7 +106,7 @@ function OrderDetail({ detail, lang, reload, temporalUiUrl }: { detail: Detail; 
   const user = session.tokens?.user;
   const commands = user ? availableCommands({ status: order.status as OrderStatus, unitId: order.unitId } as never, { role: user.role as Role, unitId: user.unitId ?? undefined }) : [];
   const actions = commands.filter((c) => SEGMENT[c]);
-  const attachments = (events.find((e) => e.type === 'order.placed')?.data.attachments as { id: string; fileName: string; contentType: string; size: number }[] | undefined) ?? [];
+  const attachments = order.attachments ?? (events.find((e) => e.type === 'order.placed')?.data.attachments as { id: string; fileName: string; contentType: string; size: number }[] | undefined) ?? [];
   const urges = events.filter((e) => e.type === 'order.urged').length;
   return (
     <Flex vertical gap={16}>
@@ -118,8 +141,9 @@ function OrderDetail({ detail, lang, reload, temporalUiUrl }: { detail: Detail; 
           <Descriptions.Item label={t('附件', 'Attachments')} span={2}>
             <Space wrap>
               {attachments.map((a) => (
-                <Tag key={a.id}>
-                  {a.fileName} ({Math.ceil(a.size / 1024)} KB)
+                <Tag key={a.id} color={isResultPhoto(order.id, a.id) ? 'green' : undefined}>
+                  {isResultPhoto(order.id, a.id) && `${t('办理结果', 'Result')} · `}
+                  <a href="#" onClick={(e) => { e.preventDefault(); void downloadAttachment(order.id, a); }}>{a.fileName}</a> ({Math.ceil(a.size / 1024)} KB)
                 </Tag>
               ))}
             </Space>
@@ -189,7 +213,11 @@ function Actions({ order, actions, reload }: { order: OrderRow; actions: Command
     setBusy(true);
     setError(null);
     try {
-      const result = await must(dispatchApi.POST(`/v1/orders/{orderId}/${SEGMENT[command]}` as '/v1/orders/{orderId}/accept', { params: { path: { orderId: order.id } }, body: body as never }));
+      const photos = (body.files as UploadFile[] | undefined) ?? [];
+      const result =
+        command === 'resolve' && photos.length > 0
+          ? await resolveWithPhotos(order.id, String(body.result ?? ''), photos)
+          : await must(dispatchApi.POST(`/v1/orders/{orderId}/${SEGMENT[command]}` as '/v1/orders/{orderId}/accept', { params: { path: { orderId: order.id } }, body: Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'files')) as never }));
       message.success(`${(ACTION_LABEL[command] ?? [command, command])[lang === 'zh' ? 0 : 1]} ✓`);
       setActive(null);
       form.resetFields();
@@ -231,7 +259,16 @@ function Actions({ order, actions, reload }: { order: OrderRow; actions: Command
     markInvalid: text('reason', '原因', 'Reason'),
     withdraw: text('reason', '原因（可选）', 'Reason (optional)', false),
     opinion: text('opinion', '初步意见', 'Preliminary opinion'),
-    resolve: text('result', '办理结果', 'Result'),
+    resolve: (
+      <>
+        {text('result', '办理结果', 'Result')}
+        <Form.Item name="files" label={t('结果照片（可选，最多 5 张）', 'Result photos (optional, up to 5)')} valuePropName="fileList" getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList}>
+          <Upload listType="picture" accept="image/*,application/pdf" multiple maxCount={5} beforeUpload={() => false}>
+            <Button>{t('选择照片', 'Choose photos')}</Button>
+          </Upload>
+        </Form.Item>
+      </>
+    ),
     return: text('reason', '退单理由', 'Why it is not yours'),
     escalate: text('reason', '上报理由', 'Reason'),
     urge: text('note', '催办说明（可选）', 'Note (optional)', false),
