@@ -42,9 +42,10 @@ describe('monthly bundling → project → 50 orders resolved and rated', () => 
 
     const listed = await p.call(`${p.dispatch}/v1/bundles?month=${CHINA_MONTH()}&limit=200`, 'GET', undefined, supervisor);
     expect(listed.status).toBe(200);
-    let bundle: { id: string; orders: { id: string }[]; keywords: string[]; areaId: string; categoryCode: string } | undefined;
-    for (const candidate of listed.body.bundles as { id: string; categoryCode: string; areaId: string }[]) {
-      if (candidate.categoryCode !== 'train-tickets' || candidate.areaId !== 'jianxin-north') continue;
+    let bundle: { id: string; orders: { id: string }[]; keywords: string[] } | undefined;
+    // (Other suites seed units of the same name into the run's database: the area is checked by name.)
+    for (const candidate of listed.body.bundles as { id: string; categoryCode: string; areaName: string }[]) {
+      if (candidate.categoryCode !== 'train-tickets' || candidate.areaName !== '建新北路社区') continue;
       const detail = await p.call(`${p.dispatch}/v1/bundles/${candidate.id}`, 'GET', undefined, supervisor);
       if ((detail.body.orders as { id: string }[]).some((o) => ours.has(o.id))) bundle = detail.body;
     }
