@@ -141,24 +141,21 @@ export async function runBundling(
   await prisma.$transaction(
     async (tx) => {
       await tx.bundle.updateMany({ where: { month: request.month, status: 'proposed', id: { notIn: records.map((r) => r.id) } }, data: { status: 'superseded' } });
-      for (const { id, bundle } of records) {
-        await tx.bundle.upsert({
-          where: { id },
-          create: {
-            id,
-            month: request.month,
-            categoryCode: bundle.categoryCode,
-            areaId: bundle.areaId,
-            keywords: [...bundle.keywords],
-            sample: bundle.sample,
-            orderCount: bundle.orderIds.length,
-            firstPlacedAt: new Date(bundle.firstPlacedAt),
-            lastPlacedAt: new Date(bundle.lastPlacedAt),
-            runId: request.runId,
-          },
-          update: {},
-        });
-      }
+      // One statement per chunk, not one per bundle: a month can hold ten thousand bundles. An id
+      // already there (the same month run again) keeps its row, and its status.
+      const rows = records.map(({ id, bundle }) => ({
+        id,
+        month: request.month,
+        categoryCode: bundle.categoryCode,
+        areaId: bundle.areaId,
+        keywords: [...bundle.keywords],
+        sample: bundle.sample,
+        orderCount: bundle.orderIds.length,
+        firstPlacedAt: new Date(bundle.firstPlacedAt),
+        lastPlacedAt: new Date(bundle.lastPlacedAt),
+        runId: request.runId,
+      }));
+      for (let i = 0; i < rows.length; i += WRITE_CHUNK) await tx.bundle.createMany({ data: rows.slice(i, i + WRITE_CHUNK), skipDuplicates: true });
       const links = records.flatMap(({ id, bundle }) => bundle.orderIds.map((orderId) => ({ bundleId: id, orderId })));
       for (let i = 0; i < links.length; i += WRITE_CHUNK) await tx.bundleOrder.createMany({ data: links.slice(i, i + WRITE_CHUNK), skipDuplicates: true });
       await tx.bundlingRun.upsert({
