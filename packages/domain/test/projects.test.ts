@@ -1,7 +1,7 @@
 // Projects (两个打包): the project's own rules, milestones in working time, the orders it takes
 // over, and the monthly clustering — all pure.
 import {
-  bigrams,
+  textPairs,
   checkMilestonePlans,
   createWorkingCalendar,
   decide,
@@ -170,10 +170,10 @@ describe('monthly bundling', () => {
     expect(proposeBundles(tickets.slice(0, 4).map((t, i) => order(`c${i}`, t, i % 2 ? 'tickets' : 'elderly')))).toEqual([]);
   });
 
-  test('deterministic whatever the input order, and bigrams ignore punctuation and filler', () => {
+  test('deterministic whatever the input order, and character pairs ignore punctuation and filler', () => {
     const orders = tickets.map((t, i) => order(`t${i}`, t, 'tickets', 'comm-a1', i + 1));
     expect(proposeBundles([...orders].reverse())).toEqual(proposeBundles(orders));
-    expect([...bigrams('希望，火车票！')]).toEqual(['望火', '火车', '车票']);
+    expect([...textPairs('希望，火车票！')]).toEqual(['望火', '火车', '车票']);
   });
 
   test('the first working day of a month knows the holidays, and the Schedule acts only then', () => {

@@ -18,7 +18,7 @@ export interface BundlingOrder {
 export interface BundlingOptions {
   /** Fewer orders than this are no bundle (default 3). */
   readonly minSize?: number;
-  /** Jaccard similarity of character bigrams an order needs with a bundle's first order (default 0.12). */
+  /** Jaccard similarity of character textPairs an order needs with a bundle's first order (default 0.12). */
   readonly similarity?: number;
   /** Orders per bundle at most (default 500): a larger cluster splits. */
   readonly maxSize?: number;
@@ -47,8 +47,8 @@ const NOISE = /[\s\p{P}\p{S}\d]+/gu;
 const HAN_PAIR = /^\p{Script=Han}{2}$/u;
 const COMMON = new Set(['希望', '社区', '我们', '能否', '可以', '问题', '一下', '帮忙', '请求', '需要', '居民', '小区', '没有', '什么', '怎么', '这个', '反映']);
 
-/** The set of character bigrams of a text (Chinese has no spaces; pairs are what segmenters start from). */
-export function bigrams(content: string): Set<string> {
+/** The set of character textPairs of a text (Chinese has no spaces; pairs are what segmenters start from). */
+export function textPairs(content: string): Set<string> {
   const chars = [...normaliseText(content).toLowerCase().replace(NOISE, '')];
   const pairs = new Set<string>();
   for (let i = 0; i + 1 < chars.length; i++) {
@@ -70,7 +70,7 @@ function clusterGroup(orders: readonly BundlingOrder[], options: Required<Bundli
   // pair → clusters whose leader has it: an order is compared only with clusters it shares a pair with.
   const index = new Map<string, number[]>();
   for (const order of orders) {
-    const pairs = bigrams(order.content);
+    const pairs = textPairs(order.content);
     const shared = new Map<number, number>();
     for (const pair of pairs) for (const c of index.get(pair) ?? []) shared.set(c, (shared.get(c) ?? 0) + 1);
     let best = -1;
