@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# diandan on a Docker host: one image for every process (intake, dispatch, feedback, worker) and the
+# diandan on a Docker host: one image for every process (intake, dispatch, feedback, worker, web) and the
 # one-shot jobs (migrate, topics); docker-compose.yml chooses the command. See docs/docker.md.
 
 FROM node:20-bookworm-slim AS base
@@ -22,12 +22,15 @@ COPY services/intake/package.json services/intake/
 COPY services/dispatch/package.json services/dispatch/
 COPY services/feedback/package.json services/feedback/
 COPY infra/package.json infra/
+COPY web/package.json web/
 RUN npm ci
 COPY . .
 # The client runs on the JS query compiler (no native engine). The generator needs DATABASE_URL set
 # to choose that engine; it never connects.
 RUN cd infra && DATABASE_URL=postgresql://x@x/x npx --no-install prisma generate
 RUN npx --no-install tsc -b
+# The console and the resident pages (vite); tsc -b above compiled their one-origin server.
+RUN npm -w web run build
 
 # --- production dependencies only ----------------------------------------------------------------
 FROM build AS prod-deps
@@ -57,5 +60,9 @@ COPY --from=build /app/services/feedback/dist ./services/feedback/dist
 COPY --from=build /app/infra/package.json /app/infra/prisma.config.ts ./infra/
 COPY --from=build /app/infra/prisma ./infra/prisma
 COPY --from=build /app/infra/dist ./infra/dist
+# The web console: built pages and the compiled one-origin server (web/server, emitted by tsc -b).
+COPY --from=build /app/web/package.json ./web/
+COPY --from=build /app/web/dist ./web/dist
+COPY --from=build /app/.diandan/tsc-web-node/web/server ./web/server-dist
 USER node
 CMD ["node", "services/intake/dist/src/main.js"]

@@ -28,6 +28,7 @@ const composeText = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8
 const envSh = fs.readFileSync(path.join(root, 'infra', 'local', 'env.sh'), 'utf8');
 const clusterSh = fs.readFileSync(path.join(root, 'infra', 'local', 'cluster.sh'), 'utf8');
 const haproxyCfg = fs.readFileSync(path.join(root, 'infra', 'docker', 'haproxy.cfg'), 'utf8');
+const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
 
 const processes = Object.keys(processEnv) as ProcessName[];
 
@@ -153,6 +154,25 @@ describe('docker-compose.yml', () => {
     expect(portsOf(service(loadCompose(), 'lb'))).toContainEqual({ host: Number(localDefault(variable)), container: listensOn });
     expect(haproxyCfg).toMatch(new RegExp(`bind :${listensOn}\\n\\s+default_backend ${name}\\n`));
     expect(haproxyCfg).toMatch(new RegExp(`server-template ${name}- \\d+ ${name}:${listensOn} check`));
+  });
+
+  test('codec.isPublishedThroughLb: the Web UI reaches the codec server where it is told to', () => {
+    const compose = loadCompose();
+    const codecPort = Number(environmentOf(service(compose, 'dispatch')).get('CODEC_PORT'));
+    expect(portsOf(service(compose, 'lb'))).toContainEqual({ host: codecPort, container: codecPort });
+    expect(haproxyCfg).toMatch(new RegExp(`bind :${codecPort}\\n\\s+default_backend codec\\n`));
+    expect(haproxyCfg).toMatch(new RegExp(`server-template codec- \\d+ dispatch:${codecPort} check`));
+    expect(String(environmentOf(service(compose, 'temporal-ui')).get('TEMPORAL_CODEC_ENDPOINT'))).toBe(`http://127.0.0.1:${codecPort}`);
+  });
+
+  test('web.servesTheConsoleOnTheLocalPort: the console proxies the services through lb', () => {
+    const web = service(loadCompose(), 'web');
+    expect(portsOf(web)).toContainEqual({ host: Number(localDefault('WEB_PORT')), container: Number(environmentOf(web).get('WEB_PORT')) });
+    for (const [variable, port] of [['INTAKE_URL', 3001], ['DISPATCH_URL', 3002], ['FEEDBACK_URL', 3003]] as const) {
+      expect(environmentOf(web).get(variable)).toBe(`http://lb:${port}`);
+    }
+    expect(dockerfile).toMatch(/npm -w web run build/);
+    expect(dockerfile).toMatch(/COPY --from=build \/app\/web\/dist/);
   });
 
   test.each(kafkaServices)('%s.advertisesTheHostListenerOnThePublishedPort', (name) => {

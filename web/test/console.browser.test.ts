@@ -124,7 +124,7 @@ describe('the console and the resident pages, clicked through in Chromium', () =
 
     // 派单 — the dispatcher finds it in the triage queue and dispatches it to the community.
     const dispatcher = await login('dispatcher');
-    await expect(dispatcher.getByRole('menuitem').allTextContents()).resolves.toEqual(['派单台', '联席会议', '办单台', '项目']);
+    await expect(dispatcher.getByRole('menuitem').allTextContents()).resolves.toEqual(['派单台', '联席会议', '办单台', '知识库', '项目']);
     const row = await rowOf(dispatcher, 'triage-table', code);
     await shot(dispatcher, 'console-triage');
     await row.click();
@@ -142,7 +142,7 @@ describe('the console and the resident pages, clicked through in Chromium', () =
 
     // 办单 — the community's clerk accepts, gives an opinion, resolves.
     const clerk = await login('handler-jianxin');
-    await expect(clerk.getByRole('menuitem').allTextContents()).resolves.toEqual(['办单台']);
+    await expect(clerk.getByRole('menuitem').allTextContents()).resolves.toEqual(['办单台', '知识库']);
     const mine = await rowOf(clerk, 'unit-table', code);
     await expect(mine.getByTestId('countdown').textContent()).resolves.toMatch(/^剩余/);
     await shot(clerk, 'console-unit-queue');
@@ -223,6 +223,63 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     await shot(supervisor, 'console-wall');
     await supervisor.getByTestId('wall-overdue').locator('tr', { hasText: placed.trackingCode }).click();
     await supervisor.getByText('在 Temporal Web UI 中查看流程').waitFor();
+  });
+
+  it('knowledge.drawerCheck: the drawer offers the matching entry and the likely duplicate; merge, un-merge, answer from the base, the 知识库 page', async () => {
+    const staff = async (username: string) =>
+      (await (await fetch(`${platform.url}/api/dispatch/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) })).json()) as { accessToken: string };
+    const { accessToken } = await staff('dispatcher');
+    const entry = await fetch(`${platform.url}/api/dispatch/v1/knowledge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ question: '社区老年食堂几点开饭', answer: '各社区老年食堂午餐 11:00—12:30，晚餐 17:00—18:00，60 岁以上凭身份证优惠。', keywords: ['老年食堂', '开饭'] }),
+    });
+    expect(entry.status).toBe(201);
+    const tag = FAST.slice(-5);
+    const place = async (content: string) =>
+      (await (
+        await fetch(`${platform.url}/api/intake/v1/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `web-kb-${tag}-${content.length}-${Math.random().toString(36).slice(2)}` },
+          body: JSON.stringify({ content, categoryCode: 'elderly-canteen', channel: 'web', location: { address: '观音桥街道华新村社区' } }),
+        })
+      ).json()) as { trackingCode: string };
+    const first = await place(`华新村社区${tag}老年食堂饭菜太咸，老人吃不惯，希望少放盐`);
+    const second = await place(`华新村社区${tag}老年食堂的饭菜太咸了，老人们都吃不惯`);
+    const question = await place(`请问华新村社区${tag}老年食堂几点开饭`);
+
+    const dispatcher = await login('dispatcher');
+    await (await rowOf(dispatcher, 'triage-table', second.trackingCode)).click();
+    const drawer = dispatcher.locator('.ant-drawer');
+    const duplicates = drawer.getByTestId('duplicates');
+    await duplicates.getByText(first.trackingCode).waitFor();
+    await duplicates.getByText(/诉求文字相似度/).first().waitFor();
+    await shot(dispatcher, 'console-order-duplicates');
+    await duplicates.locator('.ant-list-item', { hasText: first.trackingCode }).getByRole('button', { name: '合并到此单' }).click();
+    await drawer.getByTestId('merged-into').getByText(first.trackingCode).waitFor();
+    await drawer.locator('.ant-tag', { hasText: '已合并' }).first().waitFor();
+    await shot(dispatcher, 'console-order-merged');
+    await act(dispatcher, /取消合并/, { label: '取消合并的原因（可选）', text: '饭菜口味不是同一诉求' });
+    await drawer.locator('.ant-tag', { hasText: '待派单' }).first().waitFor();
+    await drawer.getByText('取消合并').first().waitFor();
+    await dispatcher.keyboard.press('Escape');
+
+    await (await rowOf(dispatcher, 'triage-table', question.trackingCode)).click();
+    const hits = drawer.getByTestId('knowledge-hits');
+    await hits.getByText('社区老年食堂几点开饭').waitFor();
+    await shot(dispatcher, 'console-order-knowledge');
+    await hits.getByRole('button', { name: '用此答复' }).first().click();
+    await drawer.getByText(/知识库答复 v1/).waitFor();
+    await dispatcher.keyboard.press('Escape');
+
+    await dispatcher.getByRole('menuitem', { name: '知识库' }).click();
+    await dispatcher.getByText('已发布').first().click();
+    await dispatcher.getByTestId('knowledge-table').getByText('社区老年食堂几点开饭').waitFor();
+    await dispatcher.getByTestId('knowledge-kpi').waitFor();
+    await shot(dispatcher, 'console-knowledge');
+    await dispatcher.getByTestId('knowledge-table').getByText('社区老年食堂几点开饭').click();
+    await dispatcher.getByText('版本记录').waitFor();
+    await dispatcher.getByRole('button', { name: /停\s*用/ }).waitFor();
   });
 
   it('screens.tour: every remaining main screen renders in Chinese (screenshots for the docs)', async () => {

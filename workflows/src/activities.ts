@@ -4,7 +4,7 @@
 import {
   createWorkingCalendar,
   DEFAULT_DEADLINE_POLICY,
-  deadlinePolicySchema,
+  categoryDeadlinesSchema,
   stageDeadline,
   type CategoryRouting,
   type DeadlinePolicy,
@@ -16,7 +16,12 @@ import {
   type WorkingCalendar,
 } from '@diandan/domain';
 import { createLogger, publish, type PrismaClient } from '@diandan/platform';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
+import { workflowIdFor } from '@diandan/domain';
+import { actUpdate, type LinkDuplicateRequest } from './contract';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -47,6 +52,11 @@ export interface Activities {
   loadDecisionContext(): Promise<DecisionContextData>;
   computeDeadline(request: DeadlineRequest): Promise<{ dueAt: string; warnAt: string; referenceVersion: string }>;
   publishEvents(events: LifecycleEvent[]): Promise<void>;
+  /**
+   * Asks the survivor's workflow to take a duplicate on (its `act` update, as the system): the
+   * survivor decides. Answers the survivor's tracking code; its refusal fails without retrying.
+   */
+  linkDuplicate(request: LinkDuplicateRequest): Promise<{ trackingCode: string }>;
 }
 
 const log = createLogger('activities');
@@ -80,6 +90,24 @@ export function createActivities(deps: ActivityDeps): Activities {
       const due = stageDeadline(policy, request.categoryCode, request.priority, request.level, request.stage, new Date(request.from), calendar);
       return { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString(), referenceVersion: version };
     },
+    async linkDuplicate(request) {
+      const handle = Context.current().client.workflow.getHandle(workflowIdFor(request.survivorOrderId));
+      try {
+        const view = await handle.executeUpdate(actUpdate, {
+          args: [{ command: { type: 'linkDuplicate', orderId: request.duplicateOrderId, trackingCode: request.duplicateTrackingCode }, actor: { role: 'system' } }],
+        });
+        return { trackingCode: view.trackingCode };
+      } catch (error) {
+        // The survivor's own words reach the dispatcher: "cannot take a duplicate on: order is …".
+        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+          throw ApplicationFailure.create({ type: error.cause.type ?? 'illegal_transition', message: `the order to merge into refused: ${error.cause.message}`, nonRetryable: true });
+        }
+        if (error instanceof WorkflowNotFoundError) {
+          throw ApplicationFailure.create({ type: 'not_found', message: `no open order ${request.survivorOrderId} to merge into`, nonRetryable: true });
+        }
+        throw error;
+      }
+    },
     async publishEvents(events) {
       await publish(
         deps.producer,
@@ -102,11 +130,10 @@ async function readReferenceData(prisma: PrismaClient): Promise<ReferenceData> {
   ]);
   const routing: Record<string, CategoryRouting> = {};
   const categoryDeadlines: Record<string, DeadlinePolicy['categories'][string]> = {};
-  const categoryRules = deadlinePolicySchema.shape.categories.valueType;
   for (const category of categories) {
     routing[category.code] = (category.responsible ?? {}) as CategoryRouting;
     // A malformed override must not stop every order: that category falls back to the defaults.
-    const rules = categoryRules.safeParse(category.deadlines ?? {});
+    const rules = categoryDeadlinesSchema.safeParse(category.deadlines ?? {});
     if (rules.success) categoryDeadlines[category.code] = rules.data;
     else log.warn({ category: category.code }, 'ignoring malformed deadline overrides');
   }

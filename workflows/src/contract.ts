@@ -1,7 +1,7 @@
 // The serviceOrder workflow's public face: its name, input, the `act` update every human (and
 // the system) changes an order through, and the `state` query. Clients (services/dispatch,
 // services/feedback) import only this file, never the workflow code itself.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Command, LifecycleEvent, OrderSnapshot, Priority, Stage, Channel, RejectionCode } from '@diandan/domain';
 
 export const SERVICE_ORDER_WORKFLOW = 'serviceOrder';
@@ -25,6 +25,12 @@ export interface ServiceOrderInput {
 export const PATCHES = {
   /** 2026-11: an action's answer carries the new stage's deadline (the clock is computed inside the update). */
   deadlineInUpdate: 'deadline-in-update',
+  /**
+   * 2026-11: a merge links the two orders' workflows (docs/merge.md) — the duplicate asks the
+   * survivor to take it on (a local activity) and then waits, merged, for the survivor's result or
+   * an un-merge, instead of finishing at once.
+   */
+  mergeLinks: 'merge-links',
 } as const;
 
 export interface ActRequest {
@@ -50,6 +56,23 @@ export interface OrderView {
 }
 
 export const actUpdate = defineUpdate<OrderView, [ActRequest]>('act');
+
+/** From a survivor to each order merged into it: its result, or that it ended without one. */
+export interface SurvivorOutcome {
+  survivorOrderId: string;
+  survivorTrackingCode: string;
+  kind: 'resolved' | 'ended';
+  result?: string;
+}
+export const survivorOutcomeSignal = defineSignal<[SurvivorOutcome]>('survivorOutcome');
+/** From an un-merged order to the survivor it left. */
+export const duplicateUnlinkedSignal = defineSignal<[{ orderId: string }]>('duplicateUnlinked');
+
+export interface LinkDuplicateRequest {
+  survivorOrderId: string;
+  duplicateOrderId: string;
+  duplicateTrackingCode: string;
+}
 export const stateQuery = defineQuery<OrderView>('state');
 
 /**

@@ -5,8 +5,10 @@
 import {
   ApplicationFailure,
   condition,
+  getExternalWorkflowHandle,
   log,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   allHandlersFinished,
@@ -21,6 +23,8 @@ import {
   SEARCH_ATTRIBUTES,
   stageForStatus,
   stampEvents,
+  survivorOutcome,
+  workflowIdFor,
   type Actor,
   type Command,
   type DecisionContext,
@@ -30,7 +34,17 @@ import {
   type OrderSnapshot,
 } from '@diandan/domain/rules';
 import type { Activities } from './activities';
-import { actUpdate, PATCHES, stateQuery, type OrderView, type RunningDeadline, type ServiceOrderInput } from './contract';
+import {
+  actUpdate,
+  duplicateUnlinkedSignal,
+  PATCHES,
+  stateQuery,
+  survivorOutcomeSignal,
+  type OrderView,
+  type RunningDeadline,
+  type ServiceOrderInput,
+  type SurvivorOutcome,
+} from './contract';
 
 // Local activities: they run in the worker inside the workflow task, so placing an order costs
 // one workflow task instead of a round trip through the server per step (the dev server's SQLite
@@ -39,6 +53,15 @@ const { loadDecisionContext, computeDeadline, publishEvents } = proxyLocalActivi
   startToCloseTimeout: '30 seconds',
   // Kafka or PostgreSQL may be down for a while; events wait in the outbox, in order, until they are back.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Linking a duplicate asks another order's workflow. A regular activity, not a local one: a local
+// activity holds this order's workflow task open, and two orders merging into each other would each
+// wait for the other's next task. A refusal is final; an outage is retried a few times and then
+// reported to the dispatcher rather than holding the order for minutes.
+const { linkDuplicate } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 const SYSTEM: Actor = { role: 'system' };
@@ -119,10 +142,54 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     return decision.value;
   };
 
+  // Merge (docs/merge.md): `busy` while this order asks its survivor to take it on — every other
+  // change of this order waits, so nothing slips between the survivor's yes and the merge;
+  // `linked` once merged that way (runs merged before the patch finished at once and cannot un-merge).
+  const links = { busy: false, linked: false, finished: false };
+
   const apply = (command: Command, actor: Actor, context: DecisionContext): void => {
+    const before = order;
     const decision = decideSafely(command, actor, context);
     order = decision.order;
     record(decision.events, actor);
+    const outcome = survivorOutcome(before, decision);
+    if (outcome) tellDuplicates(outcome.kind === 'resolved' ? { kind: 'resolved', result: outcome.result } : { kind: 'ended' });
+    if (before.status === 'merged' && order.status !== 'merged' && before.mergedInto && decision.events.some((e) => e.type === 'order.unmerged')) {
+      signalSafely(before.mergedInto, () => getExternalWorkflowHandle(workflowIdFor(before.mergedInto!)).signal(duplicateUnlinkedSignal, { orderId: input.orderId }));
+    }
+  };
+
+  /** Signals are durable once sent; one to an order that has gone is logged, never fatal. */
+  const signalSafely = (to: string, send: () => Promise<void>): void => {
+    send().catch((error: unknown) => log.warn('signal to a linked order failed', { orderId: input.orderId, to, error: String(error) }));
+  };
+
+  const tellDuplicates = (outcome: Pick<SurvivorOutcome, 'kind' | 'result'>): void => {
+    for (const duplicate of order.duplicates ?? []) {
+      const message: SurvivorOutcome = { survivorOrderId: input.orderId, survivorTrackingCode: input.trackingCode, ...outcome };
+      signalSafely(duplicate, () => getExternalWorkflowHandle(workflowIdFor(duplicate)).signal(survivorOutcomeSignal, message));
+    }
+  };
+
+  /** Merge into another order: the survivor says yes first (its `act` update), then this order rests merged. */
+  const mergeInto = async (command: Extract<Command, { type: 'merge' }>, actor: Actor): Promise<void> => {
+    if (links.busy) await condition(() => !links.busy);
+    if (order.status === 'merged' && order.mergedInto === command.intoOrderId) return;
+    decideSafely(command, actor, context());
+    links.busy = true;
+    try {
+      const survivor = await linkDuplicate({ survivorOrderId: command.intoOrderId, duplicateOrderId: input.orderId, duplicateTrackingCode: input.trackingCode }).catch(
+        (error: unknown) => {
+          const cause = (error as { cause?: unknown }).cause;
+          if (cause instanceof ApplicationFailure) throw ApplicationFailure.create({ type: cause.type ?? 'illegal_transition', message: cause.message, nonRetryable: true });
+          throw ApplicationFailure.create({ type: 'unavailable', message: 'the order to merge into did not answer; try again', nonRetryable: true });
+        },
+      );
+      apply({ ...command, intoTrackingCode: survivor.trackingCode }, actor, context());
+      links.linked = true;
+    } finally {
+      links.busy = false;
+    }
   };
 
   /** Starts the clock of the stage the order is in now (none in final or transient states). */
@@ -161,13 +228,46 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     return done;
   };
 
+  const context = (): DecisionContext => reference.context!;
   setHandler(stateQuery, view);
+  setHandler(survivorOutcomeSignal, async (outcome) => {
+    await condition(() => reference.context !== undefined && !links.busy);
+    if (order.status !== 'merged' || order.mergedInto !== outcome.survivorOrderId) {
+      // Un-merged a moment earlier (or never merged into it): the survivor's news is not ours.
+      log.info('survivor outcome ignored', { orderId: input.orderId, survivor: outcome.survivorOrderId, status: order.status });
+      return;
+    }
+    const command: Command =
+      outcome.kind === 'resolved' && outcome.result
+        ? { type: 'resolveMerged', survivorOrderId: outcome.survivorOrderId, survivorTrackingCode: outcome.survivorTrackingCode, result: outcome.result }
+        : { type: 'unmerge', reason: '合并的工单未办结即终止，本单重新派单' };
+    try {
+      apply(command, SYSTEM, context());
+    } catch (error) {
+      log.warn('survivor outcome refused', { orderId: input.orderId, error: String(error) });
+    }
+  });
+  setHandler(duplicateUnlinkedSignal, async ({ orderId }) => {
+    await condition(() => reference.context !== undefined);
+    // A finished order publishes nothing more: whom it carried no longer matters.
+    if (links.finished) return;
+    try {
+      apply({ type: 'unlinkDuplicate', orderId }, SYSTEM, context());
+    } catch (error) {
+      log.warn('unlink refused', { orderId: input.orderId, duplicate: orderId, error: String(error) });
+    }
+  });
   setHandler(
     actUpdate,
     async ({ command, actor }) => {
       // An update that arrives while the order is still loading its reference data waits for it.
       await condition(() => reference.context !== undefined);
-      apply(command, actor, reference.context!);
+      if (command.type === 'merge' && patched(PATCHES.mergeLinks)) {
+        await mergeInto(command, actor);
+      } else {
+        if (links.busy) await condition(() => !links.busy);
+        apply(command, actor, reference.context!);
+      }
       // The answer shows the new stage's clock. Histories recorded before this patch computed it
       // only in the main loop, after the answer (whose deadline was then null).
       if (patched(PATCHES.deadlineInUpdate) && stageKey(order) !== clock.key) await refreshDeadline(new Date());
@@ -177,6 +277,13 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
       // Rejected updates never enter the history: the validator runs decide() without applying it.
       validator: ({ command, actor }) => {
         if (command?.type === 'deadlinePassed') throw ApplicationFailure.create({ type: 'forbidden', message: 'deadlines are the system’s own', nonRetryable: true });
+        // Two orders merging into each other at once: each refuses the other, neither waits.
+        if (command?.type === 'linkDuplicate' && links.busy) {
+          throw ApplicationFailure.create({ type: 'illegal_transition', message: 'cannot take a duplicate on: this order is being merged into another one', nonRetryable: true });
+        }
+        if (command?.type === 'unmerge' && order.status === 'merged' && !links.linked) {
+          throw ApplicationFailure.create({ type: 'illegal_transition', message: 'cannot un-merge: this order was merged before un-merging existed', nonRetryable: true });
+        }
         if (reference.context) decideSafely(command, actor, reference.context);
       },
     },
@@ -201,7 +308,6 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     { role: 'resident' },
   );
   await loadReference();
-  const context = (): DecisionContext => reference.context!;
 
 
   const upsertAttributes = (): void => {
@@ -234,7 +340,11 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
       await publishEvents(batch);
       continue;
     }
-    if (isFinalStatus(order.status)) break;
+    // A merged order (linked since the merge-links patch) waits for its survivor or an un-merge.
+    if (isFinalStatus(order.status) && !(order.status === 'merged' && links.linked)) {
+      links.finished = true;
+      break;
+    }
 
     const running = clock.deadline;
     const next = running === null ? null : running.warned ? running.dueAt : running.warnAt;

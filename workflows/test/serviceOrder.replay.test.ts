@@ -2,12 +2,14 @@
 // fixtures/histories) must replay on today's code. A change that would break running orders
 // fails here; ship it behind `patched()` instead (docs/lifecycle.md, "Changing the workflow").
 // `happy-path.pb` was recorded by the workflow before the first patch; the `v2-*` files by the
-// patched one (record them with DIANDAN_RECORD_HISTORIES=1, see ./corpus.ts).
+// patched one (record them with DIANDAN_RECORD_HISTORIES=1, see ./corpus.ts). The v3-* files were
+// recorded by the test rig, which encrypts payloads with the test codec: replay decodes with it
+// (payloads written without a codec pass through it unchanged).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { workflowBundle } from '@diandan/testkit';
+import { testCodec, workflowBundle } from '@diandan/testkit';
 import { PATCHES } from '../src/contract';
 import { HISTORIES_DIR } from './corpus';
 
@@ -33,6 +35,11 @@ const PATHS = [
   'v2-withdraw-after-accept',
   'v2-answer-and-rate',
   'v2-rated-close',
+  // merge-links (docs/merge.md): the duplicate waits for its survivor.
+  'v3-merge-resolved-by-survivor',
+  'v3-merge-survivor-resolves',
+  'v3-merge-survivor-withdrawn',
+  'v3-unmerge',
 ];
 
 describe('serviceOrder replay corpus', () => {
@@ -43,12 +50,15 @@ describe('serviceOrder replay corpus', () => {
   it('exercises the patch both ways: old histories without its marker, new ones with it', () => {
     expect(hasPatch('happy-path.pb', PATCHES.deadlineInUpdate)).toBe(false);
     expect(files.filter((f) => f.startsWith('v2-') && hasPatch(f, PATCHES.deadlineInUpdate)).length).toBeGreaterThan(5);
+    // A merge recorded before merge-links finished at once; the v3 merges took the linked branch.
+    expect(hasPatch('v2-merge.pb', PATCHES.mergeLinks)).toBe(false);
+    for (const file of ['v3-merge-resolved-by-survivor.pb', 'v3-unmerge.pb', 'v3-merge-survivor-withdrawn.pb']) expect(hasPatch(file, PATCHES.mergeLinks)).toBe(true);
   });
 
   it('replays every history without nondeterminism', async () => {
     const histories = files.map((file) => ({ workflowId: file, history: temporal.api.history.v1.History.decode(bytesOf(file)) }));
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: { payloadCodecs: [testCodec] } }, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);

@@ -16,6 +16,18 @@ export interface StageClock {
   readonly overdue: boolean;
 }
 
+/**
+ * **Overdue, defined once.** An order is overdue while the deadline of its current stage has
+ * passed: its workflow said so (the deadline event sets the read model's `overdue` flag; a new
+ * stage clears it), or the deadline is at or before now by the clock (the workflow's timer may
+ * fire a moment late, and outside office hours no working minute needs to pass). Queues, the
+ * supervision wall, tracking, the metrics and the KPI counts all use this (the read-model filter
+ * is `overdueWhere` in packages/platform).
+ */
+export function isOverdue(order: { readonly overdue: boolean; readonly deadlineAt: Date | null }, now: Date): boolean {
+  return order.overdue || (order.deadlineAt !== null && order.deadlineAt.getTime() <= now.getTime());
+}
+
 export function stageClock(status: OrderStatus, dueAt: Date | null, now: Date, calendar: WorkingCalendar): StageClock | null {
   const stage = stageForStatus(status);
   if (stage === null || dueAt === null) return null;

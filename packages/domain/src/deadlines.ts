@@ -56,12 +56,18 @@ const stageRulesSchema = z.object({
   rating: stageRuleSchema,
 });
 
+/**
+ * A category's overrides, as administrators write them and workflows read them: checked on write
+ * (the staff API answers 400 naming the field) and again on load. Unknown keys are refused, so a
+ * typo ("normall", "accpet") is an error instead of an override that silently does nothing.
+ */
+export const categoryDeadlinesSchema = z
+  .object({ normal: stageRulesSchema.partial().strict().optional(), urgent: stageRulesSchema.partial().strict().optional() })
+  .strict() satisfies z.ZodType<CategoryDeadlines>;
+
 export const deadlinePolicySchema = z.object({
   stages: stageRulesSchema,
-  categories: z.record(
-    z.string().min(1),
-    z.object({ normal: stageRulesSchema.partial().optional(), urgent: stageRulesSchema.partial().optional() }),
-  ),
+  categories: z.record(z.string().min(1), categoryDeadlinesSchema),
   warnAtFraction: z.number().gt(0).lt(1),
   urgentFactor: z.number().gt(0).lte(1),
 }) satisfies z.ZodType<DeadlinePolicy>;

@@ -46,6 +46,10 @@ const LABELS: Record<CommandType, string> = {
   dispatch: 'dispatch',
   markInvalid: 'mark invalid',
   merge: 'merge',
+  unmerge: 'un-merge',
+  resolveMerged: 'resolve through the order it was merged into',
+  linkDuplicate: 'take a duplicate on',
+  unlinkDuplicate: 'let a duplicate go',
   accept: 'accept',
   opinion: 'give an opinion',
   resolve: 'resolve',
@@ -185,6 +189,11 @@ function checkActor(order: OrderSnapshot, command: CommandType, actor: Actor, co
 export function decide(order: OrderSnapshot, command: Command, actor: Actor, context: DecisionContext): Result<Decision> {
   const permitted = checkActor(order, command.type, actor, context);
   if (!permitted.ok) return permitted;
+  // Merging twice into the same order is the same merge (a retried request); letting go of a
+  // duplicate is bookkeeping the survivor accepts whatever its status.
+  const repeated = repeatedMerge(order, command);
+  if (repeated) return repeated;
+  if (command.type === 'unlinkDuplicate') return unlinkDuplicate(order, command.orderId);
   if (!TRANSITIONS[order.status].includes(command.type)) {
     return reject('illegal_transition', illegalReason(command.type, order.status), { command: command.type, status: order.status });
   }
@@ -202,8 +211,10 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
     case 'answer': {
       const answer = requireText(command.answer, 'answer', 'an answer');
       if (!answer.ok) return answer;
+      const entry = answerEntry(command);
+      if (!entry.ok) return entry;
       const next: OrderSnapshot = { ...order, status: 'awaiting_rating' };
-      return decided(next, draft(next, 'order.answered', { answer: answer.value }));
+      return decided(next, draft(next, 'order.answered', { answer: answer.value, ...entry.value }));
     }
 
     case 'dispatch': {
@@ -229,8 +240,46 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
       const into = typeof command.intoOrderId === 'string' ? command.intoOrderId.trim() : '';
       if (into === '') return reject('invalid_input', 'merge needs the order it duplicates');
       if (into === order.orderId) return reject('invalid_input', 'cannot merge: an order cannot duplicate itself');
+      const carried = order.duplicates?.length ?? 0;
+      if (carried > 0) {
+        return reject('illegal_transition', `cannot merge: ${carried} other order(s) are merged into this one; merge the other order into it, or un-merge them first`);
+      }
       const next: OrderSnapshot = { ...order, status: 'merged', mergedInto: into };
-      return decided(next, draft(next, 'order.merged', { intoOrderId: into }));
+      const code = typeof command.intoTrackingCode === 'string' && command.intoTrackingCode !== '' ? { intoTrackingCode: command.intoTrackingCode } : {};
+      return decided(next, draft(next, 'order.merged', { intoOrderId: into, ...code }));
+    }
+
+    case 'unmerge': {
+      const reason = optionalText(command.reason, 'unmerge', 'a reason');
+      if (!reason.ok) return reason;
+      const from = order.mergedInto ?? '';
+      const { mergedInto: _dropped, ...rest } = order;
+      // Back to the queue, whoever held it before the merge: the need is judged afresh.
+      const next: OrderSnapshot = { ...rest, status: 'placed', unitId: null };
+      return decided(
+        next,
+        draft(next, 'order.unmerged', { fromOrderId: from, trigger: actor.role === 'system' ? 'survivor_ended' : 'manual', ...(reason.value === undefined ? {} : { reason: reason.value }) }),
+      );
+    }
+
+    case 'resolveMerged': {
+      if (command.survivorOrderId !== order.mergedInto) {
+        return reject('illegal_transition', `cannot resolve: order is merged into ${order.mergedInto ?? 'no order'}, not ${command.survivorOrderId}`);
+      }
+      const result = requireText(command.result, 'resolveMerged', 'a result');
+      if (!result.ok) return result;
+      const next: OrderSnapshot = { ...order, status: 'awaiting_rating' };
+      const code = command.survivorTrackingCode ? { viaTrackingCode: command.survivorTrackingCode } : {};
+      return decided(next, draft(next, 'order.resolved', { result: result.value, viaOrderId: command.survivorOrderId, ...code }));
+    }
+
+    case 'linkDuplicate': {
+      const id = typeof command.orderId === 'string' ? command.orderId.trim() : '';
+      if (id === '' || id === order.orderId) return reject('invalid_input', 'cannot take a duplicate on: an order cannot duplicate itself');
+      if (order.duplicates?.includes(id)) return decided(order);
+      const next: OrderSnapshot = { ...order, duplicates: [...(order.duplicates ?? []), id] };
+      const code = typeof command.trackingCode === 'string' && command.trackingCode !== '' ? { trackingCode: command.trackingCode } : {};
+      return decided(next, draft(next, 'order.duplicate_linked', { orderId: id, ...code }));
     }
 
     case 'accept': {
@@ -310,6 +359,41 @@ function bundle(order: OrderSnapshot, command: Extract<Command, { type: 'bundle'
   if (!unit) return reject('not_found', `cannot bundle: unknown unit ${command.unitId}`);
   const next: OrderSnapshot = { ...order, status: 'bundled', projectId, unitId: unit.id, level: unit.level };
   return decided(next, draft(next, 'order.bundled', { projectId, unitName: unit.name }));
+}
+
+function answerEntry(command: Extract<Command, { type: 'answer' }>): Result<{ entryId?: string; entryVersion?: number }> {
+  if (command.entryId === undefined) return ok({});
+  if (typeof command.entryId !== 'string' || command.entryId.trim() === '' || command.entryId.length > 64) {
+    return reject('invalid_input', 'answer: entryId must name a knowledge-base entry');
+  }
+  const version = command.entryVersion;
+  if (version !== undefined && (!Number.isInteger(version) || version < 1)) return reject('invalid_input', 'answer: entryVersion must be a positive integer');
+  return ok({ entryId: command.entryId, ...(version === undefined ? {} : { entryVersion: version }) });
+}
+
+function repeatedMerge(order: OrderSnapshot, command: Command): Result<Decision> | null {
+  return command.type === 'merge' && order.status === 'merged' && order.mergedInto === command.intoOrderId ? decided(order) : null;
+}
+
+function unlinkDuplicate(order: OrderSnapshot, orderId: string): Result<Decision> {
+  if (!order.duplicates?.includes(orderId)) return decided(order);
+  const next: OrderSnapshot = { ...order, duplicates: order.duplicates.filter((id) => id !== orderId) };
+  return decided(next, draft(next, 'order.duplicate_unlinked', { orderId }));
+}
+
+/**
+ * What a survivor's change means for the orders merged into it (docs/merge.md): its result
+ * resolves them; ending without a result (invalid, withdrawn) sends them back to the queue.
+ * `null`: nothing to tell them.
+ */
+export function survivorOutcome(before: OrderSnapshot, decision: Decision): { kind: 'resolved'; result: string } | { kind: 'ended' } | null {
+  const after = decision.order;
+  if (!after.duplicates?.length || before.status === after.status) return null;
+  for (const event of decision.events) {
+    if (event.type === 'order.resolved') return { kind: 'resolved', result: (event.data as { result: string }).result };
+    if (event.type === 'order.answered') return { kind: 'resolved', result: (event.data as { answer: string }).answer };
+  }
+  return after.status === 'invalid' || after.status === 'withdrawn' ? { kind: 'ended' } : null;
 }
 
 function escalate(order: OrderSnapshot, command: Extract<Command, { type: 'escalate' }>, context: DecisionContext): Result<Decision> {

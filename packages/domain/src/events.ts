@@ -127,7 +127,12 @@ export const LIFECYCLE_DATA = {
     /** v1 only. */
     secretHash: z.string().optional(),
   }),
-  'order.answered': z.object({ answer: note }),
+  'order.answered': z.object({
+    answer: note,
+    /** The knowledge-base entry (知识库) the answer came from, and its version at that moment. */
+    entryId: z.string().min(1).max(64).optional(),
+    entryVersion: z.number().int().min(1).optional(),
+  }),
   'order.dispatched': z.object({ unitName: z.string() }),
   'order.accepted': z.object({}),
   'order.opinion_given': z.object({ opinion: note }),
@@ -136,6 +141,9 @@ export const LIFECYCLE_DATA = {
     attachments: z.array(attachmentSchema).max(20).optional(),
     /** Set when a project's completion resolved the order (两个打包). */
     projectId: z.string().min(1).optional(),
+    /** Resolved by the order it was merged into (docs/merge.md): that order's id and tracking code. */
+    viaOrderId: z.string().min(1).optional(),
+    viaTrackingCode: z.string().min(1).optional(),
   }),
   'order.returned': z.object({ reason: note, fromUnitId: unitId.nullable(), bounces: z.number().int().min(1) }),
   'order.escalated': z.object({
@@ -165,7 +173,12 @@ export const LIFECYCLE_DATA = {
   }),
   'order.closed': z.object({ outcome: z.enum(['rated', 'unrated']), rating: z.enum(RATINGS).optional() }),
   'order.invalidated': z.object({ reason: note }),
-  'order.merged': z.object({ intoOrderId: z.string().min(1) }),
+  'order.merged': z.object({ intoOrderId: z.string().min(1), intoTrackingCode: z.string().min(1).optional() }),
+  /** Back to the dispatch queue: a dispatcher's un-merge (`manual`) or the survivor ended unresolved. */
+  'order.unmerged': z.object({ fromOrderId: z.string().min(1), trigger: z.enum(['manual', 'survivor_ended']), reason: note.optional() }),
+  /** On the survivor: an order was merged into it and is resolved by its result. */
+  'order.duplicate_linked': z.object({ orderId: z.string().min(1), trackingCode: z.string().min(1).optional() }),
+  'order.duplicate_unlinked': z.object({ orderId: z.string().min(1) }),
   'order.withdrawn': z.object({ reason: note.optional() }),
   'order.buck_passing_flagged': z.object({
     patterns: z.array(z.enum(['returns', 'ping_pong'])),
@@ -231,6 +244,9 @@ export const EXAMPLE_LIFECYCLE_DATA: { readonly [T in LifecycleEventType]: Lifec
   'order.closed': { outcome: 'rated' },
   'order.invalidated': { reason: '无效' },
   'order.merged': { intoOrderId: '00000000-0000-4000-8000-000000000000' },
+  'order.unmerged': { fromOrderId: '00000000-0000-4000-8000-000000000000', trigger: 'manual' },
+  'order.duplicate_linked': { orderId: '00000000-0000-4000-8000-000000000000' },
+  'order.duplicate_unlinked': { orderId: '00000000-0000-4000-8000-000000000000' },
   'order.withdrawn': {},
   'order.buck_passing_flagged': { patterns: ['returns'], returns: 3 },
   'order.supervisor_alerted': { stage: 'triage', reason: 'not dispatched in time' },

@@ -17,3 +17,5 @@ export * from './projects/project';
 export * from './projects/milestones';
 export * from './projects/events';
 export * from './projects/bundling';
+export * from './knowledge';
+export * from './duplicates';

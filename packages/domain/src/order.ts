@@ -33,6 +33,11 @@ export const ORDER_STATUSES = [
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const TRANSIENT_STATUSES: readonly OrderStatus[] = ['answered', 'resolved'];
+/**
+ * Out of the queues for good. A `merged` order is among them: its own handling is over, although it
+ * still waits for the order that carries its need (docs/merge.md) — the survivor's result resolves
+ * it, or a dispatcher un-merges it back into the dispatch queue.
+ */
 export const FINAL_STATUSES: readonly OrderStatus[] = ['closed', 'invalid', 'merged', 'withdrawn'];
 export const isFinalStatus = (status: OrderStatus): boolean => FINAL_STATUSES.includes(status);
 /** Where an order can rest while it is still being worked on: the queues and supervision lists. */
@@ -101,6 +106,8 @@ export interface OrderSnapshot {
   readonly mergedInto?: string;
   /** The project (两个打包) the order was bundled into; its completion resolves the order. */
   readonly projectId?: string;
+  /** Orders merged into this one (docs/merge.md): its result resolves each of them. */
+  readonly duplicates?: readonly string[];
 }
 
 /** A freshly placed order (点单), waiting in the dispatch queue. */
@@ -120,13 +127,21 @@ export function placeOrder(input: { orderId: string; priority: Priority; categor
 }
 
 export type Command =
-  /** 即接即办: the intake desk answers on the spot. */
-  | { readonly type: 'answer'; readonly answer: string }
+  /** 即接即办: the intake desk answers on the spot, perhaps from a knowledge-base entry (知识库). */
+  | { readonly type: 'answer'; readonly answer: string; readonly entryId?: string; readonly entryVersion?: number }
   /** 派单 to a unit; `level`, when given, must be the unit's level (guards a stale form). */
   | { readonly type: 'dispatch'; readonly unitId: string; readonly level?: Level }
   | { readonly type: 'markInvalid'; readonly reason: string }
   /** Duplicate of another order, which carries on for both. */
-  | { readonly type: 'merge'; readonly intoOrderId: string }
+  | { readonly type: 'merge'; readonly intoOrderId: string; readonly intoTrackingCode?: string }
+  /** A merged order goes back to the dispatch queue: by a dispatcher, or because its survivor ended unresolved. */
+  | { readonly type: 'unmerge'; readonly reason?: string }
+  /** The survivor's result reaches an order merged into it (system, from the survivor's workflow). */
+  | { readonly type: 'resolveMerged'; readonly survivorOrderId: string; readonly result: string; readonly survivorTrackingCode?: string }
+  /** The survivor takes a duplicate on (system, from the duplicate's workflow while it merges). */
+  | { readonly type: 'linkDuplicate'; readonly orderId: string; readonly trackingCode?: string }
+  /** A duplicate was un-merged: the survivor forgets it (system; accepted in any status). */
+  | { readonly type: 'unlinkDuplicate'; readonly orderId: string }
   | { readonly type: 'accept' }
   /** 初步意见: the unit's preliminary opinion; the work starts. */
   | { readonly type: 'opinion'; readonly opinion: string }
@@ -155,6 +170,10 @@ export const COMMAND_TYPES = [
   'dispatch',
   'markInvalid',
   'merge',
+  'unmerge',
+  'resolveMerged',
+  'linkDuplicate',
+  'unlinkDuplicate',
   'accept',
   'opinion',
   'resolve',
@@ -178,6 +197,11 @@ export const PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
   dispatch: ['dispatcher', 'street_officer', 'district_officer', 'system'],
   markInvalid: ['operator', 'dispatcher'],
   merge: ['operator', 'dispatcher'],
+  // Undoing a merge is a dispatching judgement; the system un-merges when the survivor ends unresolved.
+  unmerge: ['dispatcher', 'system'],
+  resolveMerged: ['system'],
+  linkDuplicate: ['system'],
+  unlinkDuplicate: ['system'],
   accept: ['unit_handler'],
   opinion: ['unit_handler'],
   // The system resolves only orders bundled into a project, when the project completes.
@@ -197,18 +221,18 @@ export const PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
 
 /** Status × command: which commands an order at rest in a status can take. */
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly CommandType[]>> = {
-  placed: ['answer', 'dispatch', 'markInvalid', 'merge', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
+  placed: ['answer', 'dispatch', 'markInvalid', 'merge', 'linkDuplicate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
   answered: [],
   // `dispatch` here is an officer's dispatch down (重新派单) before the work has started.
-  dispatched: ['dispatch', 'accept', 'return', 'escalate', 'merge', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
-  accepted: ['dispatch', 'opinion', 'return', 'escalate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
-  in_progress: ['resolve', 'escalate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
-  bundled: ['resolve', 'urge', 'withdraw'],
+  dispatched: ['dispatch', 'accept', 'return', 'escalate', 'merge', 'linkDuplicate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
+  accepted: ['dispatch', 'opinion', 'return', 'escalate', 'linkDuplicate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
+  in_progress: ['resolve', 'escalate', 'linkDuplicate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
+  bundled: ['resolve', 'linkDuplicate', 'urge', 'withdraw'],
   resolved: [],
   awaiting_rating: ['rate', 'deadlinePassed'],
   closed: [],
   invalid: [],
-  merged: [],
+  merged: ['unmerge', 'resolveMerged'],
   withdrawn: [],
 };
 

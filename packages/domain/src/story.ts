@@ -52,6 +52,7 @@ export const STAGE_STARTING_EVENTS: readonly LifecycleEventType[] = [
   'order.closed',
   'order.invalidated',
   'order.merged',
+  'order.unmerged',
   'order.withdrawn',
   'order.bundled',
 ];
@@ -131,7 +132,7 @@ function titleOf(event: StoryEvent, unitName: string | undefined): string | null
     case 'order.opinion_given':
       return '承办单位给出初步意见';
     case 'order.resolved':
-      return '承办单位已办结，请您评价';
+      return typeof data.viaTrackingCode === 'string' ? `合并办理的工单（查询码 ${data.viaTrackingCode}）已办结，请您评价` : '承办单位已办结，请您评价';
     case 'order.answered':
       return '已即时答复，请您评价';
     case 'order.returned':
@@ -152,7 +153,9 @@ function titleOf(event: StoryEvent, unitName: string | undefined): string | null
     case 'order.invalidated':
       return '经核实不属于受理范围，本单已终止';
     case 'order.merged':
-      return '与相同诉求合并办理';
+      return typeof data.intoTrackingCode === 'string' ? `与相同诉求合并，由工单（查询码 ${data.intoTrackingCode}）统一办理` : '与相同诉求合并办理';
+    case 'order.unmerged':
+      return '已取消合并，您的诉求单独办理，正在派单';
     case 'order.withdrawn':
       return '诉求已撤回';
     default:

@@ -1,4 +1,4 @@
-import { createWorkingCalendar, stageClock } from '../src';
+import { createWorkingCalendar, isOverdue, stageClock } from '../src';
 import { at } from './fixtures';
 
 // Monday–Friday only, so the test does not depend on the holiday data.
@@ -23,5 +23,18 @@ describe('stageClock', () => {
     expect(stageClock('awaiting_rating', at('2026-03-08 10:00'), at('2026-03-07 10:00'), calendar)).toMatchObject({ stage: 'rating', remainingMinutes: 1440, calendar: true });
     expect(stageClock('closed', at('2026-03-08 10:00'), at('2026-03-07 10:00'), calendar)).toBeNull();
     expect(stageClock('dispatched', null, at('2026-03-07 10:00'), calendar)).toBeNull();
+  });
+});
+
+describe('isOverdue (the one definition)', () => {
+  const now = new Date('2026-12-01T10:00:00+08:00');
+  it.each([
+    ['the workflow said so, whatever the deadline', { overdue: true, deadlineAt: new Date('2026-12-02T10:00:00+08:00') }, true],
+    ['the deadline is exactly now', { overdue: false, deadlineAt: now }, true],
+    ['the deadline passed, the timer not yet fired', { overdue: false, deadlineAt: new Date(now.getTime() - 1) }, true],
+    ['the deadline is ahead', { overdue: false, deadlineAt: new Date(now.getTime() + 1) }, false],
+    ['no clock runs', { overdue: false, deadlineAt: null }, false],
+  ])('%s', (_what, order, expected) => {
+    expect(isOverdue(order, now)).toBe(expected);
   });
 });

@@ -171,7 +171,7 @@ describe('lifecycle events', () => {
   });
 
   test('every lifecycle type of the design is known', () => {
-    expect(LIFECYCLE_EVENT_TYPES).toHaveLength(20);
+    expect(LIFECYCLE_EVENT_TYPES).toHaveLength(23);
     expect(LIFECYCLE_EVENT_TYPES).toContain('order.callback_flagged');
   });
 });

@@ -12,6 +12,8 @@ import {
 import { actors, apply, awaitingRatingAt, CONTEXT, dispatchedTo, inProgressAt, newOrder, TREE } from './fixtures';
 
 const UNIT = 'comm-a1';
+const SURVIVOR = '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a';
+const mergedOrder = (): OrderSnapshot => apply(newOrder(), [{ type: 'merge', intoOrderId: SURVIVOR }, { role: 'dispatcher' }]);
 
 /** For each command, an order where the command is legal, so only the actor decides. */
 const SCENES: Record<CommandType, [() => OrderSnapshot, Command]> = {
@@ -19,6 +21,10 @@ const SCENES: Record<CommandType, [() => OrderSnapshot, Command]> = {
   dispatch: [newOrder, { type: 'dispatch', unitId: UNIT }],
   markInvalid: [newOrder, { type: 'markInvalid', reason: 'spam' }],
   merge: [newOrder, { type: 'merge', intoOrderId: '9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a' }],
+  unmerge: [mergedOrder, { type: 'unmerge', reason: 'not the same need' }],
+  resolveMerged: [mergedOrder, { type: 'resolveMerged', survivorOrderId: SURVIVOR, result: 'done for both' }],
+  linkDuplicate: [newOrder, { type: 'linkDuplicate', orderId: '1d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a' }],
+  unlinkDuplicate: [() => apply(newOrder(), [{ type: 'linkDuplicate', orderId: 'dup-1' }, { role: 'system' }]), { type: 'unlinkDuplicate', orderId: 'dup-1' }],
   accept: [() => dispatchedTo(UNIT), { type: 'accept' }],
   opinion: [() => apply(dispatchedTo(UNIT), [{ type: 'accept' }, actors.handler(UNIT)]), { type: 'opinion', opinion: 'we will call' }],
   resolve: [() => inProgressAt(UNIT), { type: 'resolve', result: 'called' }],
@@ -35,14 +41,14 @@ const SCENES: Record<CommandType, [() => OrderSnapshot, Command]> = {
 const ALLOWED: Record<Role, CommandType[]> = {
   resident: ['urge', 'rate', 'withdraw'],
   operator: ['answer', 'markInvalid', 'merge', 'withdraw'],
-  dispatcher: ['answer', 'dispatch', 'markInvalid', 'merge', 'escalate', 'urge'],
+  dispatcher: ['answer', 'dispatch', 'markInvalid', 'merge', 'unmerge', 'escalate', 'urge'],
   unit_handler: ['accept', 'opinion', 'resolve', 'return', 'escalate'],
   street_officer: ['dispatch', 'escalate', 'urge'],
   district_officer: ['dispatch', 'urge'],
   supervisor: ['escalate', 'urge'],
   evaluator: [],
   admin: [],
-  system: ['dispatch', 'escalate', 'urge', 'bundle', 'deadlinePassed'],
+  system: ['dispatch', 'unmerge', 'resolveMerged', 'linkDuplicate', 'unlinkDuplicate', 'escalate', 'urge', 'bundle', 'deadlinePassed'],
 };
 
 /** Officers act on orders at their level within their branch; their scenes put the order there. */

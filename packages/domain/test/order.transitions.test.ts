@@ -78,7 +78,9 @@ describe('transient states', () => {
   });
 
   test('final states accept no command', () => {
-    for (const status of ['closed', 'invalid', 'merged', 'withdrawn'] as const) expect(TRANSITIONS[status]).toEqual([]);
+    for (const status of ['closed', 'invalid', 'withdrawn'] as const) expect(TRANSITIONS[status]).toEqual([]);
+    // A merged order waits for its survivor's result, or for a dispatcher's un-merge (docs/merge.md).
+    expect(TRANSITIONS.merged).toEqual(['unmerge', 'resolveMerged']);
   });
 
   test('every status has a row in the transition table', () => {

@@ -201,10 +201,20 @@ export const workerMetricsEnv = {
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 };
 
+/** services/dispatch: likely duplicates at triage (docs/merge.md); the defaults are the domain's. */
+export const duplicatesEnv = {
+  /** Orders placed within this many days of each other are compared. */
+  DUPLICATE_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  /** Two orders with coordinates closer than this (metres) are at the same place. */
+  DUPLICATE_RADIUS_METERS: z.coerce.number().int().min(10).max(20_000).default(500),
+  /** Offered as a likely duplicate from this score (0…1). */
+  DUPLICATE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+};
+
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
   intake: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...attachmentsEnv, ...serviceTokenEnv, ...contactSealEnv },
-  dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...codecServerEnv, ...attachmentsEnv, DISPATCH_PORT: port },
+  dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...codecServerEnv, ...attachmentsEnv, ...duplicatesEnv, DISPATCH_PORT: port },
   feedback: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, ...contactSealEnv, FEEDBACK_PORT: port },
   worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...workerMetricsEnv },
 } as const;

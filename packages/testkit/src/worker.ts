@@ -74,7 +74,7 @@ export interface Harness {
    * A worker of this harness's task queue; `namespace` is the time-skipping server's 'default' unless given.
    * With `client` (the one the test talks through) it runs the project and bundling activities too.
    */
-  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean; client?: Client }): Promise<Worker>;
+  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean; referenceCacheMs?: number; client?: Client }): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -102,7 +102,7 @@ export async function createHarness(name: string): Promise<Harness> {
         taskQueue,
         workflowBundle: await workflowBundle(),
         activities: {
-          ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+          ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, ...(options.referenceCacheMs === undefined ? {} : { cacheTtlMs: options.referenceCacheMs }) }),
           ...(options.client ? createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal: options.client }) : {}),
         },
       }),
@@ -168,13 +168,13 @@ export interface DevServerRig {
 }
 
 /** The real serviceOrder workflow running on the dev server, on a task queue of this test file's own. */
-export async function startOnDevServer(name: string): Promise<DevServerRig> {
+export async function startOnDevServer(name: string, options: { referenceCacheMs?: number } = {}): Promise<DevServerRig> {
   const harness = await createHarness(name);
   const nativeConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const connection = await ClientConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   // Encrypted on both sides, as in production (packages/platform/src/codec.ts).
   const client = new TemporalClient({ connection, namespace: env('TEMPORAL_NAMESPACE'), dataConverter: encryptingDataConverter(testCodec) });
-  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true, client });
+  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true, client, ...options });
   const running = worker.run();
   return {
     harness,

@@ -11,6 +11,7 @@ import {
   onShutdown, postgresReady, processEnv, registerConsumerLag, registerConsumerRunners, consumersReady, staffOfAccessToken, temporalReady, topicNames, LocalDiskStorage,
 } from '@diandan/platform';
 import path from 'node:path';
+import { DEFAULT_DUPLICATE_SETTINGS } from '@diandan/domain';
 import { createDispatchApp } from './api/app';
 import { FeedHub, startFeedConsumer } from './feed';
 import { startIntakeProjection } from './intakeProjection';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       attachments: new LocalDiskStorage(path.resolve(config.ATTACHMENTS_DIR), config.ATTACHMENTS_TOTAL_MAX_BYTES),
       attachmentLimits: { maxBytes: config.ATTACHMENT_MAX_BYTES, maxOrderBytes: config.ATTACHMENT_ORDER_MAX_BYTES },
       tokens: { keys: keyRingFrom(config), accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS, refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS },
+      duplicates: { ...DEFAULT_DUPLICATE_SETTINGS, windowDays: config.DUPLICATE_WINDOW_DAYS, radiusMeters: config.DUPLICATE_RADIUS_METERS, threshold: config.DUPLICATE_THRESHOLD },
     },
     { kafka: kafkaReady(admin), postgres: postgresReady(prisma), temporal: temporalReady(temporal.connection), consumers: consumersReady() },
   );

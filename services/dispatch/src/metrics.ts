@@ -2,7 +2,7 @@
 // overdue and escalated orders, counted at scrape time by indexed queries (status, overdue+status).
 // Both dispatch instances report the same figures; dashboards take max(), not sum().
 import { ACTIVE_STATUSES } from '@diandan/domain';
-import { gauge, type PrismaClient } from '@diandan/platform';
+import { gauge, overdueWhere, type PrismaClient } from '@diandan/platform';
 
 export function registerOrderGauges(prisma: PrismaClient): void {
   const active = { status: { in: [...ACTIVE_STATUSES] } };
@@ -15,9 +15,9 @@ export function registerOrderGauges(prisma: PrismaClient): void {
   });
   gauge({
     name: 'diandan_orders_overdue',
-    help: 'Active orders past their deadline (read model).',
+    help: 'Active orders past their deadline (read model; the domain\'s isOverdue).',
     async collect() {
-      this.set(await prisma.order.count({ where: { ...active, overdue: true } }).catch(() => Number.NaN));
+      this.set(await prisma.order.count({ where: { AND: [active, overdueWhere(new Date())] } }).catch(() => Number.NaN));
     },
   });
   gauge({

@@ -26,6 +26,7 @@ interface OrderRow {
   closedAt: Date | null;
 }
 
+const isUuid = (value: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 const earliest = (current: Date | null, at: Date): Date => (current && current < at ? current : at);
 const latest = (current: Date | null, at: Date): Date => (current && current > at ? current : at);
 
@@ -37,6 +38,12 @@ function cumulativeChanges(event: LifecycleEvent, row: OrderRow, at: Date): Pris
     case 'order.accepted':
       return { acceptedAt: earliest(row.acceptedAt, at) };
     case 'order.answered':
+      // 即接即办, and from which knowledge-base entry (the on-the-spot-from-KB rate, docs/knowledge.md).
+      return {
+        resolvedAt: latest(row.resolvedAt, at),
+        answeredAt: at,
+        ...(event.data.entryId && isUuid(event.data.entryId) ? { answeredEntryId: event.data.entryId, answeredEntryVersion: event.data.entryVersion ?? null } : {}),
+      };
     case 'order.resolved':
       return { resolvedAt: latest(row.resolvedAt, at) };
     case 'order.escalated':
@@ -68,6 +75,9 @@ function stateChanges(event: LifecycleEvent, row: OrderRow, at: Date): Prisma.Or
     changes.deadlineAt = event.deadline === null ? null : new Date(event.deadline.dueAt);
     changes.overdue = event.deadline?.overdue ?? false;
   }
+  // Merge links (docs/merge.md): the order carrying this one's need, while merged.
+  if (event.type === 'order.merged') changes.mergedIntoId = isUuid(event.data.intoOrderId) ? event.data.intoOrderId : null;
+  if (event.type === 'order.unmerged') changes.mergedIntoId = null;
   if (event.type === 'order.supervisor_alerted' || event.type === 'order.accountability_recorded') changes.overdue = true;
   if (isFinalStatus(event.status)) {
     changes.closedAt = latest(row.closedAt, at);

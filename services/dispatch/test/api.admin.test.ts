@@ -25,7 +25,7 @@ describe('PATCH changes only the fields sent', () => {
       description: '路灯不亮',
       keywords: ['路灯', '照明'],
       responsible: { community: 'jianxin-north', district: 'trade-union' },
-      deadlines: { normal: { resolve: { community: { amount: 2, unit: 'working_day' } } } },
+      deadlines: { normal: { resolve: { community: { amount: 2, unit: 'working_day' }, street: { amount: 4, unit: 'working_day' }, district: { amount: 6, unit: 'working_day' } } } },
       active: false,
       sensitive: true,
     };
@@ -47,6 +47,25 @@ describe('PATCH changes only the fields sent', () => {
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: '测试社区（改名）', active: false, parentId: 'guanyinqiao' });
     expect((await api.prisma.unit.findUniqueOrThrow({ where: { id } })).active).toBe(false);
+  });
+
+  it('deadlines.inputCheck: deadline overrides are checked on write, as workflows read them; a 400 names the field', async () => {
+    const code = `deadline-${randomUUID().slice(0, 8)}`;
+    const cases: [unknown, RegExp][] = [
+      [{ normal: { resolve: { community: { amount: 2, unit: 'working_day' } } } }, /deadlines\.normal\.resolve/], // a level missing
+      [{ normall: { accept: { amount: 1, unit: 'working_hour' } } }, /deadlines/], // a typo is not an override that does nothing
+      [{ normal: { accept: { amount: -1, unit: 'working_hour' } } }, /deadlines\.normal\.accept/],
+      [{ normal: { accept: { amount: 1, unit: 'fortnight' } } }, /deadlines\.normal\.accept/],
+    ];
+    for (const [deadlines, field] of cases) {
+      const created = await api.call('POST', '/v1/categories', { token: admin, body: { code, name: '时限测试', deadlines } });
+      expect([created.status, JSON.stringify(created.body.error)]).toEqual([400, expect.stringMatching(field)]);
+    }
+    expect(await api.prisma.category.findUnique({ where: { code } })).toBeNull();
+    expect((await api.call('POST', '/v1/categories', { token: admin, body: { code, name: '时限测试', deadlines: { urgent: { accept: { amount: 30, unit: 'working_minute' } } } } })).status).toBe(201);
+    const patched = await api.call('PATCH', `/v1/categories/${code}`, { token: admin, body: { deadlines: { normal: { rating: { amount: 0, unit: 'calendar_day' } } } } });
+    expect(patched.status).toBe(400);
+    expect((await api.prisma.category.findUniqueOrThrow({ where: { code } })).deadlines).toEqual({ urgent: { accept: { amount: 30, unit: 'working_minute' } } });
   });
 
   it('patch.inputCheck: a wrong type in a PATCH is a 400 that names the field; nothing changes', async () => {

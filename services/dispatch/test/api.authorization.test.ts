@@ -23,7 +23,7 @@ type Who = Principal['name'];
 interface ActionCase {
   action: string;
   state: OrderState;
-  body: (ctx: { mergeTarget: string }) => object;
+  body: (ctx: { mergeTarget: string; orderId: string }) => object;
   may: Who[];
   statusAfter: string;
 }
@@ -42,7 +42,7 @@ const ACTION_CASES: ActionCase[] = [
   {
     action: 'resolve',
     state: 'in_progress',
-    body: () => ({ result: '路灯已修复', attachments: [{ id: 'a1', fileName: '修复后.jpg', contentType: 'image/jpeg', size: 1024 }] }),
+    body: ({ orderId }) => ({ result: '路灯已修复', attachments: [{ id: `${orderId}-r0123456789abcdef`, fileName: '修复后.jpg', contentType: 'image/jpeg', size: 1024 }] }),
     may: ['own-unit handler'],
     statusAfter: 'awaiting_rating',
   },
@@ -67,7 +67,7 @@ const token = (who: Who) => api.login(PRINCIPALS.find((p) => p.name === who)!.us
 describe.each(ACTION_CASES)('POST /v1/orders/:id/$action', (c) => {
   test.each(PRINCIPALS.map((p) => [p.name, c.may.includes(p.name) ? 200 : 403] as const))('%s → %i', async (who, expected) => {
     const orderId = await orderIn(temporal, api.prisma, c.state);
-    const { status, body } = await api.call('POST', `/v1/orders/${orderId}/${c.action}`, { token: await token(who), body: c.body({ mergeTarget }) });
+    const { status, body } = await api.call('POST', `/v1/orders/${orderId}/${c.action}`, { token: await token(who), body: c.body({ mergeTarget, orderId }) });
     expect({ status, error: body.error }).toMatchObject({ status: expected });
     if (expected === 200) {
       expect(body.order.status).toBe(c.statusAfter);
@@ -77,7 +77,7 @@ describe.each(ACTION_CASES)('POST /v1/orders/:id/$action', (c) => {
 
   test('no token → 401', async () => {
     const orderId = await orderIn(temporal, api.prisma, c.state);
-    expect((await api.call('POST', `/v1/orders/${orderId}/${c.action}`, { body: c.body({ mergeTarget }) })).status).toBe(401);
+    expect((await api.call('POST', `/v1/orders/${orderId}/${c.action}`, { body: c.body({ mergeTarget, orderId }) })).status).toBe(401);
   });
 });
 

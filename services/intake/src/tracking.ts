@@ -1,7 +1,7 @@
 // Tracking: a resident follows an order with its tracking code and secret. The read model
 // (Order, OrderEvent) is written by dispatch's projector; a wrong secret looks exactly like an
 // unknown code, so the endpoint never tells whether an order exists.
-import { parseTrackingCode, STATUS_LABELS_ZH, residentCommands, residentStory, stageForStatus, type OrderStatus, type ResidentStory, type Stage } from '@diandan/domain';
+import { isOverdue, parseTrackingCode, STATUS_LABELS_ZH, residentCommands, residentStory, stageForStatus, type OrderStatus, type ResidentStory, type Stage } from '@diandan/domain';
 import { attachmentKey, HttpError, type AttachmentStorage, type PrismaClient } from '@diandan/platform';
 import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
@@ -107,7 +107,7 @@ export class OrderTracker {
       timeline: story.timeline,
       opinion: story.opinion,
       result: story.result,
-      deadline: stage && order.deadlineAt ? { stage, dueAt: order.deadlineAt.toISOString(), overdue: order.overdue || order.deadlineAt.getTime() < Date.now() } : null,
+      deadline: stage && order.deadlineAt ? { stage, dueAt: order.deadlineAt.toISOString(), overdue: isOverdue(order, new Date()) } : null,
       ratingDeadline: stage === 'rating' && order.deadlineAt ? order.deadlineAt.toISOString() : null,
       rating: order.rating,
       actions: { rate: can.includes('rate'), urge: can.includes('urge'), withdraw: can.includes('withdraw') },

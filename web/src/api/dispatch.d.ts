@@ -697,7 +697,220 @@ export interface paths {
                         code: string;
                         /** @default {} */
                         deadlines?: {
-                            [key: string]: unknown;
+                            normal?: {
+                                accept?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                opinion?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                rating?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                resolve?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                triage?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                            };
+                            urgent?: {
+                                accept?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                opinion?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                rating?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                resolve?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                triage?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                            };
                         };
                         /** @default  */
                         description?: string;
@@ -804,7 +1017,220 @@ export interface paths {
                     "application/json": {
                         active?: boolean;
                         deadlines?: {
-                            [key: string]: unknown;
+                            normal?: {
+                                accept?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                opinion?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                rating?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                resolve?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                triage?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                            };
+                            urgent?: {
+                                accept?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                opinion?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                rating?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                resolve?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                                triage?: {
+                                    amount: number;
+                                    /** @enum {string} */
+                                    unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                } | {
+                                    community: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    district: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                    street: {
+                                        amount: number;
+                                        /** @enum {string} */
+                                        unit: "working_minute" | "working_hour" | "working_day" | "calendar_day";
+                                    };
+                                };
+                            };
                         };
                         description?: string;
                         keywords?: string[];
@@ -1090,6 +1516,865 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 知识库: entries, newest change first; filter by status, category, or words the question, answer or keywords contain
+         * @description Roles: every staff role but evaluator.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    categoryCode?: string;
+                    limit?: number;
+                    offset?: number;
+                    q?: string;
+                    status?: "proposed" | "approved" | "rejected" | "retired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid query (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * write an entry (approved as written); version 1 of its history
+         * @description Roles: dispatcher, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answer: string;
+                        categoryCode?: string | null;
+                        keywords?: string[];
+                        note?: string;
+                        ownerUnitId?: string | null;
+                        question: string;
+                        validFrom?: (string) | null;
+                        validTo?: (string) | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description the entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description invalid input (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unknown entry, order, category or unit */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * one entry with its whole version history, newest first
+         * @description Roles: every staff role but evaluator.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    entryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid query (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * change an entry: a new version; `version` names the one you edited
+         * @description Roles: dispatcher, admin.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    entryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answer?: string;
+                        categoryCode?: string | null;
+                        keywords?: string[];
+                        note?: string;
+                        ownerUnitId?: string | null;
+                        question?: string;
+                        validFrom?: (string) | null;
+                        validTo?: (string) | null;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description the entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid input (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unknown entry, order, category or unit */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the entry changed since the version you edited (version_conflict), or is not in a state that allows this */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/knowledge/{entryId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * approve a proposed entry: from now on it is suggested while valid
+         * @description Roles: dispatcher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    entryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description the entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid input (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unknown entry, order, category or unit */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the entry changed since the version you edited (version_conflict), or is not in a state that allows this */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/{entryId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * reject a proposed entry
+         * @description Roles: dispatcher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    entryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description the entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid input (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unknown entry, order, category or unit */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the entry changed since the version you edited (version_conflict), or is not in a state that allows this */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/{entryId}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * retire an approved entry: never suggested again (its history stays)
+         * @description Roles: dispatcher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    entryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description the entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid input (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unknown entry, order, category or unit */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the entry changed since the version you edited (version_conflict), or is not in a state that allows this */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/kpi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the on-the-spot-from-the-knowledge-base rate by month and category: placed, answered on the spot, answered with an entry, and their shares
+         * @description Roles: dispatcher, supervisor, evaluator, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    categoryCode?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid query (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a unit proposes an entry from a consultation it resolved (answer defaults to the order’s result); a dispatcher approves or rejects it. Proposing again for the same order answers the existing entry (repeated: true)
+         * @description Roles: unit_handler (orders of its unit, resolved).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answer?: string;
+                        keywords?: string[];
+                        /** Format: uuid */
+                        orderId: string;
+                        question: string;
+                        validTo?: (string) | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description the entry */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description proposed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description invalid input (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unknown entry, order, category or unit */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the order is not resolved yet */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/knowledge/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * ranked search (jieba words, IDF-weighted; docs/knowledge.md): only approved entries inside their validity
+         * @description Roles: every staff role but evaluator.
+         */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid query (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -1333,7 +2618,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 即接即办: answer on the spot; the order waits for its rating
+         * 即接即办: answer on the spot, optionally with a knowledge-base entry (its id; the entry must be approved and valid, else 404/409); the order waits for its rating
          * @description Sent to the order's workflow as the `act` update (command `answer`). Roles: operator, dispatcher; unit handlers only for orders at their unit.
          */
         post: {
@@ -1349,6 +2634,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         answer: string;
+                        /** Format: uuid */
+                        entryId?: string;
                     };
                 };
             };
@@ -1521,6 +2808,83 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{orderId}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * likely duplicates among open orders (same or related category, same place or distance, similar words, within the window), each with score and reason; and the order’s merge links (`mergedInto`, `duplicates`)
+         * @description Roles: operator, dispatcher, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid query (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1724,6 +3088,83 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{orderId}/knowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 即接即办: the entries that may answer this order now, best first, with score and the words they matched
+         * @description Roles: operator, dispatcher, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description invalid query (names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role or unit scope */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2296,6 +3737,107 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{orderId}/unmerge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * un-merge: a merged order goes back to the dispatch queue (before the order it was merged into is resolved); that order lets it go
+         * @description Sent to the order's workflow as the `act` update (command `unmerge`). Roles: dispatcher; unit handlers only for orders at their unit.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orderId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description the order after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActionResult"];
+                    };
+                };
+                /** @description invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role may not do this, or the order is not at your unit */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description unknown order (or unit, or merge target) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not allowed in the order’s current state; the message is the workflow’s reason */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the order service did not answer in time */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -11,6 +11,7 @@ import { actorOf, type Staff } from '../auth/staff';
 import { staffOf } from './authenticate';
 import type { ApiDeps } from './deps';
 import { loadUnitTree } from './scope';
+import { entryForAnswer } from '../knowledge/store';
 import { toHttpError } from './temporalErrors';
 import { publicEvent } from './views';
 
@@ -29,9 +30,14 @@ const spec = <S extends z.ZodType>(s: ActionSpec<S>): ActionSpec => s as unknown
 export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
   answer: spec({
     command: 'answer',
-    summary: '即接即办: answer on the spot; the order waits for its rating',
-    body: z.object({ answer: text }),
-    toCommand: (b) => ({ type: 'answer', answer: b.answer }),
+    summary: '即接即办: answer on the spot, optionally with a knowledge-base entry (its id; the entry must be approved and valid, else 404/409); the order waits for its rating',
+    body: z.object({ answer: text, entryId: z.uuid().optional() }),
+    // entryVersion is the entry's current version, added by performAction after checking the entry.
+    toCommand: (b: { answer: string; entryId?: string; entryVersion?: number }) => ({
+      type: 'answer',
+      answer: b.answer,
+      ...(b.entryId ? { entryId: b.entryId, ...(b.entryVersion ? { entryVersion: b.entryVersion } : {}) } : {}),
+    }),
   }),
   dispatch: spec({
     command: 'dispatch',
@@ -44,6 +50,12 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     summary: 'merge a duplicate into another order, which carries on for both',
     body: z.object({ intoOrderId: z.uuid() }),
     toCommand: (b) => ({ type: 'merge', intoOrderId: b.intoOrderId }),
+  }),
+  unmerge: spec({
+    command: 'unmerge',
+    summary: 'un-merge: a merged order goes back to the dispatch queue (before the order it was merged into is resolved); that order lets it go',
+    body: z.object({ reason: text.optional() }),
+    toCommand: (b) => ({ type: 'unmerge', ...(b.reason ? { reason: b.reason } : {}) }),
   }),
   invalidate: spec({
     command: 'markInvalid',
@@ -120,6 +132,15 @@ export async function performAction({ prisma, temporal }: ApiDeps, staff: Staff,
   if (!parsedId.success) throw new HttpError(404, 'not_found', `no order ${rawOrderId}`);
   const orderId = parsedId.data;
   const body = validate(action.body, rawBody ?? {});
+  if (action.command === 'resolve') {
+    // Only this order's files can be served with it (attachmentKey): anything else would list a
+    // file nobody can download.
+    for (const [index, { id }] of (body as { attachments: { id: string }[] }).attachments.entries()) {
+      if (!attachmentKey(orderId, id)) {
+        throw new HttpError(400, 'invalid_request', `attachments[${index}].id: not an attachment of order ${orderId}`, { fields: [{ field: `attachments.${index}.id`, message: 'not an attachment of this order' }] });
+      }
+    }
+  }
 
   // No quick scope check on the read model: it lags the workflow by a moment, so a clerk acting
   // right after a dispatch was refused 403 (seen in the e2e suite). The workflow's decision is the
@@ -129,6 +150,12 @@ export async function performAction({ prisma, temporal }: ApiDeps, staff: Staff,
     if (!(await prisma.order.findUnique({ where: { id: into }, select: { id: true } }))) {
       throw new HttpError(404, 'not_found', `cannot merge: no order ${into} to merge into`);
     }
+  }
+
+  if (action.command === 'answer') {
+    const cited = body as { entryId?: string; entryVersion?: number };
+    // The entry's version at this moment goes into the order's timeline with it.
+    if (cited.entryId) cited.entryVersion = (await entryForAnswer(prisma, cited.entryId)).version;
   }
 
   const command = action.toCommand(body);
@@ -175,16 +202,6 @@ function resolveRoutes(deps: ApiDeps): Router {
       const fields = (req.body ?? {}) as Record<string, unknown>;
       const attachments = await store.storeResult(orderId, uploadedFiles(req));
       body = { result: fields.result, attachments };
-    } else {
-      const named = (body as { attachments?: unknown } | undefined)?.attachments;
-      if (Array.isArray(named)) {
-        for (const [index, attachment] of named.entries()) {
-          const id = (attachment as { id?: unknown } | null)?.id;
-          if (typeof id === 'string' && !attachmentKey(orderId, id)) {
-            throw new HttpError(400, 'invalid_request', `attachments[${index}].id: not an attachment of order ${orderId}`, { fields: [{ field: `attachments.${index}.id`, message: 'not an attachment of this order' }] });
-          }
-        }
-      }
     }
     res.json(await performAction(deps, staffOf(res), orderId, 'resolve', body));
   });

@@ -3,7 +3,7 @@
 // (unknown parent, cycle) is refused: the workflows route orders along it.
 import { Router } from 'express';
 import { z } from 'zod';
-import { buildUnitTree, LEVELS, UNIT_KINDS, type Unit } from '@diandan/domain';
+import { buildUnitTree, categoryDeadlinesSchema, LEVELS, UNIT_KINDS, type Unit } from '@diandan/domain';
 import { HttpError, validate, type PrismaClient } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
 import { STAFF_ROLES, UNIT_ROLES } from '../auth/staff';
@@ -32,7 +32,7 @@ const categoryFields = z.object({
   open311Code: z.string().min(1).max(32).nullable(),
   keywords: z.array(z.string().min(1).max(50)).max(50),
   responsible: routingSchema,
-  deadlines: z.record(z.string(), z.unknown()),
+  deadlines: categoryDeadlinesSchema,
   active: z.boolean(),
   /** Orders of a sensitive category never appear on a public surface. */
   sensitive: z.boolean(),

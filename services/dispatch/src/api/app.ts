@@ -15,6 +15,8 @@ import { openApiDocument } from './openapi';
 import { orderRoutes } from './orders';
 import { projectRoutes } from './projects';
 import { suggestionRoutes } from './suggestion';
+import { duplicateRoutes } from '../duplicates/routes';
+import { knowledgeRoutes } from '../knowledge/routes';
 
 /** Reads whose subject is one order's data: who looked is recorded too. */
 const AUDITED_READS = [/^\/v1\/orders\/[^/]+(\/timeline)?$/];
@@ -39,6 +41,8 @@ export function createDispatchApp(deps: ApiDeps, readiness: Record<string, Readi
   app.use(suggestionRoutes(deps));
   app.use(jointMeetingRoutes(deps));
   app.use(projectRoutes(deps));
+  app.use(knowledgeRoutes(deps));
+  app.use(duplicateRoutes(deps));
   app.use(actionRoutes(deps));
   app.use(adminRoutes(deps, accounts));
   app.use(auditRoutes(deps));

@@ -1,6 +1,6 @@
 // What the staff API needs from the outside world; main.ts and the tests provide it.
 import type { Client } from '@temporalio/client';
-import type { WorkingCalendar } from '@diandan/domain';
+import type { DuplicateSettings, WorkingCalendar } from '@diandan/domain';
 import type { AttachmentStorage, Logger, PrismaClient } from '@diandan/platform';
 import type { LoginLimits } from '../auth/throttle';
 import type { TokenSettings } from '../auth/tokens';
@@ -24,4 +24,6 @@ export interface ApiDeps {
   taskQueue?: string;
   /** How long "is this session live and its user active" is reused (default 5 s). */
   activeStaffCacheMs?: number;
+  /** Likely duplicates at triage (docs/merge.md; DUPLICATE_* variables); default: the domain's. */
+  duplicates?: DuplicateSettings;
 }

@@ -4,7 +4,7 @@
 import { ACTIVE_STATUSES, createWorkingCalendar, PRIORITIES } from '@diandan/domain';
 import { Router } from 'express';
 import { z } from 'zod';
-import { attachmentKey, HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { attachmentKey, HttpError, notOverdueWhere, overdueWhere, validate, type PrismaClient } from '@diandan/platform';
 import { pipeline } from 'node:stream/promises';
 import type { Prisma } from '@prisma/client';
 import type { Staff } from '../auth/staff';
@@ -52,8 +52,8 @@ async function queue(deps: ApiDeps, staff: Staff, base: Prisma.OrderWhereInput, 
       base,
       ...(filter.category ? [{ categoryCode: filter.category }] : []),
       ...(filter.priority ? [{ priority: filter.priority }] : []),
-      ...(filter.overdue === 'true' ? [{ OR: [{ overdue: true }, { deadlineAt: { lt: now } }] }] : []),
-      ...(filter.overdue === 'false' ? [{ overdue: false, OR: [{ deadlineAt: null }, { deadlineAt: { gte: now } }] }] : []),
+      ...(filter.overdue === 'true' ? [overdueWhere(now)] : []),
+      ...(filter.overdue === 'false' ? [notOverdueWhere(now)] : []),
     ],
   };
   const [listed, counts] = await Promise.all([page(deps.prisma, staff, where, query, orderBy), queueCounts(deps.prisma, base, now)]);
@@ -155,7 +155,7 @@ export function orderRoutes(deps: ApiDeps): Router {
   router.get('/v1/supervision/overdue', supervisors, async (req, res) => {
     const where: Prisma.OrderWhereInput = {
       status: { in: [...ACTIVE_STATUSES] },
-      OR: [{ overdue: true }, { deadlineAt: { lt: new Date() } }],
+      ...overdueWhere(new Date()),
     };
     res.json(await page(prisma, staffOf(res), where, req.query, [{ deadlineAt: { sort: 'asc', nulls: 'last' } }]));
   });

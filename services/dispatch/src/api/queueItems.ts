@@ -3,7 +3,7 @@
 // whether the stage has been urged (催办 — by the 80 % timer, staff or the resident). And the
 // counts a queue's filters show next to each choice.
 import { STAGE_STARTING_EVENTS, stageClock, urgesThisStage, type OrderStatus, type StageClock, type StageUrges, type WorkingCalendar } from '@diandan/domain';
-import type { PrismaClient } from '@diandan/platform';
+import { overdueWhere, type PrismaClient } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
 
 export interface QueueFacts {
@@ -46,7 +46,7 @@ export async function queueCounts(prisma: PrismaClient, where: Prisma.OrderWhere
     prisma.order.groupBy({ by: ['categoryCode'], where, _count: { _all: true } }),
     prisma.order.groupBy({ by: ['priority'], where, _count: { _all: true } }),
     prisma.order.groupBy({ by: ['status'], where, _count: { _all: true } }),
-    prisma.order.count({ where: { AND: [where, { OR: [{ overdue: true }, { deadlineAt: { lt: now } }] }] } }),
+    prisma.order.count({ where: { AND: [where, overdueWhere(now)] } }),
     prisma.category.findMany({ select: { code: true, name: true } }),
   ]);
   const names = new Map(categories.map((c) => [c.code, c.name]));

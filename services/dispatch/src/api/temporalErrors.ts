@@ -28,6 +28,8 @@ export async function toHttpError(error: unknown, orderId: string, describe: () 
     const type = error.cause.type as RejectionCode | undefined;
     const status = type ? REJECTION_STATUS[type] : undefined;
     if (status) return new HttpError(status, type!, error.cause.message);
+    // The workflow could not reach another order's workflow in time (a merge's survivor).
+    if ((error.cause.type as string | undefined) === 'unavailable') return new HttpError(503, 'unavailable', error.cause.message, undefined, { 'Retry-After': '2' });
   }
   if (error instanceof WorkflowNotFoundError) {
     const status = await describe().then((d) => d.status.name, () => null);

@@ -16,6 +16,7 @@ import { useLang } from '../i18n';
 import { Countdown, StatusTag, useNow, when } from './format';
 import { asApiError, ErrorView, Loadable, useLoad } from './state';
 import { suggestUnit, useReference } from './reference';
+import { TriageHelp } from './TriageHelp';
 
 /** A unit's result photo (stored by the staff API under a name derived from its bytes). */
 const isResultPhoto = (orderId: string, id: string) => id.startsWith(`${orderId}-r`);
@@ -42,12 +43,12 @@ async function resolveWithPhotos(orderId: string, result: string, files: UploadF
 
 /** URL segment of each command in the staff API. */
 const SEGMENT: Partial<Record<CommandType, string>> = {
-  answer: 'answer', dispatch: 'dispatch', merge: 'merge', markInvalid: 'invalidate', withdraw: 'withdraw', accept: 'accept',
+  answer: 'answer', dispatch: 'dispatch', merge: 'merge', unmerge: 'unmerge', markInvalid: 'invalidate', withdraw: 'withdraw', accept: 'accept',
   opinion: 'opinion', resolve: 'resolve', return: 'return', escalate: 'escalate', urge: 'urge',
 };
 
 const ACTION_LABEL: Partial<Record<CommandType, [string, string]>> = {
-  answer: ['即接即办', 'Answer on the spot'], dispatch: ['派单', 'Dispatch'], merge: ['合并', 'Merge'], markInvalid: ['标记无效', 'Mark invalid'],
+  answer: ['即接即办', 'Answer on the spot'], dispatch: ['派单', 'Dispatch'], merge: ['合并', 'Merge'], unmerge: ['取消合并', 'Un-merge'], markInvalid: ['标记无效', 'Mark invalid'],
   withdraw: ['代为撤回', 'Withdraw'], accept: ['签收', 'Accept'], opinion: ['初步意见', 'Preliminary opinion'], resolve: ['办结', 'Resolve'],
   return: ['退单', 'Return'], escalate: ['上报', 'Escalate'], urge: ['催办', 'Urge'],
 };
@@ -158,6 +159,7 @@ function OrderDetail({ detail, lang, reload, temporalUiUrl }: { detail: Detail; 
           </Descriptions.Item>
         )}
       </Descriptions>
+      {user && ['operator', 'dispatcher', 'supervisor'].includes(user.role) && <TriageHelp order={order} reload={reload} />}
       {actions.length > 0 && <Actions order={order} actions={actions} reload={reload} />}
       <section aria-label={t('处理过程', 'Timeline')}>
         <Typography.Title level={5}>{t('处理过程', 'Timeline')}</Typography.Title>
@@ -167,6 +169,9 @@ function OrderDetail({ detail, lang, reload, temporalUiUrl }: { detail: Detail; 
             content: (
               <div>
                 <b>{label(EVENT, e.type, lang)}</b> <Typography.Text type="secondary">{when(e.at)}</Typography.Text>
+                {typeof e.data.entryId === 'string' && <Tag color="blue" style={{ marginLeft: 8 }}>{t('知识库答复', 'From the knowledge base')} v{String(e.data.entryVersion ?? '')}</Tag>}
+                {typeof e.data.viaTrackingCode === 'string' && <Tag style={{ marginLeft: 8 }}>{t('随合并工单办结', 'Resolved with')} {e.data.viaTrackingCode}</Tag>}
+                {typeof e.data.intoTrackingCode === 'string' && <Tag style={{ marginLeft: 8 }}>{t('并入', 'Into')} {e.data.intoTrackingCode}</Tag>}
                 {eventNote(e) && <div style={{ whiteSpace: 'pre-wrap' }}>{eventNote(e)}</div>}
               </div>
             ),
@@ -256,6 +261,7 @@ function Actions({ order, actions, reload }: { order: OrderRow; actions: Command
         <Input />
       </Form.Item>
     ),
+    unmerge: text('reason', '取消合并的原因（可选）', 'Why (optional)', false),
     markInvalid: text('reason', '原因', 'Reason'),
     withdraw: text('reason', '原因（可选）', 'Reason (optional)', false),
     opinion: text('opinion', '初步意见', 'Preliminary opinion'),
