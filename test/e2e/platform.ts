@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, LocalDiskStorage, sealingKeysSchema, topicNames, type ConsumerRunner, type PrismaClient } from '@diandan/platform';
-import { createActivities } from '@diandan/workflows';
+import { createActivities, createProjectActivities } from '@diandan/workflows';
 import type { Express } from 'express';
 import { seedDemoDistrict, seedDemoUsers } from '../../infra/seed/apply';
 import { DEMO_PASSWORD } from '../../infra/seed/users';
@@ -20,6 +20,8 @@ import { createDispatchApp } from '../../services/dispatch/src/api/app';
 import { FeedHub } from '../../services/dispatch/src/feed';
 import { startIntakeProjection } from '../../services/dispatch/src/intakeProjection';
 import { startProjector } from '../../services/dispatch/src/projector';
+import { startProjectProjector } from '../../services/dispatch/src/projectProjector';
+import { startKpiConsumer } from '../../services/feedback/src/kpis/rollupConsumer';
 import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
 import { ContactCipher } from '../../services/feedback/src/notify/contacts';
@@ -119,13 +121,18 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     namespace: env('TEMPORAL_NAMESPACE'),
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
-    activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, cacheTtlMs: 0 }),
+    activities: {
+      ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, cacheTtlMs: 0 }),
+      ...createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal: client }),
+    },
   });
   const workerRun = worker.run();
   const consumers: ConsumerRunner[] = [
     await startStarter({ kafka, client, taskQueue, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${taskQueue}-starter` }),
     await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${taskQueue}-intake` }),
     await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${taskQueue}-projector` }),
+    await startProjectProjector({ kafka, prisma, logger, topic: topics.projects, deadLetterTopic: topics.projectsDlq, groupId: `${taskQueue}-projects` }),
+    await startKpiConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${taskQueue}-kpis` }),
   ];
   const intakeProducer = createRequestPathProducer(kafka);
   await intakeProducer.connect();
@@ -150,7 +157,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   });
   const started = await Promise.all([
     serve(intakeApp.app),
-    serve(createDispatchApp({ prisma, temporal: client, logger, feed: new FeedHub(), attachments: new LocalDiskStorage(path.join(os.tmpdir(), `${taskQueue}-attachments`)), tokens: JWT })),
+    serve(createDispatchApp({ prisma, temporal: client, taskQueue, logger, feed: new FeedHub(), attachments: new LocalDiskStorage(path.join(os.tmpdir(), `${taskQueue}-attachments`)), tokens: JWT })),
     serve(
       createFeedbackApp({
         prisma,

@@ -18,7 +18,7 @@ import {
   LocalDiskStorage,
   sealingKeysSchema,
 } from '@diandan/platform';
-import { createActivities } from '@diandan/workflows';
+import { createActivities, createProjectActivities } from '@diandan/workflows';
 import type { Express } from 'express';
 import type { Consumer, Producer } from 'kafkajs';
 import { seedDemoDistrict, seedDemoUsers } from '../../infra/seed/apply';
@@ -26,6 +26,7 @@ import { createDispatchApp } from '../../services/dispatch/src/api/app';
 import { FeedHub, startFeedConsumer } from '../../services/dispatch/src/feed';
 import { startIntakeProjection } from '../../services/dispatch/src/intakeProjection';
 import { startProjector } from '../../services/dispatch/src/projector';
+import { startProjectProjector } from '../../services/dispatch/src/projectProjector';
 import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
 import { startKpiConsumer } from '../../services/feedback/src/kpis/rollupConsumer';
@@ -87,18 +88,22 @@ export async function startPlatform(): Promise<Platform> {
     namespace: env('TEMPORAL_NAMESPACE'),
     taskQueue,
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/src/workflows'), logger: new DefaultLogger('WARN') }),
-    activities: createActivities({
-      prisma,
-      producer,
-      lifecycleTopic: topics.lifecycle,
-      calendar: createWorkingCalendar({ officeHours: [{ start: '00:00', end: '24:00' }], isWorkday: () => true }),
-    }),
+    activities: {
+      ...createActivities({
+        prisma,
+        producer,
+        lifecycleTopic: topics.lifecycle,
+        calendar: createWorkingCalendar({ officeHours: [{ start: '00:00', end: '24:00' }], isWorkday: () => true }),
+      }),
+      ...createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal: client }),
+    },
   });
   const workerRun = worker.run();
   const consumers: ConsumerRunner[] = [];
   consumers.push(await startStarter({ kafka, client, taskQueue, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${tag}-starter` }));
   consumers.push(await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${tag}-intake` }));
   consumers.push(await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${tag}-projector` }));
+  consumers.push(await startProjectProjector({ kafka, prisma, logger, topic: topics.projects, deadLetterTopic: topics.projectsDlq, groupId: `${tag}-projects` }));
   // The rates behind the dashboards (feedback's rollup of lifecycle events).
   consumers.push(await startKpiConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${tag}-kpis` }));
   const feed = new FeedHub();
@@ -134,7 +139,7 @@ export async function startPlatform(): Promise<Platform> {
   });
   const services = await Promise.all([
     serve(intake.app),
-    serve(createDispatchApp({ prisma, temporal: client, logger, feed, attachments: new LocalDiskStorage(path.join(os.tmpdir(), `${tag}-attachments`)), tokens: JWT })),
+    serve(createDispatchApp({ prisma, temporal: client, taskQueue, logger, feed, attachments: new LocalDiskStorage(path.join(os.tmpdir(), `${tag}-attachments`)), tokens: JWT })),
     serve(createFeedbackApp({ prisma, temporal: client, logger, staffKeys: JWT.keys, serviceToken: SERVICE_TOKEN, contactCipher: new ContactCipher('web-tests-feedback-contact-key-0123456789abcdef') })),
   ]);
   const [intakeUrl, dispatchUrl, feedbackUrl] = services.map((s) => s.url) as [string, string, string];

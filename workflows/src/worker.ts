@@ -7,6 +7,8 @@ import {
   processEnv, serveMetrics, topicNames,
 } from '@diandan/platform';
 import { createActivities } from './activities';
+import { createProjectActivities } from './projectActivities';
+import { ensureBundlingSchedule } from './schedule';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnv.worker);
@@ -20,14 +22,17 @@ async function main(): Promise<void> {
   const metricsServer = config.WORKER_METRICS_PORT > 0 ? await serveMetrics(config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST) : undefined;
 
   const codec = AesGcmPayloadCodec.fromConfig(config.TEMPORAL_CODEC_KEYS);
-  const { connection } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, codec });
+  const { connection, client: temporal } = await connectTemporal({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, codec });
   await assertSearchAttributes(connection, config.TEMPORAL_NAMESPACE, Object.keys(SEARCH_ATTRIBUTES));
-  await connection.close();
+  // Projects send their orders' workflows updates through this client (same namespace and codec).
+  // 两个打包: the monthly Schedule exists once the worker has started (a restart leaves it as it is).
+  if (await ensureBundlingSchedule(temporal, config.TEMPORAL_TASK_QUEUE)) logger.info('monthly bundling schedule created');
 
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-worker` }, logger);
   const producer = createProducer(kafka);
   await producer.connect();
   const prisma = createPrisma(config.DATABASE_URL, { maxConnections: 4 });
+  const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
 
   const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
@@ -37,14 +42,17 @@ async function main(): Promise<void> {
     // Every payload leaves the worker encrypted (packages/platform/src/codec.ts).
     dataConverter: encryptingDataConverter(codec),
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ prisma, producer, lifecycleTopic: topicNames(config.KAFKA_TOPIC_PREFIX).lifecycle }),
+    activities: {
+      ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+      ...createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal }),
+    },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
 
   // The SDK drains in-flight tasks on SIGINT/SIGTERM and then run() resolves.
   await worker.run();
   metricsServer?.close();
-  await Promise.allSettled([producer.disconnect(), prisma.$disconnect(), nativeConnection.close()]);
+  await Promise.allSettled([producer.disconnect(), prisma.$disconnect(), nativeConnection.close(), connection.close()]);
   logger.info('worker stopped');
 }
 

@@ -399,3 +399,7 @@ function at(order: OrderSnapshot): { level?: OrderSnapshot['level'] & string; un
     ...(order.unitId === null ? {} : { unitId: order.unitId }),
   };
 }
+
+// The other workflows of the same worker (one bundle): projects and the monthly bundling run.
+export { project } from './project';
+export { monthlyBundling } from './bundling';

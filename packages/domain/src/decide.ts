@@ -58,6 +58,7 @@ const LABELS: Record<CommandType, string> = {
   urge: 'urge',
   rate: 'rate',
   withdraw: 'withdraw',
+  bundle: 'bundle into a project',
   deadlinePassed: 'act on a deadline',
 };
 
@@ -67,6 +68,7 @@ const STATUS_PHRASES: Record<OrderStatus, string> = {
   dispatched: 'dispatched and not yet accepted',
   accepted: 'accepted and waiting for a preliminary opinion',
   in_progress: 'in progress',
+  bundled: 'bundled into a project and resolved when the project completes',
   resolved: 'resolved',
   awaiting_rating: 'already resolved and awaiting rating',
   closed: 'closed',
@@ -293,13 +295,29 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
     }
 
     case 'resolve': {
+      // A bundled order is resolved by its project, and the system resolves nothing else.
+      const byProject = order.status === 'bundled';
+      if (byProject !== (actor.role === 'system')) {
+        return byProject
+          ? reject('illegal_transition', `cannot resolve: order is ${STATUS_PHRASES.bundled}`, { command: 'resolve', status: order.status })
+          : reject('forbidden', 'cannot resolve: the system resolves only orders bundled into a project');
+      }
+      if (byProject && command.projectId !== order.projectId) {
+        return reject('invalid_input', `cannot resolve: order is bundled into project ${order.projectId ?? '-'}, not ${command.projectId ?? '-'}`);
+      }
       const result = requireText(command.result, 'resolve', 'a result');
       if (!result.ok) return result;
       const attachments = command.attachments ?? [];
       if (!Array.isArray(attachments) || attachments.length > 20) return reject('invalid_input', 'resolve takes at most 20 attachments');
       const next: OrderSnapshot = { ...order, status: 'awaiting_rating' };
-      return decided(next, draft(next, 'order.resolved', { result: result.value, ...(attachments.length > 0 ? { attachments } : {}) }));
+      return decided(
+        next,
+        draft(next, 'order.resolved', { result: result.value, ...(attachments.length > 0 ? { attachments } : {}), ...(byProject ? { projectId: order.projectId } : {}) }),
+      );
     }
+
+    case 'bundle':
+      return bundle(order, command, context);
 
     case 'return': {
       const reason = requireText(command.reason, 'return', 'a reason');
@@ -332,6 +350,15 @@ export function decide(order: OrderSnapshot, command: Command, actor: Actor, con
     case 'deadlinePassed':
       return deadlinePassed(order, command.stage, context);
   }
+}
+
+function bundle(order: OrderSnapshot, command: Extract<Command, { type: 'bundle' }>, context: DecisionContext): Result<Decision> {
+  const projectId = typeof command.projectId === 'string' ? command.projectId.trim() : '';
+  if (projectId === '') return reject('invalid_input', 'bundle needs the project');
+  const unit = context.units.units.get(command.unitId);
+  if (!unit) return reject('not_found', `cannot bundle: unknown unit ${command.unitId}`);
+  const next: OrderSnapshot = { ...order, status: 'bundled', projectId, unitId: unit.id, level: unit.level };
+  return decided(next, draft(next, 'order.bundled', { projectId, unitName: unit.name }));
 }
 
 function answerEntry(command: Extract<Command, { type: 'answer' }>): Result<{ entryId?: string; entryVersion?: number }> {

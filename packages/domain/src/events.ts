@@ -144,6 +144,8 @@ export const LIFECYCLE_DATA = {
   'order.resolved': z.object({
     result: note,
     attachments: z.array(attachmentSchema).max(20).optional(),
+    /** Set when a project's completion resolved the order (两个打包). */
+    projectId: z.string().min(1).optional(),
     /** Resolved by the order it was merged into (docs/merge.md): that order's id and tracking code. */
     viaOrderId: z.string().min(1).optional(),
     viaTrackingCode: z.string().min(1).optional(),
@@ -191,6 +193,7 @@ export const LIFECYCLE_DATA = {
   'order.supervisor_alerted': z.object({ stage, reason: z.string().min(1) }),
   'order.accountability_recorded': z.object({ stage, unitId: unitId.nullable() }),
   'order.callback_flagged': z.object({ reason: z.string().min(1) }),
+  'order.bundled': z.object({ projectId: z.string().min(1), unitName: z.string() }),
 } as const satisfies Record<LifecycleEventType, z.ZodType>;
 
 export type LifecycleData<T extends LifecycleEventType> = z.infer<(typeof LIFECYCLE_DATA)[T]>;
@@ -254,6 +257,7 @@ export const EXAMPLE_LIFECYCLE_DATA: { readonly [T in LifecycleEventType]: Lifec
   'order.supervisor_alerted': { stage: 'triage', reason: 'not dispatched in time' },
   'order.accountability_recorded': { stage: 'resolve', unitId: null },
   'order.callback_flagged': { reason: 'rating window expired' },
+  'order.bundled': { projectId: 'project-0000', unitName: '社区' },
 };
 
 /**

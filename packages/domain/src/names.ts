@@ -11,6 +11,9 @@ export const TOPICS = {
   lifecycle: 'orders.lifecycle',
   placedDlq: 'orders.placed.dlq',
   lifecycleDlq: 'orders.lifecycle.dlq',
+  /** Every change of a project (两个打包, the annual list), keyed by project id. */
+  projects: 'projects.lifecycle',
+  projectsDlq: 'projects.lifecycle.dlq',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
@@ -53,5 +56,6 @@ export const LIFECYCLE_EVENT_TYPES = [
   'order.supervisor_alerted',
   'order.accountability_recorded',
   'order.callback_flagged',
+  'order.bundled',
 ] as const;
 export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];

@@ -21,6 +21,8 @@ export const ORDER_STATUSES = [
   'dispatched',
   'accepted',
   'in_progress',
+  /** Bundled into a project (两个打包): no clock of its own runs; the project's milestones do, and its completion resolves the order. */
+  'bundled',
   'resolved',
   'awaiting_rating',
   'closed',
@@ -102,6 +104,8 @@ export interface OrderSnapshot {
   readonly assignments: readonly Assignment[];
   readonly rating?: Rating;
   readonly mergedInto?: string;
+  /** The project (两个打包) the order was bundled into; its completion resolves the order. */
+  readonly projectId?: string;
   /** Orders merged into this one (docs/merge.md): its result resolves each of them. */
   readonly duplicates?: readonly string[];
 }
@@ -141,8 +145,13 @@ export type Command =
   | { readonly type: 'accept' }
   /** 初步意见: the unit's preliminary opinion; the work starts. */
   | { readonly type: 'opinion'; readonly opinion: string }
-  /** The result, with photos or documents of the work done (already stored by the caller). */
-  | { readonly type: 'resolve'; readonly result: string; readonly attachments?: readonly Attachment[] }
+  /**
+   * The result, with photos or documents of the work done (already stored by the caller). A
+   * project's completion resolves its bundled orders with `projectId` (the system, for the project).
+   */
+  | { readonly type: 'resolve'; readonly result: string; readonly attachments?: readonly Attachment[]; readonly projectId?: string }
+  /** 两个打包: a project takes the order over; its owning unit holds it until the project completes. */
+  | { readonly type: 'bundle'; readonly projectId: string; readonly unitId: string }
   /** 退单: not ours — back to the dispatch queue. */
   | { readonly type: 'return'; readonly reason: string }
   /** By hand, one level up; `toUnitId` overrides the ladder's choice of unit. */
@@ -173,6 +182,7 @@ export const COMMAND_TYPES = [
   'urge',
   'rate',
   'withdraw',
+  'bundle',
   'deadlinePassed',
 ] as const satisfies readonly CommandType[];
 
@@ -194,7 +204,8 @@ export const PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
   unlinkDuplicate: ['system'],
   accept: ['unit_handler'],
   opinion: ['unit_handler'],
-  resolve: ['unit_handler'],
+  // The system resolves only orders bundled into a project, when the project completes.
+  resolve: ['unit_handler', 'system'],
   return: ['unit_handler'],
   // A unit that cannot solve a need hands it up itself; the ladder "climbs by hand".
   // (Not a district officer: nothing is above the district.)
@@ -203,17 +214,20 @@ export const PERMISSIONS: Readonly<Record<CommandType, readonly Role[]>> = {
   rate: ['resident'],
   // Residents often withdraw by calling the hotline, where the operator acts for them.
   withdraw: ['resident', 'operator'],
+  // Only a project's workflow bundles an order: a supervisor turns a bundle into a project.
+  bundle: ['system'],
   deadlinePassed: ['system'],
 };
 
 /** Status × command: which commands an order at rest in a status can take. */
 export const TRANSITIONS: Readonly<Record<OrderStatus, readonly CommandType[]>> = {
-  placed: ['answer', 'dispatch', 'markInvalid', 'merge', 'linkDuplicate', 'urge', 'withdraw', 'deadlinePassed'],
+  placed: ['answer', 'dispatch', 'markInvalid', 'merge', 'linkDuplicate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
   answered: [],
   // `dispatch` here is an officer's dispatch down (重新派单) before the work has started.
-  dispatched: ['dispatch', 'accept', 'return', 'escalate', 'merge', 'linkDuplicate', 'urge', 'withdraw', 'deadlinePassed'],
-  accepted: ['dispatch', 'opinion', 'return', 'escalate', 'linkDuplicate', 'urge', 'withdraw', 'deadlinePassed'],
-  in_progress: ['resolve', 'escalate', 'linkDuplicate', 'urge', 'withdraw', 'deadlinePassed'],
+  dispatched: ['dispatch', 'accept', 'return', 'escalate', 'merge', 'linkDuplicate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
+  accepted: ['dispatch', 'opinion', 'return', 'escalate', 'linkDuplicate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
+  in_progress: ['resolve', 'escalate', 'linkDuplicate', 'urge', 'withdraw', 'bundle', 'deadlinePassed'],
+  bundled: ['resolve', 'linkDuplicate', 'urge', 'withdraw'],
   resolved: [],
   awaiting_rating: ['rate', 'deadlinePassed'],
   closed: [],

@@ -9,3 +9,5 @@ export * from './lifecycle';
 export type { LifecycleEvent, LifecycleData, EventDeadline } from './events';
 export * from './names';
 export * from './text';
+export * from './projects/project';
+export type { ProjectEvent, ProjectEventType, ProjectEventData } from './projects/events';

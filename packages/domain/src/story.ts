@@ -14,6 +14,7 @@ export const STATUS_LABELS_ZH: Readonly<Record<OrderStatus, string>> = {
   dispatched: '已派单，待签收',
   accepted: '已签收，待初步意见',
   in_progress: '办理中',
+  bundled: '已打包立项，随项目办理',
   resolved: '已办结',
   awaiting_rating: '已办结，待评价',
   closed: '已办结',
@@ -53,6 +54,7 @@ export const STAGE_STARTING_EVENTS: readonly LifecycleEventType[] = [
   'order.merged',
   'order.unmerged',
   'order.withdrawn',
+  'order.bundled',
 ];
 
 export interface StageUrges {

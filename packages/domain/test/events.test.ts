@@ -46,6 +46,8 @@ describe('constants', () => {
       lifecycle: 'orders.lifecycle',
       placedDlq: 'orders.placed.dlq',
       lifecycleDlq: 'orders.lifecycle.dlq',
+      projects: 'projects.lifecycle',
+      projectsDlq: 'projects.lifecycle.dlq',
     });
     expect(workflowIdFor(ORDER_ID)).toBe(`order-${ORDER_ID}`);
     expect(lifecycleEventId(ORDER_ID, 3)).toBe(`order-${ORDER_ID}#3`);
@@ -169,7 +171,7 @@ describe('lifecycle events', () => {
   });
 
   test('every lifecycle type of the design is known', () => {
-    expect(LIFECYCLE_EVENT_TYPES).toHaveLength(22);
+    expect(LIFECYCLE_EVENT_TYPES).toHaveLength(23);
     expect(LIFECYCLE_EVENT_TYPES).toContain('order.callback_flagged');
   });
 });

@@ -33,6 +33,7 @@ const SCENES: Record<CommandType, [() => OrderSnapshot, Command]> = {
   urge: [() => dispatchedTo(UNIT), { type: 'urge' }],
   rate: [() => awaitingRatingAt(UNIT), { type: 'rate', rating: 'satisfied' }],
   withdraw: [() => dispatchedTo(UNIT), { type: 'withdraw' }],
+  bundle: [newOrder, { type: 'bundle', projectId: 'p-1', unitId: UNIT }],
   deadlinePassed: [() => dispatchedTo(UNIT), { type: 'deadlinePassed', stage: 'accept' }],
 };
 
@@ -47,7 +48,7 @@ const ALLOWED: Record<Role, CommandType[]> = {
   supervisor: ['escalate', 'urge'],
   evaluator: [],
   admin: [],
-  system: ['dispatch', 'unmerge', 'resolveMerged', 'linkDuplicate', 'unlinkDuplicate', 'escalate', 'urge', 'deadlinePassed'],
+  system: ['dispatch', 'unmerge', 'resolveMerged', 'linkDuplicate', 'unlinkDuplicate', 'escalate', 'urge', 'bundle', 'deadlinePassed'],
 };
 
 /** Officers act on orders at their level within their branch; their scenes put the order there. */

@@ -274,6 +274,7 @@ describe('stageForStatus', () => {
       ['dispatched', 'accept'],
       ['accepted', 'opinion'],
       ['in_progress', 'resolve'],
+      ['bundled', null],
       ['resolved', null],
       ['awaiting_rating', 'rating'],
       ['closed', null],

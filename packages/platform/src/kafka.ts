@@ -18,12 +18,8 @@ export interface KafkaSettings {
 
 /** The platform's topics under a prefix ('' in production). */
 export function topicNames(prefix = ''): { [K in keyof typeof TOPICS]: string } {
-  return {
-    placed: `${prefix}${TOPICS.placed}`,
-    lifecycle: `${prefix}${TOPICS.lifecycle}`,
-    placedDlq: `${prefix}${TOPICS.placedDlq}`,
-    lifecycleDlq: `${prefix}${TOPICS.lifecycleDlq}`,
-  };
+  // Every topic of the contract, so that a topic added there is created everywhere topics are.
+  return Object.fromEntries(Object.entries(TOPICS).map(([key, name]) => [key, `${prefix}${name}`])) as { [K in keyof typeof TOPICS]: string };
 }
 
 /**

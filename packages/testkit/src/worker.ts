@@ -17,23 +17,19 @@ import {
   AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, topicNames, type PrismaClient,
 } from '@diandan/platform';
 import type { Kafka, Producer } from 'kafkajs';
-import { actUpdate, createActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
+import { actUpdate, createActivities, createProjectActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
 import { env, runId as currentRunId } from './env';
 import { installTestRuntime } from './runtime';
 
 installTestRuntime();
 
-/**
- * A district with one street and two communities; the wage-arrears category routes to HRSS at
- * district level. Named apart from the demo district (seeded into the same run database by the
- * end-to-end suites), so that routing by the names in an address never finds these units.
- */
+/** A district with one street and two communities; the wage-arrears category routes to HRSS at district level. */
 export const UNITS = [
-  { id: 'wf-fed', name: '流程测试区群团联合会', kind: 'district_federation', level: 'district', parentId: null },
-  { id: 'wf-hrss', name: '流程测试区人社局', kind: 'district_department', level: 'district', parentId: 'wf-fed' },
-  { id: 'wf-street', name: '流程测试观音桥街道', kind: 'street', level: 'street', parentId: 'wf-fed' },
-  { id: 'wf-community', name: '流程测试建新北路社区', kind: 'community', level: 'community', parentId: 'wf-street' },
-  { id: 'wf-community-2', name: '流程测试西南村社区', kind: 'community', level: 'community', parentId: 'wf-street' },
+  { id: 'wf-fed', name: '区群团联合会', kind: 'district_federation', level: 'district', parentId: null },
+  { id: 'wf-hrss', name: '区人社局', kind: 'district_department', level: 'district', parentId: 'wf-fed' },
+  { id: 'wf-street', name: '观音桥街道', kind: 'street', level: 'street', parentId: 'wf-fed' },
+  { id: 'wf-community', name: '建新北路社区', kind: 'community', level: 'community', parentId: 'wf-street' },
+  { id: 'wf-community-2', name: '西南村社区', kind: 'community', level: 'community', parentId: 'wf-street' },
 ] as const;
 export const CATEGORY = 'wf-wage-arrears';
 
@@ -73,8 +69,11 @@ export interface Harness {
   producer: Producer;
   topics: ReturnType<typeof topicNames>;
   taskQueue: string;
-  /** A worker of this harness's task queue; `namespace` is the time-skipping server's 'default' unless given. */
-  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean; referenceCacheMs?: number }): Promise<Worker>;
+  /**
+   * A worker of this harness's task queue; `namespace` is the time-skipping server's 'default' unless given.
+   * With `client` (the one the test talks through) it runs the project and bundling activities too.
+   */
+  createWorker(connection: NativeConnection, namespace?: string, options?: { encrypted?: boolean; referenceCacheMs?: number; client?: Client }): Promise<Worker>;
   close(): Promise<void>;
 }
 
@@ -101,7 +100,10 @@ export async function createHarness(name: string): Promise<Harness> {
         ...(options.encrypted ? { dataConverter: encryptingDataConverter(testCodec) } : {}),
         taskQueue,
         workflowBundle: await workflowBundle(),
-        activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, ...(options.referenceCacheMs === undefined ? {} : { cacheTtlMs: options.referenceCacheMs }) }),
+        activities: {
+          ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, ...(options.referenceCacheMs === undefined ? {} : { cacheTtlMs: options.referenceCacheMs }) }),
+          ...(options.client ? createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal: options.client }) : {}),
+        },
       }),
     close: async () => {
       await producer.disconnect();
@@ -171,7 +173,7 @@ export async function startOnDevServer(name: string, options: { referenceCacheMs
   const connection = await ClientConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   // Encrypted on both sides, as in production (packages/platform/src/codec.ts).
   const client = new TemporalClient({ connection, namespace: env('TEMPORAL_NAMESPACE'), dataConverter: encryptingDataConverter(testCodec) });
-  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true, ...options });
+  const worker = await harness.createWorker(nativeConnection, env('TEMPORAL_NAMESPACE'), { encrypted: true, client, ...options });
   const running = worker.run();
   return {
     harness,

@@ -2,6 +2,7 @@
 //  - starter:   orders.placed    → one serviceOrder workflow per order
 //  - intake:    orders.placed    → the read model's intake facts (text, address, coordinates, attachments)
 //  - projector: orders.lifecycle → the read model (PostgreSQL)
+//  - project projector: projects.lifecycle → projects in the read model
 //  - feed:      orders.lifecycle → server-sent events for staff (a consumer group per process)
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
@@ -17,6 +18,7 @@ import { FeedHub, startFeedConsumer } from './feed';
 import { startIntakeProjection } from './intakeProjection';
 import { registerOrderGauges } from './metrics';
 import { startProjector } from './projector';
+import { startProjectProjector } from './projectProjector';
 import { startStarter } from './starter';
 
 async function main(): Promise<void> {
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
   });
   const intake = await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-intake` });
   const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-projector` });
+  const projectProjector = await startProjectProjector({ kafka, prisma, logger, topic: topics.projects, deadLetterTopic: topics.projectsDlq, groupId: `${groups}-projects` });
   registerOrderGauges(prisma);
   registerConsumerRunners();
   registerConsumerLag(admin, [
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     {
       prisma,
       temporal: temporal.client,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
       logger,
       feed,
       attachments: new LocalDiskStorage(path.resolve(config.ATTACHMENTS_DIR), config.ATTACHMENTS_TOTAL_MAX_BYTES),
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
     { name: 'starter', close: () => starter.stop() },
     { name: 'intake projection', close: () => intake.stop() },
     { name: 'projector', close: () => projector.stop() },
+    { name: 'project projector', close: () => projectProjector.stop() },
     { name: 'feed', close: () => feedConsumer.disconnect() },
     { name: 'kafka admin', close: () => admin.disconnect() },
     { name: 'postgres', close: () => prisma.$disconnect() },

@@ -886,7 +886,7 @@ export interface components {
                 resolvedAt: string;
                 result: string | null;
                 /** @enum {string} */
-                status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
+                status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "bundled" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
                 unit: {
                     id: string;
                     name: string;
@@ -931,7 +931,7 @@ export interface components {
                 rating: ("satisfied" | "basically_satisfied" | "dissatisfied") | null;
                 resolvedAt: string | null;
                 /** @enum {string} */
-                status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
+                status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "bundled" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
                 unitId: string | null;
             }[];
             populationSize: number;
@@ -1019,7 +1019,7 @@ export interface components {
             /** @description a dissatisfied rating sent the order back to work, one level up */
             reopened: boolean;
             /** @enum {string} */
-            status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
+            status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "bundled" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
             trackingCode: string;
         };
         ResidentActionOutcome: {
@@ -1029,7 +1029,7 @@ export interface components {
             message: string;
             repeated: boolean;
             /** @enum {string} */
-            status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
+            status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "bundled" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
             trackingCode: string;
         };
     };

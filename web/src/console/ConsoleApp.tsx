@@ -1,7 +1,7 @@
 // The staff console: the login page, then a side menu that follows the role (the same role and
 // unit scope the staff API enforces — the menu only hides what the API would refuse anyway).
 import {
-  AlertOutlined, ApartmentOutlined, BarChartOutlined, BookOutlined, DownloadOutlined, InboxOutlined, LogoutOutlined, SolutionOutlined, TeamOutlined, UnorderedListOutlined,
+  AlertOutlined, ApartmentOutlined, BarChartOutlined, BookOutlined, DownloadOutlined, ProjectOutlined, InboxOutlined, LogoutOutlined, SolutionOutlined, TeamOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import { Button, Layout, Menu, Result, Segmented, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
@@ -18,6 +18,7 @@ const Wall = lazy(() => import('./pages/Wall'));
 const Dashboards = lazy(() => import('./pages/Dashboards'));
 const Admin = lazy(() => import('./pages/Admin'));
 const Evaluator = lazy(() => import('./pages/Evaluator'));
+const Projects = lazy(() => import('./pages/Projects'));
 const Knowledge = lazy(() => import('./pages/Knowledge'));
 
 interface Screen {
@@ -34,6 +35,7 @@ const SCREENS: Screen[] = [
   { path: '/joint-meeting', zh: '联席会议', en: 'Joint meeting', icon: <TeamOutlined />, roles: ['dispatcher'], element: <JointMeeting /> },
   { path: '/unit', zh: '办单台', en: 'Unit queue', icon: <UnorderedListOutlined />, roles: ['unit_handler', 'street_officer', 'district_officer', 'dispatcher', 'supervisor'], element: <UnitQueue /> },
   { path: '/knowledge', zh: '知识库', en: 'Knowledge base', icon: <BookOutlined />, roles: ['operator', 'dispatcher', 'unit_handler', 'supervisor', 'admin'], element: <Knowledge /> },
+  { path: '/projects', zh: '项目', en: 'Projects', icon: <ProjectOutlined />, roles: ['supervisor', 'dispatcher', 'unit_handler', 'street_officer', 'district_officer', 'evaluator'], element: <Projects /> },
   { path: '/wall', zh: '督办墙', en: 'Supervision wall', icon: <AlertOutlined />, roles: ['supervisor', 'evaluator'], element: <Wall /> },
   { path: '/dashboards', zh: '三率看板', en: 'Rates', icon: <BarChartOutlined />, roles: ['supervisor', 'evaluator', 'admin'], element: <Dashboards /> },
   { path: '/evaluator', zh: '评估导出', en: 'Exports', icon: <DownloadOutlined />, roles: ['evaluator', 'supervisor', 'admin'], element: <Evaluator /> },

@@ -10,6 +10,7 @@ export const STATUS: Table = {
   dispatched: { zh: '待签收', en: 'Dispatched' },
   accepted: { zh: '已签收', en: 'Accepted' },
   in_progress: { zh: '办理中', en: 'In progress' },
+  bundled: { zh: '已打包立项', en: 'In a project' },
   resolved: { zh: '已办结', en: 'Resolved' },
   awaiting_rating: { zh: '待评价', en: 'Awaiting rating' },
   closed: { zh: '已完成', en: 'Closed' },
@@ -39,6 +40,7 @@ export const EVENT: Table = {
   'order.reopened': { zh: '重新办理', en: 'Reopened' },
   'order.supervisor_alerted': { zh: '督办提醒', en: 'Supervisor alerted' },
   'order.callback_flagged': { zh: '回访存疑', en: 'Callback flagged' },
+  'order.bundled': { zh: '打包立项', en: 'Bundled into a project' },
   'order.buck_passing_flagged': { zh: '扯皮推诿预警', en: 'Buck-passing flagged' },
   'order.accountability_recorded': { zh: '追责记录', en: 'Accountability recorded' },
 };

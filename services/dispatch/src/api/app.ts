@@ -14,6 +14,7 @@ import { feedRoutes } from './feedRoutes';
 import { jointMeetingRoutes } from './jointMeeting';
 import { openApiDocument } from './openapi';
 import { orderRoutes } from './orders';
+import { projectRoutes } from './projects';
 import { suggestionRoutes } from './suggestion';
 import { duplicateRoutes } from '../duplicates/routes';
 import { knowledgeRoutes } from '../knowledge/routes';
@@ -49,6 +50,7 @@ export function createDispatchApp(deps: ApiDeps, readiness: Record<string, Readi
   // Before the actions: GET …/suggestion would otherwise never reach it, and the batch is no order.
   app.use(suggestionRoutes(deps));
   app.use(jointMeetingRoutes(deps));
+  app.use(projectRoutes(deps));
   app.use(knowledgeRoutes(deps));
   app.use(duplicateRoutes(deps));
   app.use(actionRoutes(deps));

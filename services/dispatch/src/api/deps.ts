@@ -20,6 +20,8 @@ export interface ApiDeps {
   calendar?: WorkingCalendar;
   /** Failed-login lockout (default: DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginLimits;
+  /** Where projects and bundling runs are started (TEMPORAL_TASK_QUEUE; default 'service-orders'). */
+  taskQueue?: string;
   /** How long "is this session live and its user active" is reused (default 5 s). */
   activeStaffCacheMs?: number;
   /** Likely duplicates at triage (docs/merge.md; DUPLICATE_* variables); default: the domain's. */

@@ -6,6 +6,7 @@ import { ACTIONS, RESULT_PHOTOS_MAX } from './actions';
 import { accountabilitySchema } from './climbs';
 import { batchDispatchSchema, daySchema } from './jointMeeting';
 import { levelQueueSchema, queueFilterSchema, unitQueueSchema } from './orders';
+import { bundleListSchema, bundlingRunSchema, completeSchema, progressSchema, projectFromBundleSchema, projectListSchema, reachSchema } from './projects';
 import { knowledgeOpenApiPaths } from '../knowledge/openapi';
 import { categoryPatchSchema, categorySchema, unitPatchSchema, unitSchema, userPatchSchema, userSchema } from './adminRoutes';
 import { calendarYearSchema } from './calendarRoutes';
@@ -45,6 +46,67 @@ const adminWrite = (summary: string, schema: z.ZodType, status = 200) => ({
   requestBody: { required: true, content: json(bodySchema(schema)) },
   responses: { [status]: { description: status === 201 ? 'created' : 'changed' }, 400: error('invalid input (names the field)'), 401: error('no or invalid token'), 403: error('not an admin'), 404: error('not found'), 409: error('exists') },
 });
+
+/** A write on a project or bundle: the body's schema, the roles, and the answers it can give. */
+const projectWrite = (summary: string, roles: string, schema: z.ZodType, parameters: object[], created = false) => ({
+  post: {
+    summary,
+    description: `Roles: ${roles}. Sent to the project's workflow (\`projectAct\` update), which decides; unit handlers only for projects of their unit.`,
+    tags: ['projects'],
+    security: secured,
+    parameters,
+    requestBody: { required: true, content: json(bodySchema(schema)) },
+    responses: {
+      [created ? 201 : 200]: { description: created ? 'created' : 'the project after the change', content: json({ type: 'object' }) },
+      ...(created ? { 200: { description: 'the same request again: the project exists already (`repeated: true`)', content: json({ type: 'object' }) } } : {}),
+      400: error('invalid input (names the field)'),
+      401: error('no or invalid token'),
+      403: error('role, or a project of another unit'),
+      404: error('unknown project, bundle, milestone or unit'),
+      409: error('not allowed in the project’s current state (e.g. milestones not reached, project completed)'),
+      503: error('the project service did not answer in time'),
+    },
+  },
+});
+const projectIdParam = { name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const bundleIdParam = { name: 'bundleId', in: 'path', required: true, schema: { type: 'string' } };
+
+function projectPaths(): Record<string, object> {
+  return {
+    '/v1/bundles': read('两个打包: proposed bundles (a month’s orders of one category and area with similar text), largest first, with category and area names', 'supervisor, dispatcher', queryParams(bundleListSchema)),
+    '/v1/bundles/run': {
+      post: {
+        summary: 'run the monthly bundling now for a month (the Schedule `monthly-bundling` does it on the first working day of every month); earlier proposals of the month not turned into projects are superseded',
+        description: 'Roles: supervisor, dispatcher. Answers { runId, month, orders, bundles }.',
+        tags: ['projects'],
+        security: secured,
+        requestBody: { required: true, content: json(bodySchema(bundlingRunSchema)) },
+        responses: { 200: { description: 'what the run found', content: json({ type: 'object' }) }, 400: error('invalid month'), 401: error('no or invalid token'), 403: error('role') },
+      },
+    },
+    '/v1/bundles/{bundleId}': read('one bundle with its orders', 'supervisor, dispatcher', [bundleIdParam]),
+    '/v1/bundles/{bundleId}/project': projectWrite(
+      'turn a bundle into a project: title, owning unit, optional budget (yuan), milestones in working days from the start; every order of the bundle (but the excluded) is bundled into it through its own workflow',
+      'supervisor',
+      projectFromBundleSchema,
+      [bundleIdParam],
+      true,
+    ),
+    '/v1/projects': read('projects, active first (a unit handler: its unit’s), each with its milestones', 'supervisor, dispatcher, unit_handler, street_officer, district_officer, evaluator, operator', queryParams(projectListSchema)),
+    '/v1/projects/{projectId}': read('one project: milestones, linked orders (with their status and rating), progress timeline', 'supervisor, dispatcher, unit_handler (its unit), street_officer, district_officer, evaluator, operator', [projectIdParam]),
+    '/v1/projects/{projectId}/progress': projectWrite('a progress update: note and percent', 'unit_handler, supervisor', progressSchema, [projectIdParam]),
+    '/v1/projects/{projectId}/milestones/{milestoneId}/reach': projectWrite('a milestone is reached (late if its deadline passed)', 'unit_handler, supervisor', reachSchema, [
+      projectIdParam,
+      { name: 'milestoneId', in: 'path', required: true, schema: { type: 'string' } },
+    ]),
+    '/v1/projects/{projectId}/complete': projectWrite(
+      'complete the project (every milestone reached): every linked order is resolved with the result through its own workflow; each resident is notified and rates',
+      'unit_handler, supervisor',
+      completeSchema,
+      [projectIdParam],
+    ),
+  };
+}
 
 export function openApiDocument(): object {
   const actionPaths = Object.fromEntries(
@@ -222,6 +284,7 @@ export function openApiDocument(): object {
       },
       '/v1/users': { ...read('staff accounts', 'admin', []), post: adminWrite('add a staff account', userSchema, 201) },
       '/v1/users/{userId}': { patch: adminWrite('change a staff account: only the fields sent; deactivation or a new password ends all its sessions', userPatchSchema) },
+      ...projectPaths(),
       ...knowledgeOpenApiPaths(),
       ...actionPaths,
     },

@@ -158,6 +158,11 @@ export function applyEvent(previous: OrderFact | null, event: LifecycleEvent): O
     case 'order.accepted':
       if (!fact.responded) respond(fact, at);
       break;
+    // 两个打包: a project took the order over — received and answered by the project's unit.
+    case 'order.bundled':
+      fact.received = true;
+      if (!fact.responded) respond(fact, at);
+      break;
     case 'order.resolved':
       fact.resolved = true;
       break;

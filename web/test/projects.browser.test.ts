@@ -1,0 +1,122 @@
+// 两个打包 in Chromium against the real platform (web/test/platform.ts): residents place the same
+// need through the H5 API, the supervisor runs the monthly bundling by clicking 立即打包, turns the
+// bundle into a project (立项: title, owning unit, budget, milestones), and the community's clerk
+// opens the project, reports progress, reaches the milestone and completes it — every linked order
+// is then resolved. Screens are saved under web/test-artifacts/ (projects-*.png).
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_PASSWORD } from '../../infra/seed/users';
+import { ARTIFACTS, launchBrowser } from './browser';
+import { startPlatform, type Platform } from './platform';
+
+jest.setTimeout(300_000);
+
+let platform: Platform;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+async function login(username: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(`${platform.url}/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByTestId('whoami').waitFor();
+  return page;
+}
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.allSettled(contexts.map((c) => c.close()));
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe('monthly bundling and projects, clicked through in Chromium', () => {
+  it('projects.bundleToProject: bundle the month, make a project, report progress, complete it', async () => {
+    // Residents place the same need (the H5 form's own API), with words no other suite writes.
+    const marker = `web${Date.now().toString(36)}`;
+    const placed: { orderId: string; trackingCode: string }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const answer = await fetch(`${platform.url}/api/intake/v1/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ channel: 'web', categoryCode: 'elderly-canteen', content: `希望建新北路社区老年食堂增加送餐上门服务 ${marker}`, location: { address: '建新北路社区5栋' } }),
+      });
+      expect(answer.status).toBe(202);
+      placed.push((await answer.json()) as { orderId: string; trackingCode: string });
+    }
+    for (const order of placed) {
+      for (let i = 0; i < 100 && !(await platform.prisma.order.findFirst({ where: { id: order.orderId, trackingCode: order.trackingCode } })); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const supervisor = await login('supervisor');
+    await supervisor.getByRole('menuitem', { name: '项目' }).click();
+    await supervisor.getByRole('tab', { name: '月度打包' }).waitFor();
+    await supervisor.getByRole('button', { name: /立即打包/ }).click();
+    await supervisor.getByText(/已打包：\d+ 件诉求/).waitFor();
+    const bundle = supervisor.getByTestId('bundles').locator('tr', { hasText: '建新北路社区' }).filter({ hasText: '老年食堂' }).first();
+    await bundle.waitFor();
+    await shot(supervisor, 'projects-bundles');
+    await bundle.getByRole('button', { name: /立\s*项/ }).click();
+    const modal = supervisor.locator('.ant-modal');
+    await modal.getByLabel('项目名称').fill('建新北路社区老年助餐送餐上门');
+    await modal.getByLabel('承办单位').click();
+    await supervisor.keyboard.type('建新北路社区');
+    await supervisor.keyboard.press('Enter');
+    await modal.getByLabel('预算（元，可不填）').fill('20000');
+    await shot(supervisor, 'projects-make');
+    await modal.getByRole('button', { name: /^立\s*项$/ }).click();
+    await supervisor.getByText('已立项：关联诉求将随项目办理').waitFor();
+
+    // The project appears once its orders are linked (the projector follows projects.lifecycle).
+    const project = await platform.prisma.project.findFirst({ where: { title: '建新北路社区老年助餐送餐上门' }, orderBy: { createdAt: 'desc' } }).then(async (found) => {
+      for (let i = 0; i < 200; i++) {
+        const row = await platform.prisma.project.findFirst({ where: { title: '建新北路社区老年助餐送餐上门', orderCount: { gte: placed.length } }, orderBy: { createdAt: 'desc' } });
+        if (row) return row;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return found;
+    });
+    expect(project?.orderCount).toBeGreaterThanOrEqual(placed.length);
+
+    // The owning community's clerk works the project.
+    const worker = await login('handler-jianxin');
+    await worker.getByRole('menuitem', { name: '项目' }).click();
+    const row = worker.getByTestId('projects').locator('tr', { hasText: '建新北路社区老年助餐送餐上门' }).first();
+    for (let i = 0; i < 30 && (await row.count()) === 0; i++) await worker.getByRole('button', { name: /刷\s*新/ }).click();
+    await row.click();
+    const drawer = worker.locator('.ant-drawer');
+    await drawer.getByTestId('milestones').getByText('方案确定').waitFor();
+    await drawer.getByLabel('进展').fill('已与送餐志愿者队伍对接');
+    await drawer.getByLabel('完成比例').fill('40');
+    await drawer.getByRole('button', { name: /报告进展/ }).click();
+    await worker.getByText('进展已报告').waitFor();
+    for (const name of ['方案确定', '服务落地']) {
+      await drawer.getByTestId('milestones').locator('tr', { hasText: name }).getByRole('button', { name: /完\s*成/ }).click();
+      await drawer.getByTestId('milestones').locator('tr', { hasText: name }).getByText('已完成').waitFor();
+    }
+    await drawer.getByLabel('办理结果').fill('老年食堂已开通送餐上门，每日中午配送');
+    await shot(worker, 'projects-detail');
+    await drawer.getByRole('button', { name: /项目办结/ }).click();
+    await worker.getByText('项目已办结，关联诉求已办结').waitFor();
+
+    // Every linked order is resolved through its own workflow and waits for its resident's rating.
+    const ids = placed.map((o) => o.orderId);
+    for (let i = 0; i < 300 && (await platform.prisma.order.count({ where: { id: { in: ids }, status: 'awaiting_rating' } })) < ids.length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await platform.prisma.order.count({ where: { id: { in: ids }, status: 'awaiting_rating' } })).toBe(ids.length);
+    await drawer.getByRole('button', { name: /^Close$|关闭/ }).click().catch(() => undefined);
+    await row.click();
+    await drawer.getByText('关联诉求已办结').waitFor();
+    await shot(worker, 'projects-completed');
+  });
+});
