@@ -27,7 +27,7 @@ import { createFeedbackApp } from '../../services/feedback/src/app';
 import { ContactCipher } from '../../services/feedback/src/notify/contacts';
 
 const env = (name: string): string => process.env[name] ?? (() => { throw new Error(`${name} is not set: run through npm test`); })();
-const logger = createLogger('e2e', 'silent');
+const logger = createLogger('e2e', process.env.TEST_LOG_LEVEL ?? 'silent');
 const CONTACT_SEAL_KEYS = `e2e:${Buffer.alloc(32, 2).toString('base64')}`;
 const JWT = { keys: { current: { kid: 'test', secret: 'e2e-tests-jwt-secret-0123456789abcdef' }, previous: [] }, accessTtlSeconds: 300, refreshTtlSeconds: 3600 };
 

@@ -142,7 +142,7 @@ describe('the console and the resident pages, clicked through in Chromium', () =
 
     // 办单 — the community's clerk accepts, gives an opinion, resolves.
     const clerk = await login('handler-jianxin');
-    await expect(clerk.getByRole('menuitem').allTextContents()).resolves.toEqual(['办单台', '知识库']);
+    await expect(clerk.getByRole('menuitem').allTextContents()).resolves.toEqual(['办单台', '知识库', '项目']);
     const mine = await rowOf(clerk, 'unit-table', code);
     await expect(mine.getByTestId('countdown').textContent()).resolves.toMatch(/^剩余/);
     await shot(clerk, 'console-unit-queue');

@@ -14,6 +14,7 @@ export const NOTICE_KINDS = [
   'returned',
   'merged',
   'unmerged',
+  'bundled',
   'resolved',
   'answered',
   'withdrawn',
@@ -69,6 +70,8 @@ export function noticesFor(event: LifecycleEvent, history: NoticeHistory = { ret
       return one('merged', { intoTrackingCode: str(event.data.intoTrackingCode) });
     case 'order.unmerged':
       return one('unmerged');
+    case 'order.bundled':
+      return one('bundled', { unitName: str(event.data.unitName) });
     case 'order.resolved':
       return one('resolved');
     case 'order.answered':
@@ -143,6 +146,8 @@ export function noticeMessage(kind: NoticeKind, facts: NoticeFacts): NoticeMessa
       );
     case 'unmerged':
       return render(code, '已取消合并', '不再随其他诉求合并办理，将单独派单办理。', '将重新派单', '无需您再次提交，办理进展会继续通知您。');
+    case 'bundled':
+      return render(code, '已纳入项目', `与同类诉求一起纳入项目，由${unit(facts.unitName)}统一办理。`, '项目完成后通知您', '项目的每一步进展都会通知您；项目完成时您的诉求一并办结，届时请评价。');
     case 'resolved':
       return render(code, '已办结', '已办结，请对办理结果评价。', '请评价', HOW_TO_RATE);
     case 'answered':

@@ -22,6 +22,7 @@ describe('noticesFor: every step a resident should know about', () => {
       'order.invalidated': ['invalid'],
       'order.merged': ['merged'],
       'order.unmerged': ['unmerged'],
+      'order.bundled': ['bundled'],
       'order.duplicate_linked': [],
       'order.duplicate_unlinked': [],
       'order.withdrawn': ['withdrawn'],

@@ -66,16 +66,19 @@ export async function startApp(prisma: PrismaClient, temporal: Client): Promise<
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** A unit tree of one district: two streets, communities, a section and a department. */
+/**
+ * A unit tree of one district: two streets, communities, a section and a department. Named apart
+ * from the demo district, which end-to-end suites seed into the same run database.
+ */
 export const UNITS = [
-  { id: 'fb-fed', name: '区群团联合会', kind: 'district_federation', level: 'district', parentId: null },
-  { id: 'fb-dept', name: '区人社局', kind: 'district_department', level: 'district', parentId: 'fb-fed' },
-  { id: 'fb-street-a', name: '观音桥街道', kind: 'street', level: 'street', parentId: 'fb-fed' },
-  { id: 'fb-street-b', name: '华新街街道', kind: 'street', level: 'street', parentId: 'fb-fed' },
-  { id: 'fb-a-section', name: '观音桥街道社会事务科', kind: 'street_section', level: 'street', parentId: 'fb-street-a' },
-  { id: 'fb-a-c1', name: '建新北路社区', kind: 'community', level: 'community', parentId: 'fb-street-a' },
-  { id: 'fb-a-c2', name: '西南村社区', kind: 'community', level: 'community', parentId: 'fb-street-a' },
-  { id: 'fb-b-c1', name: '华新街社区', kind: 'community', level: 'community', parentId: 'fb-street-b' },
+  { id: 'fb-fed', name: '评单测试区群团联合会', kind: 'district_federation', level: 'district', parentId: null },
+  { id: 'fb-dept', name: '评单测试区人社局', kind: 'district_department', level: 'district', parentId: 'fb-fed' },
+  { id: 'fb-street-a', name: '评单测试观音桥街道', kind: 'street', level: 'street', parentId: 'fb-fed' },
+  { id: 'fb-street-b', name: '评单测试华新街街道', kind: 'street', level: 'street', parentId: 'fb-fed' },
+  { id: 'fb-a-section', name: '评单测试观音桥街道社会事务科', kind: 'street_section', level: 'street', parentId: 'fb-street-a' },
+  { id: 'fb-a-c1', name: '评单测试建新北路社区', kind: 'community', level: 'community', parentId: 'fb-street-a' },
+  { id: 'fb-a-c2', name: '评单测试西南村社区', kind: 'community', level: 'community', parentId: 'fb-street-a' },
+  { id: 'fb-b-c1', name: '评单测试华新街社区', kind: 'community', level: 'community', parentId: 'fb-street-b' },
 ] as const;
 export const CATEGORIES = [
   { code: 'fb-wage', name: '欠薪求助' },
@@ -83,8 +86,9 @@ export const CATEGORIES = [
 ] as const;
 
 export async function seedUnits(prisma: PrismaClient): Promise<void> {
-  for (const unit of UNITS) await prisma.unit.upsert({ where: { id: unit.id }, create: { ...unit }, update: {} });
-  for (const c of CATEGORIES) await prisma.category.upsert({ where: { code: c.code }, create: { ...c }, update: {} });
+  // INSERT … ON CONFLICT DO NOTHING: suites seed the same run database at the same moment.
+  await prisma.unit.createMany({ data: UNITS.map((unit) => ({ ...unit })), skipDuplicates: true });
+  await prisma.category.createMany({ data: CATEGORIES.map((c) => ({ ...c })), skipDuplicates: true });
 }
 
 export interface RatingRig extends DevServerRig {

@@ -23,13 +23,17 @@ import { installTestRuntime } from './runtime';
 
 installTestRuntime();
 
-/** A district with one street and two communities; the wage-arrears category routes to HRSS at district level. */
+/**
+ * A district with one street and two communities; the wage-arrears category routes to HRSS at
+ * district level. Named apart from the demo district (seeded into the same run database by the
+ * end-to-end suites), so that routing by the names in an address never finds these units.
+ */
 export const UNITS = [
-  { id: 'wf-fed', name: '区群团联合会', kind: 'district_federation', level: 'district', parentId: null },
-  { id: 'wf-hrss', name: '区人社局', kind: 'district_department', level: 'district', parentId: 'wf-fed' },
-  { id: 'wf-street', name: '观音桥街道', kind: 'street', level: 'street', parentId: 'wf-fed' },
-  { id: 'wf-community', name: '建新北路社区', kind: 'community', level: 'community', parentId: 'wf-street' },
-  { id: 'wf-community-2', name: '西南村社区', kind: 'community', level: 'community', parentId: 'wf-street' },
+  { id: 'wf-fed', name: '流程测试区群团联合会', kind: 'district_federation', level: 'district', parentId: null },
+  { id: 'wf-hrss', name: '流程测试区人社局', kind: 'district_department', level: 'district', parentId: 'wf-fed' },
+  { id: 'wf-street', name: '流程测试观音桥街道', kind: 'street', level: 'street', parentId: 'wf-fed' },
+  { id: 'wf-community', name: '流程测试建新北路社区', kind: 'community', level: 'community', parentId: 'wf-street' },
+  { id: 'wf-community-2', name: '流程测试西南村社区', kind: 'community', level: 'community', parentId: 'wf-street' },
 ] as const;
 export const CATEGORY = 'wf-wage-arrears';
 

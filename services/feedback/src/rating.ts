@@ -3,9 +3,9 @@
 // dissatisfied rating reopens the order one level up there, not here.
 import { Router } from 'express';
 import { z } from 'zod';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { isFinalStatus, parseTrackingCode, RATINGS, REJECTION_HTTP_STATUS, workflowIdFor, type OrderStatus, type Rating, type RejectionCode, type RejectionDetail } from '@diandan/domain';
-import { HttpError, secretMatches, validate, type PrismaClient } from '@diandan/platform';
+import { HttpError, isTransient, secretMatches, validate, type PrismaClient } from '@diandan/platform';
 import { actUpdate, type OrderView } from '@diandan/workflows';
 
 export interface RatingDeps {
@@ -80,7 +80,24 @@ function rejectionOf(error: unknown, readModelStatus: string): Error {
       ? new HttpError(409, 'not_ratable', 'cannot rate: order is closed', { reason: 'closed' })
       : new HttpError(409, 'not_ratable', 'cannot rate: the order is not being handled any more', { reason: 'closed' });
   }
+  // The workflow has finished (closed, withdrawn, merged): Temporal refuses the update.
+  if (grpcCode(error) === FAILED_PRECONDITION) return new HttpError(409, 'not_ratable', 'cannot rate: order is closed', { reason: 'closed' });
+  // A busy or unreachable order service is not the resident's fault, nor a bug: ask them to retry
+  // (it was a 500 when 50 project orders were rated at once under load).
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTransient(error)) {
+    return new HttpError(503, 'unavailable', 'the order service did not answer in time; try again', undefined, { 'Retry-After': '2' });
+  }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+const FAILED_PRECONDITION = 9;
+
+function grpcCode(error: unknown): number | undefined {
+  for (let at: unknown = error, depth = 0; at && depth < 4; at = (at as { cause?: unknown }).cause, depth++) {
+    const code = (at as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+  }
+  return undefined;
 }
 
 export const ratingBody = z.object({

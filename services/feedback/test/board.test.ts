@@ -100,7 +100,7 @@ describe('GET /v1/board', () => {
       result: '已更换灯泡',
       comment: '很快，谢谢某师傅',
       rating: 'satisfied',
-      unit: { name: '建新北路社区' },
+      unit: { name: '评单测试建新北路社区' },
     });
   });
 
