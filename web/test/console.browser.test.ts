@@ -52,6 +52,13 @@ async function login(username: string): Promise<Page> {
 /** Clicks 刷新 (or reloads the queue) until a row with the code shows up: the read model follows Kafka. */
 async function rowOf(page: Page, table: string, code: string) {
   const row = page.getByTestId(table).locator('tr', { hasText: code });
+  // The triage queue holds every suite's waiting orders (one run database): find ours by its
+  // code, as a dispatcher would, through the staff API's search.
+  const search = page.getByPlaceholder('搜索诉求或查询码');
+  if (table === 'triage-table' && (await search.count())) {
+    await search.fill(code);
+    await page.waitForResponse((r) => r.url().includes('/v1/queues/triage') && r.url().includes(`q=${code}`)).catch(() => undefined);
+  }
   for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
     const refresh = page.getByRole('button', { name: /刷\s*新/ });
     if (await refresh.count()) await refresh.click();

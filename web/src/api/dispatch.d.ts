@@ -4729,6 +4729,7 @@ export interface paths {
                     offset?: number;
                     overdue?: "true" | "false";
                     priority?: "normal" | "urgent";
+                    q?: string;
                     status?: string;
                     unitId?: string;
                 };
@@ -4803,6 +4804,7 @@ export interface paths {
                     offset?: number;
                     overdue?: "true" | "false";
                     priority?: "normal" | "urgent";
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4875,6 +4877,7 @@ export interface paths {
                     offset?: number;
                     overdue?: "true" | "false";
                     priority?: "normal" | "urgent";
+                    q?: string;
                     status?: string;
                     unitId?: string;
                 };

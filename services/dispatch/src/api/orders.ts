@@ -24,6 +24,8 @@ export const queueFilterSchema = pageSchema.extend({
   category: z.string().min(1).max(100).optional(),
   priority: z.enum(PRIORITIES).optional(),
   overdue: z.enum(['true', 'false']).optional(),
+  /** A tracking code (exact) or words of the need: a queue longer than a page is searched here, not in the browser. */
+  q: z.string().trim().min(1).max(100).optional(),
 });
 export const unitQueueSchema = queueFilterSchema.extend({ unitId: z.string().min(1).optional(), status: z.string().min(1).optional() });
 export const levelQueueSchema = queueFilterSchema.extend({ unitId: z.string().min(1).optional(), status: z.string().min(1).optional() });
@@ -54,6 +56,7 @@ async function queue(deps: ApiDeps, staff: Staff, base: Prisma.OrderWhereInput, 
       ...(filter.priority ? [{ priority: filter.priority }] : []),
       ...(filter.overdue === 'true' ? [overdueWhere(now)] : []),
       ...(filter.overdue === 'false' ? [notOverdueWhere(now)] : []),
+      ...(filter.q ? [{ OR: [{ trackingCode: filter.q.toUpperCase() }, { content: { contains: filter.q } }] }] : []),
     ],
   };
   const [listed, counts] = await Promise.all([page(deps.prisma, staff, where, query, orderBy), queueCounts(deps.prisma, base, now)]);

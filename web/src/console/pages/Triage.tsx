@@ -1,6 +1,6 @@
 // 派单台: the dispatch queue (placed orders, urgent and oldest first) with filters and counts.
 import { Badge, Button, Card, Flex, Input, Select, Space, Statistic } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { dispatchApi, must } from '../../api/client';
 import type { OrderRow, Page } from '../../api/views';
 import { useLang } from '../i18n';
@@ -11,18 +11,28 @@ import { ErrorView, useLoad } from '../parts/state';
 
 export default function Triage() {
   const { t } = useLang();
-  const queue = useLoad(async () => (await must(dispatchApi.GET('/v1/queues/triage', { params: { query: { limit: 200 } } }))) as unknown as Page<OrderRow>, []);
-  const reference = useReference();
   const [text, setText] = useState('');
+  // The search goes to the staff API (a code or words of the need): a district's queue can be
+  // longer than the 200 orders a page shows. Debounced so that typing is not a request per key.
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(text.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const queue = useLoad(
+    async () => (await must(dispatchApi.GET('/v1/queues/triage', { params: { query: { limit: 200, ...(search ? { q: search } : {}) } } }))) as unknown as Page<OrderRow>,
+    [search],
+  );
+  const reference = useReference();
   const [category, setCategory] = useState<string>();
   const [priority, setPriority] = useState<string>();
   const [open, setOpen] = useState<string | null>(null);
   const orders = useMemo(
     () =>
       (queue.data?.orders ?? []).filter(
-        (o) => (!text || o.content.includes(text) || o.trackingCode.includes(text.toUpperCase())) && (!category || o.categoryCode === category) && (!priority || o.priority === priority),
+        (o) => (!category || o.categoryCode === category) && (!priority || o.priority === priority),
       ),
-    [queue.data, text, category, priority],
+    [queue.data, category, priority],
   );
   const all = queue.data?.orders ?? [];
   return (
