@@ -60,11 +60,14 @@ async function rowOf(page: Page, table: string, code: string) {
     await page.waitForResponse((r) => r.url().includes('/v1/queues/triage') && r.url().includes(`q=${code}`)).catch(() => undefined);
   }
   for (let i = 0; i < 60 && (await row.count()) === 0; i++) {
+    // Wait for the queue's answer, not for a row or an empty text: the table may show other
+    // suites' orders, or an empty state of its own words.
+    const answered = page.waitForResponse((r) => r.url().includes('/v1/queues/'), { timeout: 10_000 }).catch(() => undefined);
     const refresh = page.getByRole('button', { name: /刷\s*新/ });
     if (await refresh.count()) await refresh.click();
     else await page.reload();
-    await row.or(page.getByText('暂无数据')).first().waitFor();
-    if ((await row.count()) === 0) await page.waitForResponse((r) => r.url().includes('/v1/queues/'), { timeout: 1000 }).catch(() => undefined);
+    await answered;
+    await row.waitFor({ timeout: 1_000 }).catch(() => undefined);
   }
   await row.waitFor();
   return row;
