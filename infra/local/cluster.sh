@@ -315,7 +315,9 @@ cluster_temporal() {
   have=$("$TEMPORAL_CLI" operator search-attribute list -n "$TEMPORAL_NAMESPACE" --address "$addr" 2>/dev/null || true)
   for a in $TEMPORAL_SEARCH_ATTRIBUTES; do
     grep -qw "${a%%=*}" <<<"$have" && continue
-    "$TEMPORAL_CLI" operator search-attribute create -n "$TEMPORAL_NAMESPACE" --address "$addr" --name "${a%%=*}" --type "${a#*=}" >/dev/null
+    # A namespace created a moment ago is known to the frontend before every service's registry
+    # has refreshed it ("Namespace default is not found"): retry for a while instead of failing `up`.
+    wait_for "search attribute ${a%%=*}" 60 "$TEMPORAL_CLI" operator search-attribute create -n "$TEMPORAL_NAMESPACE" --address "$addr" --name "${a%%=*}" --type "${a#*=}"
   done
   ok "Temporal    $addr (server $TEMPORAL_SERVER_VERSION, metrics :$CLUSTER_TEMPORAL_METRICS_PORT)"
   if [ -x "$TEMPORAL_UI_DIR/bin/server" ]; then
@@ -325,6 +327,8 @@ host: 127.0.0.1
 port: $CLUSTER_TEMPORAL_UI_PORT
 enableUi: true
 defaultNamespace: $TEMPORAL_NAMESPACE
+codec:
+  endpoint: http://127.0.0.1:$(instance_port 1 7)
 EOF
     alive temporal-ui || start_bg temporal-ui "$TEMPORAL_UI_DIR/bin/server" --root "$dir" --config "." --env ui start
     # The UI is a convenience: if it does not answer, say so and go on (never fail `up` or `revive`).
@@ -341,7 +345,8 @@ start_app_instance() { # start_app_instance NAME I
   alive "$name-$i" && return 0
   case $name in
     intake) INTAKE_PORT=$(instance_port "$i" 1) SMTP_PORT=$(instance_port "$i" 4) KAFKA_CLIENT_ID="diandan-$i" start_bg "$name-$i" node services/intake/dist/src/main.js ;;
-    dispatch) DISPATCH_PORT=$(instance_port "$i" 2) KAFKA_CLIENT_ID="diandan-$i" start_bg "$name-$i" node services/dispatch/dist/src/main.js ;;
+    # Each dispatch serves the Web UI's codec on its own port (the light profile's 3004 may be in use).
+    dispatch) DISPATCH_PORT=$(instance_port "$i" 2) CODEC_PORT=$(instance_port "$i" 7) KAFKA_CLIENT_ID="diandan-$i" start_bg "$name-$i" node services/dispatch/dist/src/main.js ;;
     feedback) FEEDBACK_PORT=$(instance_port "$i" 3) KAFKA_CLIENT_ID="diandan-$i" start_bg "$name-$i" node services/feedback/dist/src/main.js ;;
     worker) WORKER_METRICS_PORT=$(instance_port "$i" 5) TEMPORAL_SDK_METRICS_PORT=$(instance_port "$i" 6) KAFKA_CLIENT_ID="diandan-$i" \
       start_bg "$name-$i" node workflows/dist/src/worker.js ;;
