@@ -62,6 +62,11 @@ describe('constants', () => {
       OrderDeadline: 'Datetime',
       OrderOverdue: 'Bool',
       OrderBounces: 'Int',
+      ProjectStatus: 'Keyword',
+      ProjectUnit: 'Keyword',
+      ProjectOrigin: 'Keyword',
+      ProjectDeadline: 'Datetime',
+      ProjectOverdue: 'Bool',
     });
   });
 });
