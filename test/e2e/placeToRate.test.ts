@@ -155,6 +155,10 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     expect((await post(await login('handler-guanyinqiao'), resolveForm(new Blob([PNG]), '别人的.png'))).status).toBe(403);
     const notPhoto = await post(handler, resolveForm(new Blob(['just text, called a png']), '假照片.png'));
     expect([notPhoto.status, ((await notPhoto.json()) as { error: { code: string } }).error.code]).toEqual([415, 'unsupported_media_type']);
+    const noResult = resolveForm(new Blob([PNG], { type: 'image/png' }), '无结果.png');
+    noResult.delete('result');
+    const missing = await post(handler, noResult);
+    expect([missing.status, JSON.stringify(await missing.json())]).toEqual([400, expect.stringContaining('result')]);
     const foreign = await call(`${dispatch}/v1/orders/${orderId}/resolve`, 'POST', { result: '已办结', attachments: [{ id: `${randomUUID()}-1`, fileName: 'x.png', contentType: 'image/png', size: 1 }] }, handler);
     expect([foreign.status, foreign.body.error.message]).toEqual([400, expect.stringContaining('not an attachment of order')]);
     const resolved = await post(handler, resolveForm(new Blob([PNG], { type: 'image/png' }), '购票点.png'));
