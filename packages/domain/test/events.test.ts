@@ -48,6 +48,8 @@ describe('constants', () => {
       lifecycleDlq: 'orders.lifecycle.dlq',
       projects: 'projects.lifecycle',
       projectsDlq: 'projects.lifecycle.dlq',
+      cycles: 'cycles.lifecycle',
+      cyclesDlq: 'cycles.lifecycle.dlq',
     });
     expect(workflowIdFor(ORDER_ID)).toBe(`order-${ORDER_ID}`);
     expect(lifecycleEventId(ORDER_ID, 3)).toBe(`order-${ORDER_ID}#3`);
@@ -67,6 +69,10 @@ describe('constants', () => {
       ProjectOrigin: 'Keyword',
       ProjectDeadline: 'Datetime',
       ProjectOverdue: 'Bool',
+      CycleOrganisation: 'Keyword',
+      CycleYear: 'Int',
+      CyclePhase: 'Keyword',
+      CycleNextPhaseAt: 'Datetime',
     });
   });
 });
