@@ -4,6 +4,7 @@
 // completes it; every order is resolved through its own workflow; every resident rates through
 // feedback; the read model and the three rates' facts show all of it.
 import { randomUUID } from 'node:crypto';
+import { boardProjectDetailSchema, boardProjectsPageSchema } from '../../services/feedback/src/openapi';
 import { startPlatform, type Platform } from './platform';
 
 let p: Platform;
@@ -89,7 +90,7 @@ describe('monthly bundling → project → 50 orders resolved and rated', () => 
     const act = (path: string, body: unknown, who = handler) => p.call(`${p.dispatch}/v1/projects/${projectId}/${path}`, 'POST', body, who);
     expect((await act('progress', { note: '已与车站对接', percent: 40 }, await p.login('handler-guanyinqiao'))).status).toBe(403);
     expect((await act('progress', { note: '已与车站对接', percent: 140 })).status).toBe(400);
-    expect(await act('progress', { note: '已与车站对接', percent: 40 })).toMatchObject({ status: 200, body: { project: { percent: 40 } } });
+    expect(await act('progress', { note: '已与车站对接，联系人电话13812345678', percent: 40 })).toMatchObject({ status: 200, body: { project: { percent: 40 } } });
     expect((await act('complete', { result: '服务点已开放' })).status).toBe(409);
     expect((await act('milestones/nope/reach', {})).status).toBe(404);
     expect((await act('milestones/m1/reach', { note: '服务点已开放' })).status).toBe(200);
@@ -123,6 +124,32 @@ describe('monthly bundling → project → 50 orders resolved and rated', () => 
     expect(done.body.timeline.map((e: { type: string }) => e.type)).toEqual([
       'project.created', 'project.orders_linked', 'project.progress_reported', 'project.milestone_reached', 'project.completed', 'project.orders_resolved',
     ]);
+    // 项目公示: the public board shows the project, its milestones and its orders' ratings — counts
+    // only, scrubbed (the phone number in the progress note is masked).
+    const board = await p.eventually(async () => {
+      const answer = await p.call(`${p.feedback}/v1/board/projects/${projectId}`, 'GET');
+      return answer.status === 200 && answer.body.orders.rated === ORDERS ? answer.body : undefined;
+    }, 'the project on the public board with its 50 ratings');
+    expect(boardProjectDetailSchema.parse(board)).toMatchObject({
+      title: plan.title,
+      origin: 'bundle',
+      status: 'completed',
+      percent: 100,
+      unit: { id: 'jianxin-north', name: '建新北路社区' },
+      orders: { linked: ORDERS, resolved: ORDERS, rated: ORDERS, satisfied: ORDERS },
+      milestones: [{ name: '服务点开放', state: 'reached' }],
+    });
+    expect(board.timeline.map((e: { type: string }) => e.type)).toEqual(['project.created', 'project.progress_reported', 'project.milestone_reached', 'project.completed']);
+    expect(JSON.stringify(board)).not.toContain('13812345678');
+    const listedOnBoard = await p.call(`${p.feedback}/v1/board/projects?status=completed&pageSize=50`, 'GET');
+    expect(boardProjectsPageSchema.parse(listedOnBoard.body).items.map((i) => i.id)).toContain(projectId);
+    const page = await fetch(`${p.feedback}/board/projects/${projectId}`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+    expect(await page.text()).toContain(plan.title);
+    const wrong = await fetch(`${p.feedback}/board/projects?status=nope`);
+    expect([wrong.status, await wrong.text()]).toEqual([400, expect.stringContaining('项目状态')]);
+    expect((await p.call(`${p.feedback}/v1/board/projects/${randomUUID()}`, 'GET')).status).toBe(404);
+
     // The three rates: each order counts as received, answered, resolved and satisfied.
     await p.eventually(async () => {
       const facts = await p.prisma.kpiOrderFact.findMany({ where: { orderId: { in: [...ours] } } });

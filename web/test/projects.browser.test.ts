@@ -2,7 +2,8 @@
 // need through the H5 API, the supervisor runs the monthly bundling by clicking 立即打包, turns the
 // bundle into a project (立项: title, owning unit, budget, milestones), and the community's clerk
 // opens the project, reports progress, reaches the milestone and completes it — every linked order
-// is then resolved. Screens are saved under web/test-artifacts/ (projects-*.png).
+// is then resolved; a visitor finds it on the public board's 项目公示. Screens are saved under
+// web/test-artifacts/ (projects-*.png, board-project*.png).
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,11 +18,17 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
-async function login(username: string): Promise<Page> {
+/** A fresh browser of one person (no login: a visitor of the public board). */
+async function person(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
+  return page;
+}
+
+async function login(username: string): Promise<Page> {
+  const page = await person();
   await page.goto(`${platform.url}/`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
@@ -118,5 +125,18 @@ describe('monthly bundling and projects, clicked through in Chromium', () => {
     await row.click();
     await drawer.getByText('关联诉求已办结').waitFor();
     await shot(worker, 'projects-completed');
+
+    // 项目公示: the public board shows it, completed, with its milestones; one click opens its story.
+    const visitor = await person();
+    await visitor.goto(`${platform.url}/board`);
+    await visitor.getByRole('link', { name: '项目公示' }).click();
+    const card = visitor.locator('article.card', { hasText: '建新北路社区老年助餐送餐上门' }).first();
+    await card.waitFor();
+    await card.getByText('已完成', { exact: true }).first().waitFor();
+    await shot(visitor, 'board-projects');
+    await card.getByRole('link', { name: '建新北路社区老年助餐送餐上门' }).click();
+    await visitor.getByText('老年食堂已开通送餐上门，每日中午配送').first().waitFor();
+    await visitor.getByText('已与送餐志愿者队伍对接').waitFor();
+    await shot(visitor, 'board-project');
   });
 });

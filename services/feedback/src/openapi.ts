@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ORDER_STATUSES, RATINGS } from '@diandan/domain';
 import { boardQuerySchema } from './board/routes';
+import { boardProjectsQuerySchema } from './board/projectsQuery';
 import { callbackSchema, FORMATS, rangeSchema, sampleSchema } from './evaluator/routes';
 import { CALLBACK_OUTCOMES } from './evaluator/callbacks';
 import { DIMENSIONS, RANK_BY } from './kpis/report';
@@ -46,6 +47,34 @@ export const boardItemSchema = z.strictObject({
   status: z.enum(ORDER_STATUSES),
 });
 export const boardPageSchema = z.strictObject({ items: z.array(boardItemSchema), page: z.number().int(), pageSize: z.number().int(), hasNext: z.boolean() });
+
+const count = z.number().int();
+export const boardProjectSchema = z.strictObject({
+  id: z.string(),
+  title: z.string().describe('scrubbed of personal data'),
+  description: z.string().nullable(),
+  origin: z.enum(['bundle', 'proposal']).describe('bundle: 月度打包; proposal: the year’s service list'),
+  unit: z.strictObject({ id: z.string(), name: z.string() }),
+  status: z.enum(['active', 'completed']),
+  percent: count,
+  overdue: z.boolean().describe('a milestone was missed and is not reached yet'),
+  budget: z.string().nullable().describe('yuan'),
+  createdAt: iso,
+  completedAt: iso.nullable(),
+  result: z.string().nullable(),
+  milestones: z.array(z.strictObject({ name: z.string(), dueAt: iso, state: z.enum(['open', 'warned', 'missed', 'reached']), reachedAt: iso.nullable() })),
+  orders: z.strictObject({ linked: count, resolved: count, rated: count, satisfied: count, basicallySatisfied: count, dissatisfied: count }).describe('counts only: a project never names its orders publicly'),
+});
+export const boardProjectDetailSchema = boardProjectSchema.extend({
+  timeline: z.array(z.strictObject({ at: iso, type: z.string(), text: z.string().nullable(), percent: count.nullable() })),
+});
+export const boardProjectsPageSchema = z.strictObject({
+  items: z.array(boardProjectSchema),
+  page: count,
+  pageSize: count,
+  hasNext: z.boolean(),
+  counts: z.strictObject({ active: count, completed: count }),
+});
 
 const counters = z.strictObject({
   placed: z.number().int(),
@@ -176,6 +205,8 @@ export const openapiDocument = {
       RatingOutcome: toSchema(ratingOutcomeSchema),
       ResidentActionOutcome: toSchema(residentActionOutcomeSchema),
       BoardPage: toSchema(boardPageSchema),
+      BoardProjectsPage: toSchema(boardProjectsPageSchema),
+      BoardProject: toSchema(boardProjectDetailSchema),
       KpiReport: toSchema(kpiReportSchema),
       CallbackSample: toSchema(callbackSampleSchema),
       CallbackRecord: toSchema(callbackRecordSchema),
@@ -222,6 +253,30 @@ export const openapiDocument = {
         tags: ['public'],
         parameters: queryParams(boardQuerySchema),
         responses: { 200: { description: 'page', content: { 'text/html': { schema: { type: 'string' } } } }, 400: { description: 'a page saying, in Chinese, which filter is wrong', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/v1/board/projects': {
+      get: {
+        summary: '项目公示: projects (monthly bundles and the year’s service list) with progress, milestones and their orders’ ratings (public)',
+        tags: ['public'],
+        parameters: queryParams(boardProjectsQuerySchema),
+        responses: { 200: { description: 'one page, active projects first', content: json(ref('BoardProjectsPage')) }, 400: error('invalid query; `details.fields` names each') },
+      },
+    },
+    '/v1/board/projects/{projectId}': {
+      get: {
+        summary: 'one project with its public timeline (progress notes, milestones, completion), scrubbed',
+        tags: ['public'],
+        parameters: [{ name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { 200: { description: 'the project', content: json(ref('BoardProject')) }, 404: error('no such project') },
+      },
+    },
+    '/board/projects': {
+      get: {
+        summary: 'the projects as an HTML page (no script); /board/projects/{projectId} shows one',
+        tags: ['public'],
+        parameters: queryParams(boardProjectsQuerySchema),
+        responses: { 200: { description: 'page', content: { 'text/html': { schema: { type: 'string' } } } } },
       },
     },
     '/v1/kpis': {

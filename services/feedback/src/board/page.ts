@@ -40,10 +40,19 @@ nav.pages{display:flex;justify-content:space-between;align-items:center;margin-t
 nav.pages a{color:#b7282e;text-decoration:none;padding:6px 14px;border:1px solid #b7282e;border-radius:6px;background:#fff}
 nav.pages .off{visibility:hidden}.empty{text-align:center;color:#888;padding:40px}
 footer{text-align:center;color:#999;font-size:12px;padding:20px}
+header nav.tabs{max-width:960px;margin:12px auto 0;display:flex;gap:8px}
+header nav.tabs a{color:#fff;text-decoration:none;border:1px solid rgba(255,255,255,.6);border-radius:16px;padding:2px 14px;font-size:14px}
+header nav.tabs a.on{background:#fff;color:#b7282e}
 @media (max-width:560px){.rates{grid-template-columns:1fr}.badge{margin-left:0}}
 `;
 // Our own constant, not user input: trusted as markup (inside <style>, entities would not be decoded).
 const STYLE = new Html(CSS);
+export const BOARD_STYLE = STYLE;
+
+/** The board's two sections: handled orders and projects. */
+export function boardNav(active: 'orders' | 'projects'): Html {
+  return html`<nav class="tabs" aria-label="公示栏目"><a href="/board" class="${active === 'orders' ? 'on' : ''}">诉求公示</a><a href="/board/projects" class="${active === 'projects' ? 'on' : ''}">项目公示</a></nav>`;
+}
 
 const percent = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 const day = (iso: string): string => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
@@ -86,7 +95,7 @@ export function renderBoard(page: BoardPage, filter: BoardFilter, options: Board
   return `<!doctype html>${html`<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>回首望 · 群众点单办理公示</title><style>${STYLE}</style></head>
 <body>
-<header><h1>回首望</h1><p>群众点单、部门办单、群众评单 —— 每一单怎么办的，群众怎么评的，都在这里。</p></header>
+<header><h1>回首望</h1><p>群众点单、部门办单、群众评单 —— 每一单怎么办的，群众怎么评的，都在这里。</p>${boardNav('orders')}</header>
 <main>
   <section class="rates" aria-label="${scope}">
     <div class="rate"><b>${percent(rates.response)}</b><span>响应率 · ${scope}</span></div>
@@ -119,6 +128,8 @@ const FIELD_NAMES: Record<string, string> = {
   unit: '承办单位',
   street: '街道',
   month: '办结月份',
+  status: '项目状态',
+  origin: '项目来源',
 };
 const FIELD_HINTS: Record<string, string> = {
   page: '应为 1 至 500 之间的整数',
@@ -127,6 +138,8 @@ const FIELD_HINTS: Record<string, string> = {
   unit: '单位代码不超过 100 个字符',
   street: '街道代码不超过 100 个字符',
   month: '应为「年-月」格式，例如 2026-03',
+  status: '应为 active（进行中）或 completed（已完成）',
+  origin: '应为 bundle（月度打包）或 proposal（年度服务清单）',
 };
 
 /**

@@ -6,6 +6,8 @@ import { kpiReport } from '../kpis/report';
 import { monthOf } from '../kpis/facts';
 import { boardPage, type BoardFilter } from './boardQuery';
 import { renderBoard, renderBoardError, type BoardOptions } from './page';
+import { boardProject, boardProjects, boardProjectsQuerySchema } from './projectsQuery';
+import { renderProject, renderProjects } from './projectsPage';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -56,7 +58,7 @@ function lastTwelveMonths(now = new Date()): { from: string; to: string } {
 const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'";
 
 /** A browser (or anything asking for HTML first) gets pages; API clients keep the JSON errors. */
-const wantsHtml = (req: Request): boolean => req.originalUrl.split('?')[0] === '/board' || req.accepts(['json', 'html']) === 'html';
+const wantsHtml = (req: Request): boolean => req.originalUrl.startsWith('/board') || req.accepts(['json', 'html']) === 'html';
 
 /** Bad input on the board answers a Chinese page when the client asked for HTML. */
 const boardErrorPages: ErrorRequestHandler = (error, req, res, next) => {
@@ -85,6 +87,26 @@ export function boardRoutes(prisma: PrismaClient): Router {
     ]);
     res.setHeader('Content-Security-Policy', PAGE_POLICY);
     res.type('html').send(renderBoard(page, filter, options, kpis));
+  });
+  // 项目公示: projects of both origins (monthly bundles, the year's service list).
+  router.get('/v1/board/projects', async (req, res) => {
+    res.json(await boardProjects(prisma, validate(boardProjectsQuerySchema, req.query, 'query')));
+  });
+  router.get('/v1/board/projects/:projectId', async (req, res) => {
+    const project = await boardProject(prisma, String(req.params.projectId));
+    if (!project) throw new HttpError(404, 'not_found', `no project ${String(req.params.projectId)}`);
+    res.json(project);
+  });
+  router.get('/board/projects', async (req, res) => {
+    const query = validate(boardProjectsQuerySchema, req.query, 'query');
+    res.setHeader('Content-Security-Policy', PAGE_POLICY);
+    res.type('html').send(renderProjects(await boardProjects(prisma, query), query));
+  });
+  router.get('/board/projects/:projectId', async (req, res) => {
+    const project = await boardProject(prisma, String(req.params.projectId));
+    if (!project) throw new HttpError(404, 'not_found', `no project ${String(req.params.projectId)}`);
+    res.setHeader('Content-Security-Policy', PAGE_POLICY);
+    res.type('html').send(renderProject(project));
   });
   router.use(['/board', '/v1/board'], boardErrorPages);
   return router;
