@@ -13,7 +13,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
   cycleEventId,
   cycleIdFor,
@@ -32,6 +31,7 @@ import {
   type Role,
 } from '@diandan/domain/rules';
 import type { CycleActivities } from './cycleActivities';
+import { cycleAttributes } from './searchAttributes';
 import {
   cycleStateQuery,
   decideProposalUpdate,
@@ -52,13 +52,6 @@ const SYSTEM: Actor = { role: 'system' };
 /** The joint meeting (联席会议) decides; dispatchers and supervisors sit in it for the federation. */
 const DECIDERS: readonly Role[] = ['dispatcher', 'supervisor', 'admin'];
 const MAX_DECISION_REASON = 2000;
-
-export const cycleSearchAttributes = {
-  organisation: defineSearchAttributeKey('CycleOrganisation', SearchAttributeType.KEYWORD),
-  year: defineSearchAttributeKey('CycleYear', SearchAttributeType.INT),
-  phase: defineSearchAttributeKey('CyclePhase', SearchAttributeType.KEYWORD),
-  nextPhaseAt: defineSearchAttributeKey('CycleNextPhaseAt', SearchAttributeType.DATETIME),
-};
 
 const refuse = (type: string, message: string): never => {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
@@ -94,10 +87,10 @@ export async function annualCycle(input: CycleInput): Promise<CycleView> {
   const syncSearchAttributes = (): void => {
     const next = nextCycleBoundary(dates, new Date());
     upsertSearchAttributes([
-      { key: cycleSearchAttributes.organisation, value: input.organisationId },
-      { key: cycleSearchAttributes.year, value: input.year },
-      { key: cycleSearchAttributes.phase, value: state },
-      { key: cycleSearchAttributes.nextPhaseAt, value: next ? new Date(next.at) : null },
+      { key: cycleAttributes.organisation, value: input.organisationId },
+      { key: cycleAttributes.year, value: input.year },
+      { key: cycleAttributes.phase, value: state },
+      { key: cycleAttributes.nextPhaseAt, value: next ? new Date(next.at) : null },
     ]);
   };
 
