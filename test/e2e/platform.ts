@@ -10,17 +10,20 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, listen, LocalDiskStorage, sealingKeysSchema, topicNames, type ConsumerRunner, type PrismaClient } from '@diandan/platform';
-import { createActivities, createProjectActivities } from '@diandan/workflows';
+import { createActivities, createCycleActivities, createProjectActivities } from '@diandan/workflows';
 import type { Express } from 'express';
 import { seedDemoDistrict, seedDemoUsers } from '../../infra/seed/apply';
 import { DEMO_PASSWORD } from '../../infra/seed/users';
 import { createIntakeApp } from '../../services/intake/src/app';
 import { createRequestPathProducer } from '../../services/intake/src/producer';
 import { createDispatchApp } from '../../services/dispatch/src/api/app';
+import type { CodeSender } from '../../services/intake/src/channels/proposals';
+import type { SupportLimits } from '@diandan/domain';
 import { FeedHub } from '../../services/dispatch/src/feed';
 import { startIntakeProjection } from '../../services/dispatch/src/intakeProjection';
 import { startProjector } from '../../services/dispatch/src/projector';
 import { startProjectProjector } from '../../services/dispatch/src/projectProjector';
+import { startCycleProjector } from '../../services/dispatch/src/cycleProjector';
 import { startKpiConsumer } from '../../services/feedback/src/kpis/rollupConsumer';
 import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
@@ -91,6 +94,9 @@ export interface PlatformOptions {
   open311ApiKeys?: string[];
   /** Bearer tokens of hotline/letter operators intake accepts. */
   operatorTokens?: string[];
+  /** Delivers intake's one-time codes for supporting a proposal (the test reads them as a resident would). */
+  codeSender?: CodeSender;
+  supportLimits?: SupportLimits;
 }
 
 export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
@@ -126,6 +132,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     activities: {
       ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, cacheTtlMs: 0 }),
       ...createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal: client }),
+      ...createCycleActivities({ producer, cyclesTopic: topics.cycles }),
     },
   });
   const workerRun = worker.run();
@@ -134,6 +141,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${taskQueue}-intake` }),
     await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${taskQueue}-projector` }),
     await startProjectProjector({ kafka, prisma, logger, topic: topics.projects, deadLetterTopic: topics.projectsDlq, groupId: `${taskQueue}-projects` }),
+    await startCycleProjector({ kafka, prisma, logger, topic: topics.cycles, deadLetterTopic: topics.cyclesDlq, groupId: `${taskQueue}-cycles` }),
     await startKpiConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${taskQueue}-kpis` }),
   ];
   const intakeProducer = createRequestPathProducer(kafka);
@@ -156,6 +164,8 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
     logger,
     producer: intakeProducer,
     prisma,
+    ...(options.codeSender ? { codeSender: options.codeSender } : {}),
+    ...(options.supportLimits ? { supportLimits: options.supportLimits } : {}),
   });
   const started = await Promise.all([
     serve(intakeApp.app),

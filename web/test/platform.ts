@@ -18,7 +18,7 @@ import {
   LocalDiskStorage,
   sealingKeysSchema,
 } from '@diandan/platform';
-import { createActivities, createProjectActivities } from '@diandan/workflows';
+import { createActivities, createCycleActivities, createProjectActivities } from '@diandan/workflows';
 import type { Express } from 'express';
 import type { Consumer, Producer } from 'kafkajs';
 import { seedDemoDistrict, seedDemoUsers } from '../../infra/seed/apply';
@@ -27,6 +27,7 @@ import { FeedHub, startFeedConsumer } from '../../services/dispatch/src/feed';
 import { startIntakeProjection } from '../../services/dispatch/src/intakeProjection';
 import { startProjector } from '../../services/dispatch/src/projector';
 import { startProjectProjector } from '../../services/dispatch/src/projectProjector';
+import { startCycleProjector } from '../../services/dispatch/src/cycleProjector';
 import { startStarter } from '../../services/dispatch/src/starter';
 import { createFeedbackApp } from '../../services/feedback/src/app';
 import { startKpiConsumer } from '../../services/feedback/src/kpis/rollupConsumer';
@@ -96,6 +97,7 @@ export async function startPlatform(): Promise<Platform> {
         calendar: createWorkingCalendar({ officeHours: [{ start: '00:00', end: '24:00' }], isWorkday: () => true }),
       }),
       ...createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal: client }),
+      ...createCycleActivities({ producer, cyclesTopic: topics.cycles }),
     },
   });
   const workerRun = worker.run();
@@ -104,6 +106,7 @@ export async function startPlatform(): Promise<Platform> {
   consumers.push(await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${tag}-intake` }));
   consumers.push(await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${tag}-projector` }));
   consumers.push(await startProjectProjector({ kafka, prisma, logger, topic: topics.projects, deadLetterTopic: topics.projectsDlq, groupId: `${tag}-projects` }));
+  consumers.push(await startCycleProjector({ kafka, prisma, logger, topic: topics.cycles, deadLetterTopic: topics.cyclesDlq, groupId: `${tag}-cycles` }));
   // The rates behind the dashboards (feedback's rollup of lifecycle events).
   consumers.push(await startKpiConsumer({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${tag}-kpis` }));
   const feed = new FeedHub();

@@ -3,3 +3,5 @@ export * from './projectContract';
 export { createActivities, type Activities, type ActivityDeps } from './activities';
 export { createProjectActivities, runBundling, type ProjectActivities, type ProjectActivityDeps } from './projectActivities';
 export { ensureBundlingSchedule } from './schedule';
+export * from './cycleContract';
+export { createCycleActivities, type CycleActivities, type CycleActivityDeps } from './cycleActivities';

@@ -29,3 +29,10 @@ export const projectAttributes = {
   deadline: key('ProjectDeadline', SearchAttributeType.DATETIME),
   overdue: key('ProjectOverdue', SearchAttributeType.BOOL),
 };
+
+export const cycleAttributes = {
+  organisation: key('CycleOrganisation', SearchAttributeType.KEYWORD),
+  year: key('CycleYear', SearchAttributeType.INT),
+  phase: key('CyclePhase', SearchAttributeType.KEYWORD),
+  nextPhaseAt: key('CycleNextPhaseAt', SearchAttributeType.DATETIME),
+};

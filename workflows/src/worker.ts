@@ -8,6 +8,7 @@ import {
 } from '@diandan/platform';
 import { createActivities } from './activities';
 import { createProjectActivities } from './projectActivities';
+import { createCycleActivities } from './cycleActivities';
 import { ensureBundlingSchedule } from './schedule';
 
 async function main(): Promise<void> {
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     activities: {
       ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
       ...createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal }),
+      ...createCycleActivities({ producer, cyclesTopic: topics.cycles }),
     },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');

@@ -379,6 +379,7 @@ function at(order: OrderSnapshot): { level?: OrderSnapshot['level'] & string; un
   };
 }
 
-// The other workflows of the same worker (one bundle): projects and the monthly bundling run.
+// The other workflows of the same worker (one bundle): projects, the monthly bundling run, the annual cycle.
 export { project } from './project';
 export { monthlyBundling } from './bundling';
+export { annualCycle } from './cycle';

@@ -23,3 +23,4 @@ export * from './knowledge';
 export * from './duplicates';
 export * from './cycles/cycle';
 export * from './cycles/events';
+export * from './cycles/proposals';

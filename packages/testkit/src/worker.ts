@@ -17,7 +17,7 @@ import {
   AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, topicNames, type PrismaClient,
 } from '@diandan/platform';
 import type { Kafka, Producer } from 'kafkajs';
-import { actUpdate, createActivities, createProjectActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
+import { actUpdate, createActivities, createCycleActivities, createProjectActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
 import { env, runId as currentRunId } from './env';
 import { installTestRuntime } from './runtime';
 
@@ -106,6 +106,7 @@ export async function createHarness(name: string): Promise<Harness> {
         workflowBundle: await workflowBundle(),
         activities: {
           ...createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, ...(options.referenceCacheMs === undefined ? {} : { cacheTtlMs: options.referenceCacheMs }) }),
+          ...createCycleActivities({ producer, cyclesTopic: topics.cycles }),
           ...(options.client ? createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal: options.client }) : {}),
         },
       }),

@@ -3,6 +3,7 @@
 //  - intake:    orders.placed    → the read model's intake facts (text, address, coordinates, attachments)
 //  - projector: orders.lifecycle → the read model (PostgreSQL)
 //  - project projector: projects.lifecycle → projects in the read model
+//  - cycle projector: cycles.lifecycle → annual cycles in the read model; this year's cycles started
 //  - feed:      orders.lifecycle → server-sent events for staff (a consumer group per process)
 //  - staff API: login, queues, actions (workflow updates), supervision views, admin, OpenAPI.
 // A thin, typed edge: rules live in packages/domain and the serviceOrder workflow.
@@ -19,6 +20,8 @@ import { startIntakeProjection } from './intakeProjection';
 import { registerOrderGauges } from './metrics';
 import { startProjector } from './projector';
 import { startProjectProjector } from './projectProjector';
+import { startCycleProjector } from './cycleProjector';
+import { ensureCurrentCycles } from './api/cycles';
 import { startStarter } from './starter';
 
 async function main(): Promise<void> {
@@ -51,6 +54,9 @@ async function main(): Promise<void> {
   const intake = await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-intake` });
   const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-projector` });
   const projectProjector = await startProjectProjector({ kafka, prisma, logger, topic: topics.projects, deadLetterTopic: topics.projectsDlq, groupId: `${groups}-projects` });
+  const cycleProjector = await startCycleProjector({ kafka, prisma, logger, topic: topics.cycles, deadLetterTopic: topics.cyclesDlq, groupId: `${groups}-cycles` });
+  // This year's cycle of every organisation runs (idempotent: the workflow id is the cycle id).
+  await ensureCurrentCycles({ prisma, temporal: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger }).catch((error: unknown) => logger.warn({ err: error }, 'annual cycles not started'));
   registerOrderGauges(prisma);
   registerConsumerRunners();
   registerConsumerLag(admin, [
@@ -121,6 +127,7 @@ async function main(): Promise<void> {
     { name: 'intake projection', close: () => intake.stop() },
     { name: 'projector', close: () => projector.stop() },
     { name: 'project projector', close: () => projectProjector.stop() },
+    { name: 'cycle projector', close: () => cycleProjector.stop() },
     { name: 'feed', close: () => feedConsumer.disconnect() },
     { name: 'kafka admin', close: () => admin.disconnect() },
     { name: 'postgres', close: () => prisma.$disconnect() },

@@ -10,6 +10,8 @@ import { catalogueRoutes } from './catalogue';
 import { apiChannel } from './channels/api';
 import { open311Channel } from './channels/open311';
 import { operatorChannels } from './channels/operators';
+import { proposalChannel, type CodeSender } from './channels/proposals';
+import type { SupportLimits } from '@diandan/domain';
 import { wechatChannel } from './channels/wechat';
 import { FeedbackClient, type FeedbackSettings } from './feedbackClient';
 import { OrderIdentities } from './identity';
@@ -45,6 +47,10 @@ export interface IntakeDeps {
   producer: Producer;
   prisma: PrismaClient;
   readiness?: Record<string, ReadinessCheck>;
+  /** Sends the one-time codes that prove a supporter of a proposal (absent: no codes, the hotline still works). */
+  codeSender?: CodeSender;
+  /** Abuse limits of proposals and supports (default: the domain's DEFAULT_SUPPORT_LIMITS). */
+  supportLimits?: SupportLimits;
 }
 
 export interface IntakeApp {
@@ -53,7 +59,7 @@ export interface IntakeApp {
   attachments: AttachmentStore;
 }
 
-export function createIntakeApp({ settings, logger, producer, prisma, readiness }: IntakeDeps): IntakeApp {
+export function createIntakeApp({ settings, logger, producer, prisma, readiness, codeSender, supportLimits }: IntakeDeps): IntakeApp {
   const identities = new OrderIdentities(settings.secretKey);
   const sealer = new Sealer(settings.contactSealKeys);
   const placer = new Placer({ producer, topic: settings.placedTopic, identities, sealer, logger, publishTimeoutMs: settings.publishTimeoutMs });
@@ -68,7 +74,7 @@ export function createIntakeApp({ settings, logger, producer, prisma, readiness 
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"] } }, frameguard: { action: 'deny' } }));
   // The resident H5 pages call these from their own origin.
   const h5 = cors({ origin: settings.h5Origin, methods: ['GET', 'POST'], allowedHeaders: ['Content-Type', 'Idempotency-Key', 'X-Order-Secret'], maxAge: 600 });
-  app.use(['/v1/orders', '/v1/orders/track'], h5);
+  app.use(['/v1/orders', '/v1/orders/track', '/v1/proposals'], h5);
 
   app.get('/v1/openapi.json', (_req, res) => {
     res.json(openapiDocument);
@@ -81,6 +87,7 @@ export function createIntakeApp({ settings, logger, producer, prisma, readiness 
   app.use(trackingRoutes(tracker, rateLimitPerMinute));
   app.use(catalogueRoutes(prisma));
   app.use(operatorChannels({ placer, attachments, attachmentMaxBytes, operatorTokens: settings.operatorTokens }));
+  app.use(proposalChannel({ prisma, secretKey: settings.secretKey, operatorTokens: settings.operatorTokens, rateLimitPerMinute, ...(codeSender ? { codeSender } : {}), ...(supportLimits ? { limits: supportLimits } : {}) }));
   const rater = new FeedbackClient(settings.feedback, logger);
   app.use(wechatChannel({ ...settings.wechat, placer, identities, tracker, rater, logger }));
   app.use('/open311/v2', open311Channel({ placer, prisma, apiKeys: settings.open311ApiKeys, rateLimitPerMinute }));

@@ -17,10 +17,22 @@ async function main(): Promise<void> {
   await Promise.all([producer.connect(), admin.connect()]);
   const prisma = createPrisma(config.DATABASE_URL);
 
+  const mailer = config.SMTP_OUT_HOST ? nodemailer.createTransport({ host: config.SMTP_OUT_HOST, port: config.SMTP_OUT_PORT, secure: false }) : undefined;
   const { app, placer, attachments } = createIntakeApp({
     logger,
     producer,
     prisma,
+    // One-time codes for supporting a proposal go out with the replies' SMTP (docs/annual-cycle.md).
+    ...(mailer
+      ? {
+          codeSender: {
+            kinds: ['email'] as const,
+            send: async (identity, code) => {
+              await mailer.sendMail({ from: config.INTAKE_MAIL_ADDRESS, to: identity.value, subject: `附议验证码 ${code}`, text: `您的附议验证码是 ${code}，10 分钟内有效。如非本人操作，请忽略。` });
+            },
+          },
+        }
+      : {}),
     readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma) },
     settings: {
       secretKey: config.INTAKE_SECRET_KEY,
@@ -47,7 +59,6 @@ async function main(): Promise<void> {
   const server = await listen(app, config.INTAKE_PORT, config.HOST, { trustProxy: config.TRUST_PROXY, requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000 });
   logger.info({ host: config.HOST, port: config.INTAKE_PORT }, 'intake listening');
 
-  const mailer = config.SMTP_OUT_HOST ? nodemailer.createTransport({ host: config.SMTP_OUT_HOST, port: config.SMTP_OUT_PORT, secure: false }) : undefined;
   const email =
     config.SMTP_PORT > 0
       ? emailChannel({

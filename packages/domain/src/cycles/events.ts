@@ -39,6 +39,8 @@ export const CYCLE_EVENT_DATA = {
     decision: z.enum(['accepted', 'declined']),
     /** Public: shown with the proposal on the board and the resident pages. */
     reason: text(2000),
+    /** An accepted proposal's project (workflow `project-<projectId>`). */
+    projectId: z.uuid().optional(),
   }),
 } as const satisfies Record<CycleEventType, z.ZodType>;
 

@@ -15,6 +15,8 @@ import { jointMeetingRoutes } from './jointMeeting';
 import { openApiDocument } from './openapi';
 import { orderRoutes } from './orders';
 import { projectRoutes } from './projects';
+import { cycleRoutes } from './cycles';
+import { proposalRoutes } from './proposals';
 import { suggestionRoutes } from './suggestion';
 import { duplicateRoutes } from '../duplicates/routes';
 import { knowledgeRoutes } from '../knowledge/routes';
@@ -51,6 +53,8 @@ export function createDispatchApp(deps: ApiDeps, readiness: Record<string, Readi
   app.use(suggestionRoutes(deps));
   app.use(jointMeetingRoutes(deps));
   app.use(projectRoutes(deps));
+  app.use(cycleRoutes(deps));
+  app.use(proposalRoutes(deps));
   app.use(knowledgeRoutes(deps));
   app.use(duplicateRoutes(deps));
   app.use(actionRoutes(deps));

@@ -8,6 +8,7 @@ import { batchDispatchSchema, daySchema } from './jointMeeting';
 import { levelQueueSchema, queueFilterSchema, unitQueueSchema } from './orders';
 import { bundleListSchema, bundlingRunSchema, completeSchema, progressSchema, projectFromBundleSchema, projectListSchema, reachSchema } from './projects';
 import { knowledgeOpenApiPaths } from '../knowledge/openapi';
+import { cycleOpenApiPaths } from './cycleOpenApi';
 import { categoryPatchSchema, categorySchema, unitPatchSchema, unitSchema, userPatchSchema, userSchema } from './adminRoutes';
 import { calendarYearSchema } from './calendarRoutes';
 
@@ -285,6 +286,7 @@ export function openApiDocument(): object {
       '/v1/users': { ...read('staff accounts', 'admin', []), post: adminWrite('add a staff account', userSchema, 201) },
       '/v1/users/{userId}': { patch: adminWrite('change a staff account: only the fields sent; deactivation or a new password ends all its sessions', userPatchSchema) },
       ...projectPaths(),
+      ...cycleOpenApiPaths(),
       ...knowledgeOpenApiPaths(),
       ...actionPaths,
     },
