@@ -21,3 +21,5 @@ export * from './projects/events';
 export * from './projects/bundling';
 export * from './knowledge';
 export * from './duplicates';
+export * from './evaluation/chinaTime';
+export * from './evaluation/scoring';
