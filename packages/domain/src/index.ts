@@ -23,3 +23,5 @@ export * from './knowledge';
 export * from './duplicates';
 export * from './evaluation/chinaTime';
 export * from './evaluation/scoring';
+export * from './cycles/cycle';
+export * from './cycles/events';
