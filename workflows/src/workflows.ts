@@ -14,13 +14,12 @@ import {
   allHandlersFinished,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { orderAttributes as searchAttributes } from './searchAttributes';
 import {
   buildUnitTree,
   decide,
   isFinalStatus,
   placeOrder,
-  SEARCH_ATTRIBUTES,
   stageForStatus,
   stampEvents,
   survivorOutcome,
@@ -66,26 +65,6 @@ const { linkDuplicate } = proxyActivities<Activities>({
 
 const SYSTEM: Actor = { role: 'system' };
 const LINGER_AFTER_FINISH = '7 days';
-
-// Typed keys of the attributes declared once in the domain (names.ts): a name or type that
-// drifted from SEARCH_ATTRIBUTES would not compile.
-const key = <N extends keyof typeof SEARCH_ATTRIBUTES, T extends SearchAttributeType>(name: N, type: T & IndexTypeOf<N>) =>
-  defineSearchAttributeKey(name, type);
-type IndexTypeOf<N extends keyof typeof SEARCH_ATTRIBUTES> = {
-  Keyword: typeof SearchAttributeType.KEYWORD;
-  Datetime: typeof SearchAttributeType.DATETIME;
-  Bool: typeof SearchAttributeType.BOOL;
-  Int: typeof SearchAttributeType.INT;
-}[(typeof SEARCH_ATTRIBUTES)[N]];
-export const searchAttributes = {
-  status: key('OrderStatus', SearchAttributeType.KEYWORD),
-  level: key('OrderLevel', SearchAttributeType.KEYWORD),
-  unit: key('OrderUnit', SearchAttributeType.KEYWORD),
-  category: key('OrderCategory', SearchAttributeType.KEYWORD),
-  deadline: key('OrderDeadline', SearchAttributeType.DATETIME),
-  overdue: key('OrderOverdue', SearchAttributeType.BOOL),
-  bounces: key('OrderBounces', SearchAttributeType.INT),
-};
 
 /** Identifies "the same stage at the same place": a change of it starts fresh deadlines. */
 function stageKey(order: OrderSnapshot): string {
