@@ -21,6 +21,8 @@ export * from './projects/events';
 export * from './projects/bundling';
 export * from './knowledge';
 export * from './duplicates';
+export * from './evaluation/chinaTime';
+export * from './evaluation/scoring';
 export * from './cycles/cycle';
 export * from './cycles/events';
 export * from './cycles/proposals';

@@ -4,6 +4,8 @@ import type { Express } from 'express';
 import type { Client } from '@temporalio/client';
 import { createHttpApp, finishHttpApp, type KeyRing, type Logger, type PrismaClient, type ReadinessCheck } from '@diandan/platform';
 import { boardRoutes } from './board/routes';
+import { evaluationRoutes } from './evaluation/routes';
+import { publicReportRoutes } from './evaluation/publicRoutes';
 import { evaluatorRoutes } from './evaluator/routes';
 import { DEFAULT_RATE_SETTINGS, type RateSettings } from './kpis/report';
 import { kpiRoutes } from './kpis/routes';
@@ -39,6 +41,8 @@ export function createFeedbackApp(deps: FeedbackDeps): Express {
   app.use(boardRoutes(deps.prisma));
   app.use(kpiRoutes(deps.prisma, settings));
   app.use(evaluatorRoutes(deps.prisma, deps.staffKeys, settings, deps.logger));
+  app.use(evaluationRoutes(deps.prisma, deps.staffKeys, settings, deps.logger));
+  app.use(publicReportRoutes(deps.prisma, settings));
   finishHttpApp(app, deps.logger);
   return app;
 }

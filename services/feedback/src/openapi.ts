@@ -7,6 +7,7 @@ import { boardQuerySchema } from './board/routes';
 import { boardProjectsQuerySchema } from './board/projectsQuery';
 import { callbackSchema, FORMATS, rangeSchema, sampleSchema } from './evaluator/routes';
 import { CALLBACK_OUTCOMES } from './evaluator/callbacks';
+import { evaluationPaths, evaluationSchemas } from './evaluation/openapi';
 import { DIMENSIONS, RANK_BY } from './kpis/report';
 import { kpiQuerySchema } from './kpis/routes';
 import { ratingBody } from './rating';
@@ -125,7 +126,7 @@ export const callbackSampleSchema = z.strictObject({
       unitId: z.string().nullable(),
       status: z.enum(ORDER_STATUSES),
       rating: z.enum(RATINGS).nullable(),
-      resolvedAt: iso.nullable(),
+      resolvedAt: iso.nullable().describe('China time (+08:00)'),
       content: z.string(),
     }),
   ),
@@ -139,7 +140,7 @@ export const callbackRecordSchema = z.strictObject({
   resolved: z.boolean().nullable(),
   note: z.string(),
   evaluatorId: z.string(),
-  recordedAt: iso,
+  recordedAt: iso.describe('China time (+08:00)'),
 });
 export const callbackListSchema = z.strictObject({ records: z.array(callbackRecordSchema) });
 
@@ -192,7 +193,7 @@ export const openapiDocument = {
   info: {
     title: 'diandan feedback',
     version: '0.1.0',
-    description: '评单 and what follows: the resident rates, urges or withdraws; the public board 回首望; the three rates (响应率、办结率、满意率); the evaluator’s exports and callbacks (回访).',
+    description: '评单 and what follows: the resident rates, urges or withdraws; the public board 回首望; the three rates (响应率、办结率、满意率); the evaluator’s exports and callbacks (回访); the year-end evaluation (scoring per unit and project, frozen when the phase closes) and the annual report (年度报告).',
   },
   servers: [{ url: '/' }],
   components: {
@@ -211,6 +212,7 @@ export const openapiDocument = {
       CallbackSample: toSchema(callbackSampleSchema),
       CallbackRecord: toSchema(callbackRecordSchema),
       CallbackList: toSchema(callbackListSchema),
+      ...Object.fromEntries(Object.entries(evaluationSchemas).map(([name, schema]) => [name, toSchema(schema)])),
     },
   },
   paths: {
@@ -338,5 +340,6 @@ export const openapiDocument = {
         responses: { 200: { description: 'records, oldest first', content: json(ref('CallbackList')) }, 400: error('give sample or orderId'), 401: error('no or invalid token'), 403: error('role') },
       },
     },
+    ...evaluationPaths(toSchema, queryParams),
   },
 };

@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import ExcelJS from 'exceljs';
 import type { PrismaClient } from '@diandan/platform';
 import { insertOrder, parseCsv, env, JWT_SECRET, seedUnits, STAFF_KEYS, staffToken, startApp, testPrisma, type RunningApp } from '@diandan/testkit/feedback';
+import { createCycle, evaluatorOf } from './evaluationFixtures';
 
 let prisma: PrismaClient;
 let connection: Connection;
@@ -19,7 +20,6 @@ let evaluator: string;
 beforeAll(async () => {
   prisma = testPrisma();
   await seedUnits(prisma);
-  evaluator = await staffToken(prisma, { role: 'evaluator' });
   await prisma.category.create({ data: { code: category, name: '就业帮扶' } });
   for (let i = 0; i < 12; i++) {
     const placedAt = new Date(Date.UTC(2017, 7, 1 + i, 2));
@@ -36,6 +36,8 @@ beforeAll(async () => {
   }
   connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
   app = await startApp(prisma, new Client({ connection, namespace: env('TEMPORAL_NAMESPACE') }));
+  // An evaluator account reaches the year of its cycle (docs/evaluation.md).
+  evaluator = await evaluatorOf(prisma, app.url, await staffToken(prisma, { role: 'admin' }), await createCycle(prisma, 2017, 'evaluation'));
 });
 
 afterAll(async () => {
@@ -87,6 +89,22 @@ describe('evaluator exports', () => {
     expect(rows.map((r) => r[status])).toEqual(db.map((o) => o.status));
     expect(rows.filter((r) => r[rating] === '满意')).toHaveLength(db.filter((o) => o.rating === 'satisfied').length);
     expect(text).not.toMatch(/1390000\d{4}|刘建国|幸福路|T-/);
+  });
+
+  it('exports.chinaTimeCheck: every time in the CSV is China time, and the headers say so', async () => {
+    const [header, ...rows] = parseCsv(await (await get(`/v1/evaluator/orders.csv?from=${MONTH}`)).text());
+    const placedAt = header!.indexOf('受理时间（北京时间）');
+    const resolvedAt = header!.indexOf('办结时间（北京时间）');
+    expect(placedAt).toBeGreaterThan(0);
+    const db = new Map((await dbOrders()).map((o) => [o.id, o]));
+    for (const row of rows) {
+      const order = db.get(row[0]!)!;
+      // Placed at 02:00 UTC = 10:00 in China, the same day.
+      expect(row[placedAt]).toBe(`2017-08-${String(order.placedAt.getUTCDate()).padStart(2, '0')} 10:00:00`);
+      if (order.resolvedAt) expect(row[resolvedAt]).toBe(`2017-08-${String(order.resolvedAt.getUTCDate()).padStart(2, '0')} 10:00:00`);
+      else expect(row[resolvedAt]).toBe('');
+    }
+    expect(rows.flat().join()).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:|Z$/);
   });
 
   it('exports.xlsxCheck: the XLSX opens in exceljs and matches the database', async () => {

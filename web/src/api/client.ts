@@ -4,6 +4,7 @@
 // and the console shows the login page.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths as DispatchPaths } from './dispatch';
+import type { paths as FeedbackPaths } from './feedback';
 import type { paths as IntakePaths } from './intake';
 import { apiErrorOf } from './errors';
 import { session } from './session';
@@ -35,6 +36,10 @@ export const dispatchApi = createClient<DispatchPaths>({ baseUrl: '/api/dispatch
 dispatchApi.use(staffAuth);
 
 export const intakeApi = createClient<IntakePaths>({ baseUrl: '/api/intake' });
+
+/** Staff calls to feedback typed by its document (the year-end evaluation). */
+export const feedbackApi = createClient<FeedbackPaths>({ baseUrl: '/api/feedback' });
+feedbackApi.use(staffAuth);
 
 /** Staff calls to feedback (KPIs, evaluator exports) with the same token and refresh. */
 export async function feedbackGet(path: string): Promise<Response> {

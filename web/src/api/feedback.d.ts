@@ -52,25 +52,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/board/projects": {
+    "/board/annual-report/{cycleId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** the projects as an HTML page (no script); /board/projects/{projectId} shows one */
+        /** 年度报告 (public): the annual report as a page on the board (no script), with its downloads */
         get: {
             parameters: {
-                query?: {
-                    origin?: "bundle" | "proposal";
-                    page?: number;
-                    pageSize?: number;
-                    status?: "active" | "completed";
-                    unit?: string;
-                };
+                query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    cycleId: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -82,6 +78,114 @@ export interface paths {
                     };
                     content: {
                         "text/html": string;
+                    };
+                };
+                /** @description a page: not published */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/board/annual-report/{cycleId}/report.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度报告 (public): download as XLSX or PDF (or JSON) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                    format: "json" | "xlsx" | "pdf";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a file (times in China time, 北京时间 in the headers) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description a page: not published */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/annual-reports/{cycleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 年度报告 (public): the annual report as JSON, once the evaluation has closed
+         * @description The annual report (年度报告): the year’s orders and the three rates (from the same rollup as /v1/kpis), the cycle’s projects and their outcomes, the score sheets. `format`: json, xlsx or pdf.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description no such cycle, or its evaluation has not closed */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
                     };
                 };
             };
@@ -146,40 +250,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/board/projects": {
+    "/v1/evaluation/cycles": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 项目公示: projects (monthly bundles and the year’s service list) with progress, milestones and their orders’ ratings (public) */
+        /**
+         * the cycles this account reaches (an evaluator: its one cycle)
+         * @description Roles: evaluator, supervisor, admin. An evaluator account is bound to one cycle and reaches only it.
+         */
         get: {
             parameters: {
-                query?: {
-                    origin?: "bundle" | "proposal";
-                    page?: number;
-                    pageSize?: number;
-                    status?: "active" | "completed";
-                    unit?: string;
-                };
+                query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description one page, active projects first */
+                /** @description cycles */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["BoardProjectsPage"];
+                        "application/json": {
+                            cycles: components["schemas"]["CycleSummary"][];
+                        };
                     };
                 };
-                /** @description invalid query; `details.fields` names each */
-                400: {
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -197,35 +309,861 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/board/projects/{projectId}": {
+    "/v1/evaluation/cycles/{cycleId}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** one project with its public timeline (progress notes, milestones, completion), scrubbed */
+        /**
+         * the scoring form: the cycle, its criteria, the units and projects to score, every sheet so far
+         * @description Roles: evaluator, supervisor, admin. An evaluator account is bound to one cycle and reaches only it.
+         */
         get: {
             parameters: {
                 query?: never;
                 header?: never;
                 path: {
-                    projectId: string;
+                    cycleId: string;
                 };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description the project */
+                /** @description form */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["BoardProject"];
+                        "application/json": components["schemas"]["ScoringForm"];
                     };
                 };
-                /** @description no such project */
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/criteria": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 评分指标: replace the cycle’s criteria (until the evaluation phase closes). Weights: any positive numbers, normalised to shares
+         * @description Roles: admin. An evaluator account is bound to one cycle and reaches only it.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        criteria: {
+                            /** @default  */
+                            description?: string;
+                            /**
+                             * Format: uuid
+                             * @description an existing criterion to keep (and change); omitted: a new one
+                             */
+                            id?: string;
+                            /** @default 100 */
+                            maxScore?: number;
+                            name: string;
+                            /** @enum {string} */
+                            target: "unit" | "project";
+                            /** @description any positive number: the share is weight / sum of the target’s weights */
+                            weight: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description the criteria now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            criteria: components["schemas"]["Criterion"][];
+                        };
+                    };
+                };
+                /** @description `invalid_criteria`: empty or duplicate name, weight or maximum not positive (`details.problems`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `evaluation_closed` (the evaluation is over) or `criterion_scored` (a criterion with scores cannot be removed or its maximum lowered below a score) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/dataset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the evaluator’s data set at a glance (anonymised): projects, the three rates per unit, callbacks, the number of orders
+         * @description Roles: evaluator, supervisor, admin. An evaluator account is bound to one cycle and reaches only it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description data set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/dataset/{part}.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * one part of the data set as CSV (UTF-8 with BOM) or XLSX
+         * @description Roles: evaluator, supervisor, admin. An evaluator account is bound to one cycle and reaches only it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                    format: "csv" | "xlsx";
+                    part: "projects" | "orders" | "kpis" | "callbacks";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description a file (times in China time, 北京时间 in the headers) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv": string;
+                    };
+                };
+                /** @description unknown part or format */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/dataset/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the year’s orders, anonymised and scrubbed, a page at a time in id order
+         * @description Roles: evaluator, supervisor, admin. An evaluator account is bound to one cycle and reaches only it.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    after?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    cycleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `next` is the `after` of the next page, null at the end */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            next: string | null;
+                            orders: Record<string, unknown>[];
+                        };
+                    };
+                };
+                /** @description invalid query */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/evaluators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the evaluator accounts bound to the cycle
+         * @description Roles: admin, supervisor. An evaluator account is bound to one cycle and reaches only it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description evaluators */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluatorList"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/evaluators/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * bind an evaluator account to this cycle (an account has one cycle: binding moves it)
+         * @description Roles: admin. An evaluator account is bound to one cycle and reaches only it.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description bound */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignedAt: string;
+                            cycleId: string;
+                            userId: string;
+                        };
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle or user */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `not_an_evaluator`: only evaluator accounts are bound */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * unbind an evaluator account
+         * @description Roles: admin. An evaluator account is bound to one cycle and reaches only it.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description unbound (or was not bound) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/report.{format}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * the annual report at any phase (a draft until the evaluation closes)
+         * @description Roles: evaluator, supervisor, admin. An evaluator account is bound to one cycle and reaches only it. The annual report (年度报告): the year’s orders and the three rates (from the same rollup as /v1/kpis), the cycle’s projects and their outcomes, the score sheets. `format`: json, xlsx or pdf.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                    format: "json" | "xlsx" | "pdf";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": Record<string, unknown>;
+                        "application/pdf": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description unknown format */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `pdf_font_missing`: no CJK font installed for the PDF */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/sheets/{target}/{targetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 评分表: save a new revision of a unit’s or project’s score sheet (only during the evaluation phase)
+         * @description Roles: evaluator. An evaluator account is bound to one cycle and reaches only it.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                    target: "unit" | "project";
+                    /** @description a unit id, or a project id of this cycle */
+                    targetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        comment?: string;
+                        /** @description the revision the form was loaded with (0: none yet); another answers 409 revision_conflict */
+                        expectedRevision?: number;
+                        scores: {
+                            comment?: string;
+                            /** Format: uuid */
+                            criterionId: string;
+                            score: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description the sheet */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScoreSheet"];
+                    };
+                };
+                /** @description `invalid_scores`: a score out of 0…maximum, a criterion of another target or cycle, one criterion twice */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle, unit, or project of this cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `evaluation_closed`: the cycle is not in its evaluation phase (`details.phase` names it); `revision_conflict`: the sheet moved on since `expectedRevision` */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluation/cycles/{cycleId}/sheets/{target}/{targetId}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * every revision of a sheet: who scored what, when (the audit)
+         * @description Roles: evaluator, supervisor, admin. An evaluator account is bound to one cycle and reaches only it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cycleId: string;
+                    target: "unit" | "project";
+                    /** @description a unit id, or a project id of this cycle */
+                    targetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RevisionList"];
+                    };
+                };
+                /** @description no or invalid token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description role, or `out_of_scope`: an evaluator account reaches its own cycle only (`no_cycle`: bound to none) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such cycle */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1035,108 +1973,6 @@ export interface components {
             page: number;
             pageSize: number;
         };
-        BoardProject: {
-            /** @description yuan */
-            budget: string | null;
-            completedAt: string | null;
-            /** @description ISO 8601 date-time */
-            createdAt: string;
-            description: string | null;
-            id: string;
-            milestones: {
-                /** @description ISO 8601 date-time */
-                dueAt: string;
-                name: string;
-                reachedAt: string | null;
-                /** @enum {string} */
-                state: "open" | "warned" | "missed" | "reached";
-            }[];
-            /** @description counts only: a project never names its orders publicly */
-            orders: {
-                basicallySatisfied: number;
-                dissatisfied: number;
-                linked: number;
-                rated: number;
-                resolved: number;
-                satisfied: number;
-            };
-            /**
-             * @description bundle: 月度打包; proposal: the year’s service list
-             * @enum {string}
-             */
-            origin: "bundle" | "proposal";
-            /** @description a milestone was missed and is not reached yet */
-            overdue: boolean;
-            percent: number;
-            result: string | null;
-            /** @enum {string} */
-            status: "active" | "completed";
-            timeline: {
-                /** @description ISO 8601 date-time */
-                at: string;
-                percent: number | null;
-                text: string | null;
-                type: string;
-            }[];
-            /** @description scrubbed of personal data */
-            title: string;
-            unit: {
-                id: string;
-                name: string;
-            };
-        };
-        BoardProjectsPage: {
-            counts: {
-                active: number;
-                completed: number;
-            };
-            hasNext: boolean;
-            items: {
-                /** @description yuan */
-                budget: string | null;
-                completedAt: string | null;
-                /** @description ISO 8601 date-time */
-                createdAt: string;
-                description: string | null;
-                id: string;
-                milestones: {
-                    /** @description ISO 8601 date-time */
-                    dueAt: string;
-                    name: string;
-                    reachedAt: string | null;
-                    /** @enum {string} */
-                    state: "open" | "warned" | "missed" | "reached";
-                }[];
-                /** @description counts only: a project never names its orders publicly */
-                orders: {
-                    basicallySatisfied: number;
-                    dissatisfied: number;
-                    linked: number;
-                    rated: number;
-                    resolved: number;
-                    satisfied: number;
-                };
-                /**
-                 * @description bundle: 月度打包; proposal: the year’s service list
-                 * @enum {string}
-                 */
-                origin: "bundle" | "proposal";
-                /** @description a milestone was missed and is not reached yet */
-                overdue: boolean;
-                percent: number;
-                result: string | null;
-                /** @enum {string} */
-                status: "active" | "completed";
-                /** @description scrubbed of personal data */
-                title: string;
-                unit: {
-                    id: string;
-                    name: string;
-                };
-            }[];
-            page: number;
-            pageSize: number;
-        };
         CallbackList: {
             records: {
                 evaluatorId: string;
@@ -1146,7 +1982,7 @@ export interface components {
                 /** @enum {string} */
                 outcome: "reached" | "unreachable" | "refused";
                 rating: ("satisfied" | "basically_satisfied" | "dissatisfied") | null;
-                /** @description ISO 8601 date-time */
+                /** @description China time (+08:00) */
                 recordedAt: string;
                 resolved: boolean | null;
                 sample: string | null;
@@ -1160,7 +1996,7 @@ export interface components {
             /** @enum {string} */
             outcome: "reached" | "unreachable" | "refused";
             rating: ("satisfied" | "basically_satisfied" | "dissatisfied") | null;
-            /** @description ISO 8601 date-time */
+            /** @description China time (+08:00) */
             recordedAt: string;
             resolved: boolean | null;
             sample: string | null;
@@ -1171,6 +2007,7 @@ export interface components {
                 content: string;
                 orderId: string;
                 rating: ("satisfied" | "basically_satisfied" | "dissatisfied") | null;
+                /** @description China time (+08:00) */
                 resolvedAt: string | null;
                 /** @enum {string} */
                 status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "bundled" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
@@ -1179,6 +2016,30 @@ export interface components {
             populationSize: number;
             sample: string;
         };
+        Criterion: {
+            description: string;
+            id: string;
+            maxScore: number;
+            name: string;
+            position: number;
+            /** @description weight / sum of the target’s weights (0–1) */
+            share: number;
+            /** @enum {string} */
+            target: "unit" | "project";
+            weight: number;
+        };
+        CycleSummary: {
+            evaluationPhase: string;
+            id: string;
+            /** @description the organisation’s unit id */
+            organisation: string;
+            phase: string;
+            /** @description the evaluation has closed: scores are frozen and the annual report is public */
+            published: boolean;
+            /** @description scores may be written now (the phase is the evaluation phase) */
+            scoringOpen: boolean;
+            year: number;
+        };
         Error: {
             error: {
                 /** @description machine-readable */
@@ -1186,6 +2047,15 @@ export interface components {
                 details?: unknown;
                 message: string;
             };
+        };
+        EvaluatorList: {
+            evaluators: {
+                /** @description ISO 8601 in China time, e.g. 2026-12-01T09:30:00.000+08:00 */
+                assignedAt: string;
+                displayName: string;
+                userId: string;
+                username: string;
+            }[];
         };
         KpiReport: {
             query: {
@@ -1273,6 +2143,99 @@ export interface components {
             /** @enum {string} */
             status: "placed" | "answered" | "dispatched" | "accepted" | "in_progress" | "bundled" | "resolved" | "awaiting_rating" | "closed" | "invalid" | "merged" | "withdrawn";
             trackingCode: string;
+        };
+        RevisionList: {
+            revisions: {
+                /** @description ISO 8601 in China time, e.g. 2026-12-01T09:30:00.000+08:00 */
+                at: string;
+                comment: string;
+                evaluatorId: string;
+                evaluatorName: string;
+                revision: number;
+                scores: {
+                    comment?: string;
+                    criterionId: string;
+                    score: number;
+                }[];
+            }[];
+        };
+        ScoreSheet: {
+            comment: string;
+            complete: boolean;
+            cycleId: string;
+            evaluatorId: string;
+            evaluatorName: string;
+            revision: number;
+            scores: {
+                comment?: string;
+                criterionId: string;
+                score: number;
+            }[];
+            /** @enum {string} */
+            target: "unit" | "project";
+            targetId: string;
+            /** @description weighted total on 0–100; null until every criterion of the target is scored */
+            total: number | null;
+            /** @description ISO 8601 in China time, e.g. 2026-12-01T09:30:00.000+08:00 */
+            updatedAt: string;
+        };
+        ScoringForm: {
+            criteria: {
+                description: string;
+                id: string;
+                maxScore: number;
+                name: string;
+                position: number;
+                /** @description weight / sum of the target’s weights (0–1) */
+                share: number;
+                /** @enum {string} */
+                target: "unit" | "project";
+                weight: number;
+            }[];
+            cycle: {
+                evaluationPhase: string;
+                id: string;
+                /** @description the organisation’s unit id */
+                organisation: string;
+                phase: string;
+                /** @description the evaluation has closed: scores are frozen and the annual report is public */
+                published: boolean;
+                /** @description scores may be written now (the phase is the evaluation phase) */
+                scoringOpen: boolean;
+                year: number;
+            };
+            sheets: {
+                comment: string;
+                complete: boolean;
+                cycleId: string;
+                evaluatorId: string;
+                evaluatorName: string;
+                revision: number;
+                scores: {
+                    comment?: string;
+                    criterionId: string;
+                    score: number;
+                }[];
+                /** @enum {string} */
+                target: "unit" | "project";
+                targetId: string;
+                /** @description weighted total on 0–100; null until every criterion of the target is scored */
+                total: number | null;
+                /** @description ISO 8601 in China time, e.g. 2026-12-01T09:30:00.000+08:00 */
+                updatedAt: string;
+            }[];
+            targets: {
+                projects: {
+                    id: string;
+                    name: string;
+                    ownerUnitName: string;
+                }[];
+                units: {
+                    id: string;
+                    level: string;
+                    name: string;
+                }[];
+            };
         };
     };
     responses: never;

@@ -1,7 +1,7 @@
 // The staff console: the login page, then a side menu that follows the role (the same role and
 // unit scope the staff API enforces — the menu only hides what the API would refuse anyway).
 import {
-  AlertOutlined, ApartmentOutlined, BarChartOutlined, BookOutlined, DownloadOutlined, ProjectOutlined, InboxOutlined, LogoutOutlined, SolutionOutlined, TeamOutlined, UnorderedListOutlined,
+  AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BookOutlined, DownloadOutlined, ProjectOutlined, InboxOutlined, LogoutOutlined, SolutionOutlined, TeamOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import { Button, Layout, Menu, Result, Segmented, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
@@ -19,6 +19,7 @@ const Dashboards = lazy(() => import('./pages/Dashboards'));
 const Admin = lazy(() => import('./pages/Admin'));
 const Evaluator = lazy(() => import('./pages/Evaluator'));
 const Projects = lazy(() => import('./pages/Projects'));
+const Evaluation = lazy(() => import('./pages/Evaluation'));
 const Knowledge = lazy(() => import('./pages/Knowledge'));
 
 interface Screen {
@@ -39,6 +40,7 @@ const SCREENS: Screen[] = [
   { path: '/wall', zh: '督办墙', en: 'Supervision wall', icon: <AlertOutlined />, roles: ['supervisor', 'evaluator'], element: <Wall /> },
   { path: '/dashboards', zh: '三率看板', en: 'Rates', icon: <BarChartOutlined />, roles: ['supervisor', 'evaluator', 'admin'], element: <Dashboards /> },
   { path: '/evaluator', zh: '评估导出', en: 'Exports', icon: <DownloadOutlined />, roles: ['evaluator', 'supervisor', 'admin'], element: <Evaluator /> },
+  { path: '/evaluation', zh: '年终评估', en: 'Evaluation', icon: <AuditOutlined />, roles: ['evaluator', 'supervisor', 'admin'], element: <Evaluation /> },
   { path: '/admin', zh: '系统管理', en: 'Administration', icon: <ApartmentOutlined />, roles: ['admin'], element: <Admin /> },
 ];
 

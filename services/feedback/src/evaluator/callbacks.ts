@@ -1,6 +1,7 @@
 // 回访: a reproducible sample of handled orders to call back, and the outcomes evaluators record.
 import { HttpError, type PrismaClient } from '@diandan/platform';
 import { monthStart, nextMonth } from '../kpis/facts';
+import { chinaIsoOrNull } from '@diandan/domain';
 import { scrub } from '../scrub';
 import { drawSample } from './sample';
 
@@ -57,7 +58,7 @@ export async function drawCallbackSample(prisma: PrismaClient, request: SampleRe
     orders: chosen.flatMap((id) => {
       const r = byId.get(id);
       return r
-        ? [{ orderId: r.id, categoryCode: r.categoryCode, unitId: r.unitId, status: r.status, rating: r.rating, resolvedAt: r.resolvedAt?.toISOString() ?? null, content: scrub(r.content) }]
+        ? [{ orderId: r.id, categoryCode: r.categoryCode, unitId: r.unitId, status: r.status, rating: r.rating, resolvedAt: chinaIsoOrNull(r.resolvedAt), content: scrub(r.content) }]
         : [];
     }),
   };

@@ -9,6 +9,7 @@ import type { PrismaClient } from '@diandan/platform';
 import { monthOf, monthStart, nextMonth, type KpiCounters } from '../kpis/facts';
 import { streetOfUnits, type KpiReport } from '../kpis/report';
 import { scrub } from '../scrub';
+import { chinaDateTime } from '@diandan/domain';
 
 export interface Column<T> {
   key: keyof T & string;
@@ -26,10 +27,10 @@ export interface ExportedOrder {
   level: string;
   status: string;
   placedAt: string;
-  dispatchedAt: string;
-  acceptedAt: string;
-  resolvedAt: string;
-  closedAt: string;
+  dispatchedAt: string | null;
+  acceptedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
   rating: string;
   bounces: number;
   escalations: number;
@@ -46,11 +47,11 @@ export const ORDER_COLUMNS: Column<ExportedOrder>[] = [
   { key: 'street', header: '街道', width: 14 },
   { key: 'level', header: '层级' },
   { key: 'status', header: '状态', width: 14 },
-  { key: 'placedAt', header: '受理时间', width: 22 },
-  { key: 'dispatchedAt', header: '派单时间', width: 22 },
-  { key: 'acceptedAt', header: '签收时间', width: 22 },
-  { key: 'resolvedAt', header: '办结时间', width: 22 },
-  { key: 'closedAt', header: '关闭时间', width: 22 },
+  { key: 'placedAt', header: '受理时间（北京时间）', width: 22 },
+  { key: 'dispatchedAt', header: '派单时间（北京时间）', width: 22 },
+  { key: 'acceptedAt', header: '签收时间（北京时间）', width: 22 },
+  { key: 'resolvedAt', header: '办结时间（北京时间）', width: 22 },
+  { key: 'closedAt', header: '关闭时间（北京时间）', width: 22 },
   { key: 'rating', header: '评价' },
   { key: 'bounces', header: '退单次数' },
   { key: 'escalations', header: '升级次数' },
@@ -88,7 +89,8 @@ export const RATE_COLUMNS: Column<ExportedRate>[] = [
 ];
 
 const RATING_NAMES: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
-const iso = (d: Date | null): string => (d ? d.toISOString() : '');
+/** Files are read by people: China time, `2026-03-15 09:10:00` (the headers say 北京时间). */
+const chinaText = (d: Date | null): string => (d ? chinaDateTime(d) : '');
 const rate = (r: number | null): string => (r === null ? '' : r.toFixed(4));
 
 export function rateRows(report: KpiReport): ExportedRate[] {
@@ -111,8 +113,18 @@ export function rateRows(report: KpiReport): ExportedRate[] {
   }));
 }
 
-/** Orders placed in [from, to] (months, China time), anonymized, in batches by id. */
-export async function* exportedOrders(prisma: PrismaClient, from: string, to: string, batchSize = 2000): AsyncGenerator<ExportedOrder> {
+/**
+ * Orders placed in [from, to] (months, China time), anonymized, in batches by id; from the order
+ * after `after` and at most `limit` of them when given (the JSON pages of the evaluation data set).
+ * `time` formats the timestamps (China-time text in files).
+ */
+export async function* exportedOrders(
+  prisma: PrismaClient,
+  from: string,
+  to: string,
+  batchSize = 2000,
+  { after, limit = Number.POSITIVE_INFINITY, time = chinaText }: { after?: string; limit?: number; time?: (d: Date | null) => string | null } = {},
+): AsyncGenerator<ExportedOrder> {
   const [units, categories, streets] = await Promise.all([
     prisma.unit.findMany({ select: { id: true, name: true } }),
     prisma.category.findMany({ select: { code: true, name: true } }),
@@ -120,12 +132,13 @@ export async function* exportedOrders(prisma: PrismaClient, from: string, to: st
   ]);
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   const categoryName = new Map(categories.map((c) => [c.code, c.name]));
-  let cursor: string | undefined;
+  let cursor: string | undefined = after;
+  let left = limit;
   for (;;) {
     const batch = await prisma.order.findMany({
       where: { placedAt: { gte: monthStart(from), lt: monthStart(nextMonth(to)) }, ...(cursor ? { id: { gt: cursor } } : {}) },
       orderBy: { id: 'asc' },
-      take: batchSize,
+      take: Math.min(batchSize, left),
       select: {
         id: true, channel: true, categoryCode: true, unitId: true, level: true, status: true, placedAt: true, dispatchedAt: true, acceptedAt: true,
         resolvedAt: true, closedAt: true, rating: true, bounces: true, escalations: true, buckPassing: true, content: true,
@@ -142,11 +155,11 @@ export async function* exportedOrders(prisma: PrismaClient, from: string, to: st
         street: street ? (unitName.get(street) ?? street) : '',
         level: o.level ?? '',
         status: o.status,
-        placedAt: iso(o.placedAt),
-        dispatchedAt: iso(o.dispatchedAt),
-        acceptedAt: iso(o.acceptedAt),
-        resolvedAt: iso(o.resolvedAt),
-        closedAt: iso(o.closedAt),
+        placedAt: time(o.placedAt) ?? '',
+        dispatchedAt: time(o.dispatchedAt),
+        acceptedAt: time(o.acceptedAt),
+        resolvedAt: time(o.resolvedAt),
+        closedAt: time(o.closedAt),
         rating: o.rating ? (RATING_NAMES[o.rating] ?? o.rating) : '',
         bounces: o.bounces,
         escalations: o.escalations,
@@ -154,7 +167,8 @@ export async function* exportedOrders(prisma: PrismaClient, from: string, to: st
         content: scrub(o.content),
       };
     }
-    if (batch.length < batchSize) return;
+    left -= batch.length;
+    if (batch.length < batchSize || left <= 0) return;
     cursor = batch[batch.length - 1]!.id;
   }
 }
