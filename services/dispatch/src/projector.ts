@@ -120,8 +120,16 @@ async function dropUnknownReferences(tx: Tx, changes: Prisma.OrderUncheckedUpdat
 
 /** Applies one lifecycle event to the read model in one transaction. */
 export async function projectEvent(prisma: PrismaClient, event: LifecycleEvent, logger?: Logger): Promise<ProjectionOutcome> {
-  return prisma.$transaction((tx) => applyEvent(tx, event, logger));
+  return prisma.$transaction((tx) => applyEvent(tx, event, logger), TRANSACTION_LIMITS);
 }
+
+/**
+ * Prisma's default (5 s) expired transactions on a loaded machine and on the cluster's shared
+ * PostgreSQL — and an expired transaction (P2028) used to count as the message's fault: after five
+ * tries it was parked on the dead-letter topic and its row never written. It is transient now
+ * (packages/platform transient.ts), and the limits give a slow database room first.
+ */
+const TRANSACTION_LIMITS = { timeout: 60_000, maxWait: 30_000 };
 
 /**
  * Applies the events one fetch brought (one partition, in their order) in one transaction: one
@@ -135,8 +143,7 @@ export async function projectEvents(prisma: PrismaClient, events: readonly Lifec
       for (const event of events) outcomes.push(await applyEvent(tx, event, logger));
       return outcomes;
     },
-    // A large batch on a loaded machine outlasts Prisma's 5 s default for interactive transactions.
-    { timeout: 60_000, maxWait: 30_000 },
+    TRANSACTION_LIMITS,
   );
 }
 
@@ -175,8 +182,11 @@ async function applyEvent(tx: Tx, event: LifecycleEvent, logger?: Logger): Promi
   return newest ? 'applied' : 'appended';
 }
 
-/** Events per transaction at most: row locks stay short, a failed batch costs little to redo. */
-const BATCH_LIMIT = 200;
+/**
+ * Events per transaction at most: row locks stay short (the intake projection waits for a row the
+ * batch holds), a failed batch costs little to redo.
+ */
+const BATCH_LIMIT = 50;
 
 export interface ProjectorOptions {
   kafka: Kafka;
