@@ -28,7 +28,7 @@ KAFKA_LIB="$DIANDAN_CACHE/kafka-$KAFKA_VERSION"
 TEMPORAL_CLI="$DIANDAN_CACHE/temporal-$TEMPORAL_CLI_VERSION/bin/temporal"
 TEMPORAL_TEST_SERVER="$DIANDAN_CACHE/temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION/bin/temporal-test-server"
 # Custom search attributes of the serviceOrder workflow (never personal data).
-TEMPORAL_SEARCH_ATTRIBUTES="OrderStatus=Keyword OrderLevel=Keyword OrderUnit=Keyword OrderCategory=Keyword OrderDeadline=Datetime OrderOverdue=Bool OrderBounces=Int"
+TEMPORAL_SEARCH_ATTRIBUTES="OrderStatus=Keyword OrderLevel=Keyword OrderUnit=Keyword OrderCategory=Keyword OrderDeadline=Datetime OrderOverdue=Bool OrderBounces=Int ProjectStatus=Keyword ProjectUnit=Keyword ProjectOrigin=Keyword ProjectDeadline=Datetime ProjectOverdue=Bool CycleOrganisation=Keyword CycleYear=Int CyclePhase=Keyword CycleNextPhaseAt=Datetime"
 
 export DIANDAN_HOME DIANDAN_CACHE KAFKA_VERSION PGPORT PGDATABASE KAFKA_PARTITIONS TEMPORAL_TEST_SERVER TEMPORAL_CLI TEMPORAL_SEARCH_ATTRIBUTES
 export DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:$PGPORT/$PGDATABASE}"

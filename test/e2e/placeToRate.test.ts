@@ -155,6 +155,10 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     expect((await post(await login('handler-guanyinqiao'), resolveForm(new Blob([PNG]), '别人的.png'))).status).toBe(403);
     const notPhoto = await post(handler, resolveForm(new Blob(['just text, called a png']), '假照片.png'));
     expect([notPhoto.status, ((await notPhoto.json()) as { error: { code: string } }).error.code]).toEqual([415, 'unsupported_media_type']);
+    const noResult = resolveForm(new Blob([PNG], { type: 'image/png' }), '无结果.png');
+    noResult.delete('result');
+    const missing = await post(handler, noResult);
+    expect([missing.status, JSON.stringify(await missing.json())]).toEqual([400, expect.stringContaining('result')]);
     const foreign = await call(`${dispatch}/v1/orders/${orderId}/resolve`, 'POST', { result: '已办结', attachments: [{ id: `${randomUUID()}-1`, fileName: 'x.png', contentType: 'image/png', size: 1 }] }, handler);
     expect([foreign.status, foreign.body.error.message]).toEqual([400, expect.stringContaining('not an attachment of order')]);
     const resolved = await post(handler, resolveForm(new Blob([PNG], { type: 'image/png' }), '购票点.png'));
@@ -168,6 +172,12 @@ describe('place → dispatch → accept → opinion → resolve → rate, across
     const photo = await fetch(`${dispatch}/v1/orders/${orderId}/attachments/${photoId}`, { headers: dispatcher });
     expect([photo.status, photo.headers.get('content-type')]).toEqual([200, 'image/png']);
     expect(Buffer.from(await photo.arrayBuffer()).equals(PNG)).toBe(true);
+    // The resident sees the result photo with the result, and fetches it with the secret.
+    const asResident = { 'x-order-secret': secret };
+    const story = await call(`${intake}/v1/orders/track/${trackingCode}`, 'GET', undefined, asResident);
+    expect(story.body.result).toMatchObject({ text: '已在工地设立购票服务点，32张车票已全部购得', photos: [{ id: photoId, fileName: '购票点.png', contentType: 'image/png' }] });
+    const seen = await fetch(`${intake}/v1/orders/track/${trackingCode}/attachments/${photoId}`, { headers: asResident });
+    expect(Buffer.from(await seen.arrayBuffer()).equals(PNG)).toBe(true);
 
     // A unit handler of another unit cannot act on it; an illegal step is a 409 with the workflow's reason.
     const again = await call(`${dispatch}/v1/orders/${orderId}/accept`, 'POST', {}, handler);

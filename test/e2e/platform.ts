@@ -36,6 +36,8 @@ export type Answer = { status: number; body: any };
 
 export interface Platform {
   prisma: PrismaClient;
+  /** The rig's Temporal client (the run's namespace): for what the Web UI shows, e.g. search attributes. */
+  temporal: Client;
   /** The rig's own Kafka topics (for consumers a test adds, e.g. feedback's notices). */
   kafka: ReturnType<typeof createKafka>;
   topics: ReturnType<typeof topicNames>;
@@ -173,6 +175,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   const tokens = new Map<string, Record<string, string>>();
   return {
     prisma,
+    temporal: client,
     kafka,
     topics,
     contactSealKeys: CONTACT_SEAL_KEYS,

@@ -77,6 +77,12 @@ describe('monthly bundling → project → 50 orders resolved and rated', () => 
     expect(project).toMatchObject({ title: plan.title, origin: 'bundle', bundleId: bundle!.id, status: 'active', budget: '5000' });
     expect(project.milestones).toMatchObject([{ id: 'm1', name: '服务点开放', state: 'open' }]);
     await p.eventually(async () => ((await p.prisma.order.count({ where: { id: { in: [...ours] }, status: 'bundled', unitId: 'jianxin-north' } })) === ORDERS ? true : undefined), 'the 50 orders bundled', 60_000);
+    // The Web UI finds it by its search attributes (visibility is eventually consistent).
+    const inWebUi = async (query: string) => {
+      for await (const info of p.temporal.workflow.list({ query: `WorkflowId = 'project-${projectId}' AND ${query}` })) return info.workflowId;
+      return undefined;
+    };
+    await p.eventually(() => inWebUi(`ProjectStatus = 'active' AND ProjectUnit = 'jianxin-north' AND ProjectOrigin = 'bundle' AND ProjectOverdue = false AND ProjectDeadline > '${new Date().toISOString()}'`), 'the active project in the Web UI');
     expect((await p.call(`${p.dispatch}/v1/bundles/${bundle!.id}`, 'GET', undefined, supervisor)).body.status).toBe('projected');
 
     // The unit works it: another unit may not, completion waits for the milestone.
@@ -90,6 +96,7 @@ describe('monthly bundling → project → 50 orders resolved and rated', () => 
     const result = '社区代购服务点已开放，已为大家统一代购返乡车票';
     expect(await act('complete', { result })).toMatchObject({ status: 200, body: { project: { status: 'completed', percent: 100 } } });
     expect((await act('progress', { note: 'late', percent: 100 })).status).toBe(409);
+    await p.eventually(() => inWebUi(`ProjectStatus = 'completed' AND ProjectDeadline IS NULL`), 'the completed project in the Web UI');
 
     // Every linked order resolved through its own workflow, awaiting its resident's rating.
     await p.eventually(async () => ((await p.prisma.order.count({ where: { id: { in: [...ours] }, status: 'awaiting_rating' } })) === ORDERS ? true : undefined), 'the 50 orders resolved', 90_000);

@@ -182,6 +182,9 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     await expect(resident.getByTestId('resident-opinion').textContent()).resolves.toBe('社区将联系区总工会，统一代购，三日内答复');
     await expect(resident.getByTestId('resident-result').textContent()).resolves.toContain('32 张车票已全部购得');
     await resident.getByText('承办单位：建新北路社区').waitFor();
+    // The clerk's result photo, fetched with the secret and shown as a thumbnail.
+    await resident.getByAltText('购票点.png').waitFor();
+    await expect(resident.getByTestId('resident-result-photo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBe(1);
     await shot(resident, 'h5-track-rate');
     await resident.getByLabel('满意', { exact: true }).check();
     await resident.getByLabel('意见（可选）').fill('服务很贴心');

@@ -2,8 +2,8 @@
 // the system) changes an order through, and the `state` query. Clients (services/dispatch,
 // services/feedback) import only this file, never the workflow code itself.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES } from '@diandan/domain/rules';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { orderAttributes as searchAttributes } from './searchAttributes';
 import type { Actor, Command, LifecycleEvent, OrderSnapshot, Priority, Stage, Channel, RejectionCode } from '@diandan/domain';
 
 export const SERVICE_ORDER_WORKFLOW = 'serviceOrder';
@@ -98,26 +98,6 @@ export const stateQuery = defineQuery<OrderView>('state');
  * invalid_input → 400, not_found → 404.
  */
 export type ActRejectionType = RejectionCode;
-
-// Typed keys of the attributes declared once in the domain (names.ts): a name or type that
-// drifted from SEARCH_ATTRIBUTES would not compile.
-const key = <N extends keyof typeof SEARCH_ATTRIBUTES, T extends SearchAttributeType>(name: N, type: T & IndexTypeOf<N>) =>
-  defineSearchAttributeKey(name, type);
-type IndexTypeOf<N extends keyof typeof SEARCH_ATTRIBUTES> = {
-  Keyword: typeof SearchAttributeType.KEYWORD;
-  Datetime: typeof SearchAttributeType.DATETIME;
-  Bool: typeof SearchAttributeType.BOOL;
-  Int: typeof SearchAttributeType.INT;
-}[(typeof SEARCH_ATTRIBUTES)[N]];
-export const searchAttributes = {
-  status: key('OrderStatus', SearchAttributeType.KEYWORD),
-  level: key('OrderLevel', SearchAttributeType.KEYWORD),
-  unit: key('OrderUnit', SearchAttributeType.KEYWORD),
-  category: key('OrderCategory', SearchAttributeType.KEYWORD),
-  deadline: key('OrderDeadline', SearchAttributeType.DATETIME),
-  overdue: key('OrderOverdue', SearchAttributeType.BOOL),
-  bounces: key('OrderBounces', SearchAttributeType.INT),
-};
 
 /**
  * A placed order's search attributes as its workflow would upsert them in its first task: set at

@@ -3,11 +3,12 @@
 // warns at 80 % of a milestone and escalates when one is missed, takes progress updates, and on
 // completion resolves every linked order through the same update — so each resident is notified
 // and rates as for any other order. Every change leaves as an event on projects.lifecycle.
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   buildUnitTree,
   decideProject,
   nextMilestoneTimer,
+  projectSearchValues,
   projectEventId,
   type Actor,
   type ProjectCommand,
@@ -19,6 +20,7 @@ import {
   type UnitTree,
 } from '@diandan/domain/rules';
 import type { Activities } from './activities';
+import { projectAttributes } from './searchAttributes';
 import type { ProjectActivities } from './projectActivities';
 import { projectActUpdate, projectStateQuery, type ProjectInput, type ProjectView } from './projectContract';
 
@@ -34,6 +36,9 @@ const orders = proxyActivities<ProjectActivities>({
 });
 
 const SYSTEM: Actor = { role: 'system' };
+
+/** Projects started before the search attributes existed replay without them. */
+const SEARCH_ATTRIBUTES_PATCH = 'project-search-attributes';
 
 export async function project(input: ProjectInput): Promise<ProjectView> {
   const systemActor: Actor = { role: 'system', id: workflowInfo().workflowId };
@@ -127,7 +132,25 @@ export async function project(input: ProjectInput): Promise<ProjectView> {
   snapshot = { ...snapshot, orderIds: linked };
   record('project.orders_linked', { linked, refused: linking.filter((r) => !r.ok).map((r) => ({ orderId: r.orderId, reason: r.reason ?? '' })) }, SYSTEM);
 
+  // Upserted when they change (status, unit, next due milestone, a miss): one visibility write each.
+  let publishedAttributes = '';
+  const publishAttributes = (): void => {
+    const values = projectSearchValues(snapshot);
+    const key = JSON.stringify(values);
+    if (key === publishedAttributes || !patched(SEARCH_ATTRIBUTES_PATCH)) return;
+    publishedAttributes = key;
+    upsertSearchAttributes([
+      { key: projectAttributes.status, value: values.status },
+      { key: projectAttributes.unit, value: values.unit },
+      { key: projectAttributes.origin, value: values.origin },
+      { key: projectAttributes.overdue, value: values.overdue },
+      // Unset once no milestone is ahead, so "ProjectDeadline < now" lists only projects behind.
+      { key: projectAttributes.deadline, value: values.deadline === null ? null : new Date(values.deadline) },
+    ]);
+  };
+
   for (;;) {
+    publishAttributes();
     await flush();
     if (snapshot.status !== 'active') break;
     const timer = nextMilestoneTimer(snapshot);
@@ -150,6 +173,7 @@ export async function project(input: ProjectInput): Promise<ProjectView> {
     skipped: resolving.filter((r) => !r.ok).map((r) => ({ orderId: r.orderId, reason: r.reason ?? '' })),
   };
   record('project.orders_resolved', resolution, SYSTEM);
+  publishAttributes();
   await flush();
   await condition(allHandlersFinished);
   return view();

@@ -15,6 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { orderAttributes as searchAttributes } from './searchAttributes';
 import {
   buildUnitTree,
   decide,
@@ -37,7 +38,6 @@ import {
   actUpdate,
   duplicateUnlinkedSignal,
   PATCHES,
-  searchAttributes,
   stateQuery,
   survivorOutcomeSignal,
   type OrderView,

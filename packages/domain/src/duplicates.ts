@@ -154,10 +154,12 @@ export function scoreDuplicate(
   if (!sameCategory && !relatedCategory && !bothUnclassified) return null;
   const category = sameCategory ? 1 : relatedCategory ? 0.5 : 0.3;
 
-  const text = textSimilarity(options.orderGrams ?? bigrams(order.content, placeNamesOf(order)), bigrams(candidate.content, placeNamesOf(candidate)));
-  if (text < settings.minText) return null;
+  // The place first: it is cheap, and most candidates of a busy category are elsewhere — their
+  // texts need not be cut into bigrams at all (most of a lookup's scoring time at 1M orders).
   const place = placeScore(order, candidate, settings);
   if (place === null) return null;
+  const text = textSimilarity(options.orderGrams ?? bigrams(order.content, placeNamesOf(order)), bigrams(candidate.content, placeNamesOf(candidate)));
+  if (text < settings.minText) return null;
   const score = Math.round((WEIGHTS.text * text + WEIGHTS.category * category + WEIGHTS.place * place.score) * 1000) / 1000;
   if (score < settings.threshold) return null;
 

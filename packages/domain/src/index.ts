@@ -21,3 +21,5 @@ export * from './projects/events';
 export * from './projects/bundling';
 export * from './knowledge';
 export * from './duplicates';
+export * from './cycles/cycle';
+export * from './cycles/events';

@@ -14,10 +14,16 @@ export const TOPICS = {
   /** Every change of a project (两个打包, the annual list), keyed by project id. */
   projects: 'projects.lifecycle',
   projectsDlq: 'projects.lifecycle.dlq',
+  /** Every change of an annual cycle (phases, moved dates, decisions on proposals), keyed by cycle id. */
+  cycles: 'cycles.lifecycle',
+  cyclesDlq: 'cycles.lifecycle.dlq',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
-/** Custom search attributes of the order workflow, with their Temporal index types. Never personal data. */
+/**
+ * Custom search attributes of the workflows (order: Order*, project: Project*, annual cycle:
+ * Cycle*), with their Temporal index types. Never personal data.
+ */
 export const SEARCH_ATTRIBUTES = {
   OrderStatus: 'Keyword',
   OrderLevel: 'Keyword',
@@ -26,7 +32,20 @@ export const SEARCH_ATTRIBUTES = {
   OrderDeadline: 'Datetime',
   OrderOverdue: 'Bool',
   OrderBounces: 'Int',
+  // Projects (两个打包, the annual list): found in the Web UI by `WorkflowType = 'project'`.
+  ProjectStatus: 'Keyword',
+  ProjectUnit: 'Keyword',
+  ProjectOrigin: 'Keyword',
+  ProjectDeadline: 'Datetime',
+  ProjectOverdue: 'Bool',
+  CycleOrganisation: 'Keyword',
+  CycleYear: 'Int',
+  CyclePhase: 'Keyword',
+  CycleNextPhaseAt: 'Datetime',
 } as const;
+// Budget: the SQL visibility stores of the dev server and of the Temporal server on PostgreSQL
+// hold at most 10 Keyword, 3 Datetime, 3 Bool and 3 Int custom attributes per namespace.
+// In use: Keyword 9, Datetime 3 (full), Bool 2, Int 2.
 export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
 export type SearchAttributeIndexType = (typeof SEARCH_ATTRIBUTES)[SearchAttributeName];
 

@@ -11,3 +11,5 @@ export * from './names';
 export * from './text';
 export * from './projects/project';
 export type { ProjectEvent, ProjectEventType, ProjectEventData } from './projects/events';
+export * from './cycles/cycle';
+export type { CycleEvent, CycleEventType, CycleEventData, CycleEventOf } from './cycles/events';

@@ -102,12 +102,30 @@ export interface ResidentTimelineEntry {
   readonly unitName?: string;
 }
 
+/** A file the unit sent with its result (fetched by the resident with the order's secret). */
+export interface ResultPhoto {
+  readonly id: string;
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+/** The attachments a resolve carried: only well-formed entries (event data is untyped here). */
+function photosOf(value: unknown): ResultPhoto[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((a: Record<string, unknown>) =>
+    a && typeof a.id === 'string' && typeof a.fileName === 'string' && typeof a.contentType === 'string' && typeof a.size === 'number'
+      ? [{ id: a.id, fileName: a.fileName, contentType: a.contentType, size: a.size }]
+      : [],
+  );
+}
+
 export interface ResidentStory {
   readonly timeline: readonly ResidentTimelineEntry[];
   /** 初步意见 of the unit now (or last) handling the order. */
   readonly opinion: { readonly text: string; readonly at: string; readonly unitName?: string } | null;
-  /** 办理结果 or 即接即办's answer: what the resident is asked to rate. */
-  readonly result: { readonly text: string; readonly at: string; readonly unitName?: string } | null;
+  /** 办理结果 or 即接即办's answer: what the resident is asked to rate, with the unit's result photos. */
+  readonly result: { readonly text: string; readonly at: string; readonly unitName?: string; readonly photos?: readonly ResultPhoto[] } | null;
   readonly urges: StageUrges;
 }
 
@@ -182,7 +200,10 @@ export function residentStory(events: readonly StoryEvent[], unitNames: Readonly
     const at = isoOf(event.at);
     const words = event.type === 'order.opinion_given' ? text(data.opinion) : event.type === 'order.resolved' ? text(data.result) : event.type === 'order.answered' ? text(data.answer) : undefined;
     if (event.type === 'order.opinion_given' && words) opinion = { text: words, at, ...(unitName ? { unitName } : {}) };
-    if ((event.type === 'order.resolved' || event.type === 'order.answered') && words) result = { text: words, at, ...(unitName ? { unitName } : {}) };
+    if ((event.type === 'order.resolved' || event.type === 'order.answered') && words) {
+      const photos = event.type === 'order.resolved' ? photosOf(data.attachments) : [];
+      result = { text: words, at, ...(unitName ? { unitName } : {}), ...(photos.length > 0 ? { photos } : {}) };
+    }
     // A reopened order starts over: the old opinion and result no longer describe the work.
     if (event.type === 'order.reopened' || event.type === 'order.returned' || event.type === 'order.escalated') {
       opinion = null;

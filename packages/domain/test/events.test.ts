@@ -48,6 +48,8 @@ describe('constants', () => {
       lifecycleDlq: 'orders.lifecycle.dlq',
       projects: 'projects.lifecycle',
       projectsDlq: 'projects.lifecycle.dlq',
+      cycles: 'cycles.lifecycle',
+      cyclesDlq: 'cycles.lifecycle.dlq',
     });
     expect(workflowIdFor(ORDER_ID)).toBe(`order-${ORDER_ID}`);
     expect(lifecycleEventId(ORDER_ID, 3)).toBe(`order-${ORDER_ID}#3`);
@@ -62,6 +64,15 @@ describe('constants', () => {
       OrderDeadline: 'Datetime',
       OrderOverdue: 'Bool',
       OrderBounces: 'Int',
+      ProjectStatus: 'Keyword',
+      ProjectUnit: 'Keyword',
+      ProjectOrigin: 'Keyword',
+      ProjectDeadline: 'Datetime',
+      ProjectOverdue: 'Bool',
+      CycleOrganisation: 'Keyword',
+      CycleYear: 'Int',
+      CyclePhase: 'Keyword',
+      CycleNextPhaseAt: 'Datetime',
     });
   });
 });

@@ -11,6 +11,7 @@ import {
   nextMilestoneTimer,
   planMilestones,
   projectEscalationTarget,
+  projectSearchValues,
   projectEventSchema,
   proposeBundles,
   type BundlingOrder,
@@ -108,6 +109,18 @@ describe('project commands', () => {
     expect(done).toMatchObject({ ok: true, value: { project: { status: 'completed', percent: 100 }, events: [{ type: 'project.completed' }] } });
     if (!done.ok) return;
     expect(decideProject(done.value.project, { type: 'progress', note: 'x', percent: 1 }, handler, context())).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
+  });
+});
+
+describe('what the Web UI lists a project by', () => {
+  test('the next milestone still ahead is its deadline; a missed one makes it overdue; none ahead, no deadline', () => {
+    const fresh = project();
+    const [m1, m2] = fresh.milestones;
+    expect(projectSearchValues(fresh)).toEqual({ status: 'active', unit: 'comm-a1', origin: 'bundle', deadline: m1!.dueAt, overdue: false });
+    const missedFirst = project({ milestones: [{ ...m1!, state: 'missed' }, { ...m2!, state: 'warned' }] });
+    expect(projectSearchValues(missedFirst)).toMatchObject({ deadline: m2!.dueAt, overdue: true });
+    const allDone = project({ status: 'completed', milestones: [{ ...m1!, state: 'reached' }, { ...m2!, state: 'reached' }] });
+    expect(projectSearchValues(allDone)).toMatchObject({ status: 'completed', deadline: null, overdue: false });
   });
 });
 

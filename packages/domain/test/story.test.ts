@@ -46,6 +46,12 @@ describe('residentStory', () => {
     ]);
   });
 
+  it('residentStory.photoCheck: the result carries the unit’s result photos, and nothing malformed', () => {
+    const photo = { id: 'o-1-r0123456789abcdef', fileName: '新灯.png', contentType: 'image/png', size: 68, sha256: 'f'.repeat(64) };
+    const story = residentStory([...handled.slice(0, -1), ev(9, 'order.resolved', { result: '已更换', attachments: [photo, { id: 7 }, null] }, { role: 'unit_handler', id: 'u-h2' })]);
+    expect(story.result).toEqual({ text: '已更换', at: at(9), unitName: '观音桥街道', photos: [{ id: photo.id, fileName: '新灯.png', contentType: 'image/png', size: 68 }] });
+  });
+
   it('residentStory.reopenCheck: a reopened order drops the old result until the new unit gives one', () => {
     const story = residentStory([
       ...handled,

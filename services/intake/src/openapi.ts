@@ -124,7 +124,20 @@ export const openapiDocument = {
       },
       UnitWords: {
         type: ['object', 'null'],
-        properties: { text: { type: 'string' }, at: { type: 'string', format: 'date-time' }, unitName: { type: 'string' } },
+        properties: {
+          text: { type: 'string' },
+          at: { type: 'string', format: 'date-time' },
+          unitName: { type: 'string' },
+          photos: {
+            type: 'array',
+            description: 'the result photos (or PDF) the unit sent: GET /v1/orders/track/{code}/attachments/{id} with the secret',
+            items: {
+              type: 'object',
+              properties: { id: { type: 'string' }, fileName: { type: 'string' }, contentType: { type: 'string' }, size: { type: 'integer' } },
+              required: ['id', 'fileName', 'contentType', 'size'],
+            },
+          },
+        },
       },
       Accepted: {
         type: 'object',

@@ -727,6 +727,13 @@ export interface components {
         UnitWords: {
             /** Format: date-time */
             at?: string;
+            /** @description the result photos (or PDF) the unit sent: GET /v1/orders/track/{code}/attachments/{id} with the secret */
+            photos?: {
+                contentType: string;
+                fileName: string;
+                id: string;
+                size: number;
+            }[];
             text?: string;
             unitName?: string;
         } | null;

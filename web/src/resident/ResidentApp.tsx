@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import { ApiError } from '../api/errors';
 import { EVENT, label, RATING, STATUS } from '../lib/labels';
 import { contentError, emailError, MAX_CONTENT_LENGTH, mobileError, normaliseMobile, normaliseTrackingCode, trackingCodeError } from '../lib/validate';
-import { categories, place, rate, residentAction, secrets, track, type Accepted, type PublicCategory, type Tracked } from './api';
+import { attachment, categories, place, rate, residentAction, secrets, track, type Accepted, type PublicCategory, type Tracked } from './api';
 import { navigate, useLocationPath } from './router';
 
 const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'service_unavailable', e instanceof Error ? e.message : String(e)));
@@ -310,7 +310,7 @@ function Tracking({ code }: { code: string }) {
           {(order.opinion?.text || order.result?.text) && (
             <section className="card" aria-label="办理情况">
               {order.opinion?.text && (<><h2>初步意见{order.opinion.unitName ? `（${order.opinion.unitName}）` : ''}</h2><p data-testid="resident-opinion">{order.opinion.text}</p></>)}
-              {order.result?.text && (<><h2>办理结果{order.result.unitName ? `（${order.result.unitName}）` : ''}</h2><p data-testid="resident-result">{order.result.text}</p></>)}
+              {order.result?.text && (<><h2>办理结果{order.result.unitName ? `（${order.result.unitName}）` : ''}</h2><p data-testid="resident-result">{order.result.text}</p>{order.result.photos && order.result.photos.length > 0 && <ResultPhotos code={code} secret={secret} photos={order.result.photos} />}</>)}
             </section>
           )}
           {notice && <div className="card success" role="status">{notice}</div>}
@@ -332,6 +332,52 @@ function Tracking({ code }: { code: string }) {
         </>
       )}
     </Page>
+  );
+}
+
+type Photo = NonNullable<NonNullable<Tracked['result']>['photos']>[number];
+
+/**
+ * The unit's result photos: fetched with the secret in a header (an <img src> cannot send one),
+ * shown as thumbnails that open full size; a PDF is a link. Object URLs are released on leaving.
+ */
+function ResultPhotos({ code, secret, photos }: { code: string; secret: string; photos: readonly Photo[] }) {
+  const [urls, setUrls] = useState<Record<string, string>>({});
+  const [failed, setFailed] = useState(false);
+  const ids = photos.map((p) => p.id).join(',');
+  useEffect(() => {
+    let live = true;
+    const made: string[] = [];
+    void Promise.all(
+      photos.map(async (p) => {
+        const url = URL.createObjectURL(await attachment(code, secret, p.id));
+        made.push(url);
+        if (live) setUrls((u) => ({ ...u, [p.id]: url }));
+      }),
+    ).catch(() => live && setFailed(true));
+    return () => {
+      live = false;
+      made.forEach((url) => URL.revokeObjectURL(url));
+    };
+    // `ids` stands for the list: a new tracking answer with the same photos keeps them.
+  }, [code, secret, ids]);
+  return (
+    <>
+      <ul className="result-photos" aria-label="办理结果照片">
+        {photos.map((p) => (
+          <li key={p.id}>
+            {!urls[p.id] ? (
+              <span className="meta">{p.fileName}</span>
+            ) : p.contentType.startsWith('image/') ? (
+              <a href={urls[p.id]} target="_blank" rel="noreferrer"><img src={urls[p.id]} alt={p.fileName} data-testid="resident-result-photo" /></a>
+            ) : (
+              <a href={urls[p.id]} download={p.fileName}>{p.fileName}</a>
+            )}
+          </li>
+        ))}
+      </ul>
+      {failed && <p className="meta">照片暂时无法显示，请稍后刷新。</p>}
+    </>
   );
 }
 

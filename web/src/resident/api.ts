@@ -50,3 +50,10 @@ export function residentAction(code: string, secret: string, action: 'urge' | 'w
   const request = { params: { path: { code }, header: { 'X-Order-Secret': secret } }, body: note.trim() ? { note: note.trim() } : {} };
   return action === 'urge' ? must(feedback.POST('/v1/orders/track/{code}/urge', request as never)) : must(feedback.POST('/v1/orders/track/{code}/withdraw', request as never));
 }
+
+/** One file of the order (a result photo): bytes with the secret in a header, never in the URL. */
+export async function attachment(code: string, secret: string, id: string): Promise<Blob> {
+  const response = await fetch(`/api/intake/v1/orders/track/${encodeURIComponent(code)}/attachments/${encodeURIComponent(id)}`, { headers: { 'X-Order-Secret': secret } });
+  if (!response.ok) throw apiErrorOf(response.status, await response.json().catch(() => undefined));
+  return response.blob();
+}

@@ -189,6 +189,23 @@ export function nextMilestoneTimer(project: ProjectSnapshot): { milestoneId: str
   return best;
 }
 
+/**
+ * What the Temporal Web UI lists a project by: its status, owning unit and origin, the due instant
+ * of its next milestone still to reach (none when all are reached or missed) and whether any
+ * milestone was missed.
+ */
+export function projectSearchValues(project: ProjectSnapshot): { status: ProjectStatus; unit: string; origin: ProjectOrigin; deadline: string | null; overdue: boolean } {
+  const ahead = project.milestones.filter((m) => m.state === 'open' || m.state === 'warned').map((m) => m.dueAt);
+  ahead.sort((a, b) => Date.parse(a) - Date.parse(b));
+  return {
+    status: project.status,
+    unit: project.ownerUnitId,
+    origin: project.origin,
+    deadline: ahead[0] ?? null,
+    overdue: project.milestones.some((m) => m.state === 'missed'),
+  };
+}
+
 /** Checks a supervisor's plan: 1–20 milestones, distinct ids and names, 1–500 working days. */
 export function checkMilestonePlans(plans: readonly MilestonePlan[]): Result<readonly MilestonePlan[]> {
   if (plans.length === 0) return reject('invalid_input', 'a project needs at least one milestone');

@@ -200,6 +200,8 @@ function resolveRoutes(deps: ApiDeps): Router {
     let body: unknown = req.body;
     if (req.is('multipart/form-data')) {
       const fields = (req.body ?? {}) as Record<string, unknown>;
+      // The result is checked before the photos are kept: a refused resolve stores nothing.
+      validate(ACTIONS.resolve!.body, { result: fields.result });
       const attachments = await store.storeResult(orderId, uploadedFiles(req));
       body = { result: fields.result, attachments };
     }
