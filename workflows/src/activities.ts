@@ -15,7 +15,7 @@ import {
   type Unit,
   type WorkingCalendar,
 } from '@diandan/domain';
-import { cachedCalendarInForce, createLogger, publish, type PrismaClient } from '@diandan/platform';
+import { BatchingPublisher, cachedCalendarInForce, createLogger, publish, type PrismaClient } from '@diandan/platform';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -27,6 +27,12 @@ export interface ActivityDeps {
   prisma: PrismaClient;
   producer: Producer;
   lifecycleTopic: string;
+  /**
+   * How publishEvents reaches Kafka: `batched` (default) coalesces the events of every workflow
+   * this worker runs into shared produce requests (BatchingPublisher); `direct` sends one request
+   * per call, as before (kept for the benchmark's before/after).
+   */
+  publishing?: 'batched' | 'direct';
   /** A fixed calendar (tests); by default the holiday schedules in force in PostgreSQL (HolidaySchedule). */
   calendar?: WorkingCalendar;
   /** Reference data is re-read at most this often (ms); units and categories change rarely. */
@@ -76,7 +82,20 @@ interface ReferenceData extends DecisionContextData {
   policy: DeadlinePolicy;
 }
 
-export function createActivities(deps: ActivityDeps): Activities {
+export interface DeadlineCalculatorDeps {
+  prisma: PrismaClient;
+  calendar?: WorkingCalendar;
+  cacheTtlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Reference data and deadlines as the workflow's activities see them, for a process that needs
+ * the same answer outside a workflow: the starter computes an order's triage deadline before the
+ * start, so that the search attributes are complete at start and the first workflow task needs
+ * neither computeDeadline nor an upsert (docs/performance.md).
+ */
+export function createDeadlineCalculator(deps: DeadlineCalculatorDeps): Pick<Activities, 'loadDecisionContext' | 'computeDeadline'> {
   const ttl = deps.cacheTtlMs ?? 60_000;
   const now = deps.now ?? Date.now;
   let cached: { at: number; data: Promise<ReferenceData> } | undefined;
@@ -116,6 +135,16 @@ export function createActivities(deps: ActivityDeps): Activities {
         ...(missing.length > 0 ? { unscheduledYears: missing } : {}),
       };
     },
+  };
+}
+
+export function createActivities(deps: ActivityDeps): Activities {
+  const { loadDecisionContext, computeDeadline } = createDeadlineCalculator(deps);
+  // One per worker: every workflow's publishEvents shares its requests.
+  const batching = deps.publishing === 'direct' ? undefined : new BatchingPublisher(deps.producer);
+  return {
+    loadDecisionContext,
+    computeDeadline,
     async linkDuplicate(request) {
       const handle = Context.current().client.workflow.getHandle(workflowIdFor(request.survivorOrderId));
       try {
@@ -135,11 +164,10 @@ export function createActivities(deps: ActivityDeps): Activities {
       }
     },
     async publishEvents(events) {
-      await publish(
-        deps.producer,
-        deps.lifecycleTopic,
-        events.map((event) => ({ key: event.orderId, value: event, headers: { 'event-id': event.eventId, 'event-type': event.type } })),
-      );
+      const outgoing = events.map((event) => ({ key: event.orderId, value: event, headers: { 'event-id': event.eventId, 'event-type': event.type } }));
+      // Resolves only once Kafka acknowledged them: the workflow's outbox keeps them until then.
+      if (batching) await batching.publish(deps.lifecycleTopic, outgoing);
+      else await publish(deps.producer, deps.lifecycleTopic, outgoing);
     },
   };
 }

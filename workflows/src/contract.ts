@@ -2,6 +2,8 @@
 // the system) changes an order through, and the `state` query. Clients (services/dispatch,
 // services/feedback) import only this file, never the workflow code itself.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { orderAttributes as searchAttributes } from './searchAttributes';
 import type { Actor, Command, LifecycleEvent, OrderSnapshot, Priority, Stage, Channel, RejectionCode } from '@diandan/domain';
 
 export const SERVICE_ORDER_WORKFLOW = 'serviceOrder';
@@ -19,6 +21,19 @@ export interface ServiceOrderInput {
   categoryCode?: string;
   priority: Priority;
   placedAt: string;
+  /**
+   * The triage clock, computed by the starter from `placedAt` with the same reference data and
+   * calendar as the computeDeadline activity (absent when the starter could not, and in inputs of
+   * runs started before 2026-11-30): the workflow then needs no computeDeadline in its first task.
+   */
+  triage?: TriageClock;
+}
+
+export interface TriageClock {
+  dueAt: string;
+  warnAt: string;
+  referenceVersion: string;
+  unscheduledYears?: number[];
 }
 
 /** Patches of serviceOrder (docs/lifecycle.md, "Changing the workflow"): one name per change, never reused. */
@@ -83,3 +98,21 @@ export const stateQuery = defineQuery<OrderView>('state');
  * invalid_input → 400, not_found → 404.
  */
 export type ActRejectionType = RejectionCode;
+
+/**
+ * A placed order's search attributes as its workflow would upsert them in its first task: set at
+ * start (the starter), they spare that task the upsert — one visibility write per order — and
+ * listing by status is right from the first moment. Without a triage clock OrderDeadline is left
+ * to the workflow (which then upserts).
+ */
+export function searchAttributesAtStart(input: Pick<ServiceOrderInput, 'categoryCode' | 'triage'>): TypedSearchAttributes {
+  return new TypedSearchAttributes([
+    { key: searchAttributes.status, value: 'placed' },
+    { key: searchAttributes.level, value: 'none' },
+    { key: searchAttributes.unit, value: 'none' },
+    { key: searchAttributes.category, value: input.categoryCode ?? 'none' },
+    { key: searchAttributes.overdue, value: false },
+    { key: searchAttributes.bounces, value: 0 },
+    ...(input.triage ? [{ key: searchAttributes.deadline, value: new Date(input.triage.dueAt) }] : []),
+  ]);
+}

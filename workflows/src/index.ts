@@ -1,6 +1,6 @@
 export * from './contract';
 export * from './projectContract';
-export { createActivities, type Activities, type ActivityDeps } from './activities';
+export { createActivities, createDeadlineCalculator, type Activities, type ActivityDeps, type DeadlineAnswer } from './activities';
 export { createProjectActivities, runBundling, type ProjectActivities, type ProjectActivityDeps } from './projectActivities';
 export { ensureBundlingSchedule } from './schedule';
 export * from './cycleContract';

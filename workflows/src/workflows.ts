@@ -13,6 +13,7 @@ import {
   setHandler,
   allHandlersFinished,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { orderAttributes as searchAttributes } from './searchAttributes';
 import {
@@ -43,7 +44,9 @@ import {
   type RunningDeadline,
   type ServiceOrderInput,
   type SurvivorOutcome,
+  type TriageClock,
 } from './contract';
+import type { DeadlineAnswer } from './activities';
 
 // Local activities: they run in the worker inside the workflow task, so placing an order costs
 // one workflow task instead of a round trip through the server per step (the dev server's SQLite
@@ -187,6 +190,10 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
       stage,
       from: from.toISOString(),
     });
+    await startClock(key, stage, due);
+  };
+
+  const startClock = async (key: string, stage: NonNullable<ReturnType<typeof stageForStatus>>, due: DeadlineAnswer | TriageClock): Promise<void> => {
     // Histories recorded before reference versions existed have none: they keep their first load.
     if (due.referenceVersion !== undefined && due.referenceVersion !== reference.version) await loadReference();
     clock.key = key;
@@ -304,7 +311,15 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     ]);
   };
 
-  let publishedAttributes = '';
+  // The starter sets the search attributes at start and hands over the triage clock it computed:
+  // the first task then upserts only what differs from them — normally nothing — and runs no
+  // computeDeadline: one visibility write and one local activity less per order. Keyed on what the
+  // run recorded when it started (its input and start attributes), not on patched(): a patch would
+  // upsert TemporalChangeVersion in this very task and cancel the gain. Runs started without them
+  // (every run before this change) take the old way; the deploy order (workers before the starter)
+  // keeps a run with them from meeting old workflow code (docs/lifecycle.md).
+  if (input.triage && stageForStatus(order.status) === 'triage' && clock.key === '') await startClock(stageKey(order), 'triage', input.triage);
+  let publishedAttributes = attributesSetAtStart(order.categoryCode);
   for (;;) {
     if (stageKey(order) !== clock.key) await refreshDeadline(new Date());
     const attributes = JSON.stringify([order.status, order.level, order.unitId, order.bounces, clock.deadline?.dueAt, clock.deadline?.overdue]);
@@ -364,6 +379,25 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   await condition(() => false, LINGER_AFTER_FINISH);
   await condition(allHandlersFinished);
   return view();
+}
+
+/**
+ * The start's search attributes in the form the main loop compares (status, level, unit, bounces,
+ * deadline, overdue), or '' — upsert them all — when any is missing or the category differs.
+ */
+function attributesSetAtStart(categoryCode: string | undefined): string {
+  const given = workflowInfo().typedSearchAttributes;
+  const status = given.get(searchAttributes.status);
+  const level = given.get(searchAttributes.level);
+  const unit = given.get(searchAttributes.unit);
+  const category = given.get(searchAttributes.category);
+  const overdue = given.get(searchAttributes.overdue);
+  const bounces = given.get(searchAttributes.bounces);
+  const deadline = given.get(searchAttributes.deadline);
+  if (status === undefined || level === undefined || unit === undefined || overdue === undefined || bounces === undefined) return '';
+  if (category !== (categoryCode ?? 'none')) return '';
+  const none = (value: string) => (value === 'none' ? null : value);
+  return JSON.stringify([status, none(level), none(unit), bounces, deadline?.toISOString(), deadline ? overdue : undefined]);
 }
 
 function eventDeadline(deadline: RunningDeadline | null): EventDeadline | null {

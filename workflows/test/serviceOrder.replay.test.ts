@@ -4,7 +4,8 @@
 // `happy-path.pb` was recorded by the workflow before the first patch; the `v2-*` files by the
 // patched one (record them with DIANDAN_RECORD_HISTORIES=1, see ./corpus.ts). The v3-* files were
 // recorded by the test rig, which encrypts payloads with the test codec: replay decodes with it
-// (payloads written without a codec pass through it unchanged).
+// (payloads written without a codec pass through it unchanged). The v4-* files were recorded with
+// search attributes and the triage clock set at start (serviceOrder.attributesAtStart.test.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -40,6 +41,8 @@ const PATHS = [
   'v3-merge-survivor-resolves',
   'v3-merge-survivor-withdrawn',
   'v3-unmerge',
+  // Attributes at start (no patch: keyed on the started event): the triage clock from the starter, no upsert in the first task.
+  'v4-attributes-at-start',
 ];
 
 describe('serviceOrder replay corpus', () => {
@@ -53,6 +56,7 @@ describe('serviceOrder replay corpus', () => {
     // A merge recorded before merge-links finished at once; the v3 merges took the linked branch.
     expect(hasPatch('v2-merge.pb', PATCHES.mergeLinks)).toBe(false);
     for (const file of ['v3-merge-resolved-by-survivor.pb', 'v3-unmerge.pb', 'v3-merge-survivor-withdrawn.pb']) expect(hasPatch(file, PATCHES.mergeLinks)).toBe(true);
+
   });
 
   it('replays every history without nondeterminism', async () => {

@@ -18,3 +18,4 @@ export * from './publicRef';
 export * from './metrics';
 export * from './routes';
 export * from './holidays';
+export * from './batchingPublisher';

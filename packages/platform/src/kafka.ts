@@ -145,6 +145,14 @@ export interface ConsumerRunnerOptions<T> {
   /** Turns raw bytes into a message; throw PoisonMessageError for input that can never be handled. */
   parse: (value: Buffer | null) => T;
   handle: (message: NoInfer<T>, context: MessageContext) => Promise<void>;
+  /**
+   * Handles all the messages one fetch brought from one partition at once (the projector: one
+   * database transaction for the lot), in their order; the offset after the last is committed
+   * once it returned. When it throws, the runner goes through that batch again one message at a
+   * time with `handle` — bounded retries, dead-letter, transient retries as for any message — so a
+   * poison message costs the batch its shared transaction, never the other messages.
+   */
+  handleBatch?: (messages: { message: NoInfer<T>; context: MessageContext }[]) => Promise<void>;
   logger: Logger;
   /** Attempts before a failing message is parked on the dead-letter topic (default 5). */
   maxAttempts?: number;
@@ -229,12 +237,12 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
     });
   };
 
-  const runOn = (consumer: Consumer) => consumer.run({
-    autoCommit: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-    eachMessage: async ({ topic: t, partition, message, heartbeat }) => {
-      const commit = () => consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
-      let parsed: T;
+  /** One message, with its retries, dead-lettering and offset commit. */
+  const handleOne = async (consumer: Consumer, t: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, parsedAlready?: { value: T }) => {
+    const commit = () => consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    let parsed: T;
+    if (parsedAlready) parsed = parsedAlready.value;
+    else {
       try {
         parsed = parse(message.value);
       } catch (error) {
@@ -242,86 +250,142 @@ export async function runConsumer<T>(options: ConsumerRunnerOptions<T>): Promise
         await commit();
         return;
       }
-      // While this message is retried (and while a slow attempt hangs), keep telling the group
-      // coordinator we are alive: kafkajs heartbeats only between messages. A heartbeat refused
-      // because the group rebalances ends the retrying: the offset stays uncommitted, kafkajs
-      // rejoins, and whoever owns the partition next redoes the message.
-      let lostGroup: unknown;
-      const keepAlive = async () => {
-        try {
-          await heartbeat();
-          counters.retryHeartbeats++;
-        } catch (error) {
-          if (isRebalancing(error)) lostGroup ??= error;
-        }
-      };
-      // From the first attempt on, not only between retries: one slow attempt (a workflow start
-      // retrying inside the Temporal client while the server is away) outlasted the session
-      // timeout in the chaos run and cost the member its group. Fast messages never see a tick.
-      let keepingAlive: NodeJS.Timeout | undefined = setInterval(() => void keepAlive(), heartbeatIntervalMs);
-      const waitBeforeRetry = async (ms: number) => {
-        const until = Date.now() + ms;
-        while (Date.now() < until && !stopping && lostGroup === undefined) {
-          await new Promise((resolve) => setTimeout(resolve, Math.min(250, until - Date.now())));
-        }
-      };
+    }
+    // While this message is retried (and while a slow attempt hangs), keep telling the group
+    // coordinator we are alive: kafkajs heartbeats only between messages. A heartbeat refused
+    // because the group rebalances ends the retrying: the offset stays uncommitted, kafkajs
+    // rejoins, and whoever owns the partition next redoes the message.
+    let lostGroup: unknown;
+    const keepAlive = async () => {
       try {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await handle(parsed, {
+        await heartbeat();
+        counters.retryHeartbeats++;
+      } catch (error) {
+        if (isRebalancing(error)) lostGroup ??= error;
+      }
+    };
+    // From the first attempt on, not only between retries: one slow attempt (a workflow start
+    // retrying inside the Temporal client while the server is away) outlasted the session
+    // timeout in the chaos run and cost the member its group. Fast messages never see a tick.
+    let keepingAlive: NodeJS.Timeout | undefined = setInterval(() => void keepAlive(), heartbeatIntervalMs);
+    const waitBeforeRetry = async (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until && !stopping && lostGroup === undefined) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250, until - Date.now())));
+      }
+    };
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await handle(parsed, contextOf(t, partition, message, attempt));
+          counters.handled++;
+          if (attempt > 1) logger.info({ topic: t, partition, offset: message.offset, attempts: attempt }, 'handler succeeded after retries');
+          break;
+        } catch (error) {
+          // Shutting down: leave the offset uncommitted; the next owner of the partition redoes it.
+          if (stopping) throw error;
+          const transient = isTransient(error);
+          if (error instanceof PoisonMessageError || (!transient && attempt >= maxAttempts)) {
+            await park(message, partition, error, attempt);
+            break;
+          }
+          if (lostGroup !== undefined) throw lostGroup;
+          counters.retries++;
+          if (transient) counters.transientRetries++;
+          if (!failingSince.has(partition)) failingSince.set(partition, Date.now());
+          noteRetrying();
+          keepingAlive ??= setInterval(() => void keepAlive(), heartbeatIntervalMs);
+          const delayMs = Math.min(backoffMs * 2 ** (attempt - 1), maxBackoffMs);
+          logger.warn(
+            {
               topic: t,
               partition,
               offset: message.offset,
-              key: message.key?.toString() ?? null,
-              headers: message.headers ?? {},
               attempt,
-            });
-            counters.handled++;
-            if (attempt > 1) logger.info({ topic: t, partition, offset: message.offset, attempts: attempt }, 'handler succeeded after retries');
-            break;
-          } catch (error) {
-            // Shutting down: leave the offset uncommitted; the next owner of the partition redoes it.
-            if (stopping) throw error;
-            const transient = isTransient(error);
-            if (error instanceof PoisonMessageError || (!transient && attempt >= maxAttempts)) {
-              await park(message, partition, error, attempt);
-              break;
-            }
-            if (lostGroup !== undefined) throw lostGroup;
-            counters.retries++;
-            if (transient) counters.transientRetries++;
-            if (!failingSince.has(partition)) failingSince.set(partition, Date.now());
-            noteRetrying();
-            keepingAlive ??= setInterval(() => void keepAlive(), heartbeatIntervalMs);
-            const delayMs = Math.min(backoffMs * 2 ** (attempt - 1), maxBackoffMs);
-            logger.warn(
-              {
-                topic: t,
-                partition,
-                offset: message.offset,
-                attempt,
-                transient,
-                ...(transient ? {} : { attemptsLeft: maxAttempts - attempt }),
-                retryingForMs: Date.now() - (failingSince.get(partition) ?? Date.now()),
-                delayMs,
-                err: errorText(error),
-              },
-              transient ? 'handler failed (infrastructure); retrying until it is back' : 'handler failed; retrying',
-            );
-            await keepAlive();
-            await waitBeforeRetry(delayMs);
-            if (stopping) throw error;
-            if (lostGroup !== undefined) throw lostGroup;
-          }
+              transient,
+              ...(transient ? {} : { attemptsLeft: maxAttempts - attempt }),
+              retryingForMs: Date.now() - (failingSince.get(partition) ?? Date.now()),
+              delayMs,
+              err: errorText(error),
+            },
+            transient ? 'handler failed (infrastructure); retrying until it is back' : 'handler failed; retrying',
+          );
+          await keepAlive();
+          await waitBeforeRetry(delayMs);
+          if (stopping) throw error;
+          if (lostGroup !== undefined) throw lostGroup;
         }
-      } finally {
-        if (keepingAlive) clearInterval(keepingAlive);
-        failingSince.delete(partition);
-        noteRetrying();
       }
-      await commit();
-    },
+    } finally {
+      if (keepingAlive) clearInterval(keepingAlive);
+      failingSince.delete(partition);
+      noteRetrying();
+    }
+    await commit();
+  };
+
+  const contextOf = (t: string, partition: number, message: KafkaMessage, attempt: number): MessageContext => ({
+    topic: t,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    headers: message.headers ?? {},
+    attempt,
   });
+
+  const handleBatch = options.handleBatch;
+  const runOn = (consumer: Consumer) =>
+    handleBatch
+      ? consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+          eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
+            const { topic: t, partition } = batch;
+            if (batch.messages.length === 0) return;
+            const last = batch.messages[batch.messages.length - 1]!;
+            // Poison (unparseable) messages are parked first; the rest go through in one call.
+            const good: { raw: KafkaMessage; value: T }[] = [];
+            for (const message of batch.messages) {
+              try {
+                good.push({ raw: message, value: parse(message.value) });
+              } catch (error) {
+                await park(message, partition, error, 0);
+              }
+            }
+            const keepingAlive = setInterval(() => void heartbeat().catch(() => undefined), heartbeatIntervalMs);
+            let together = false;
+            try {
+              if (good.length > 0) await handleBatch(good.map((m) => ({ message: m.value, context: contextOf(t, partition, m.raw, 1) })));
+              together = true;
+            } catch (error) {
+              if (stopping) throw error;
+              logger.warn({ topic: t, partition, messages: good.length, err: errorText(error) }, 'batch failed; handling its messages one by one');
+            } finally {
+              clearInterval(keepingAlive);
+            }
+            if (together) {
+              counters.handled += good.length;
+              await consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+              resolveOffset(last.offset);
+              return;
+            }
+            for (const m of good) {
+              // A rebalance took the partition: the rest is the next owner's (offsets not committed).
+              if (!isRunning() || isStale()) return;
+              await handleOne(consumer, t, partition, m.raw, heartbeat, { value: m.value });
+              resolveOffset(m.raw.offset);
+            }
+            // The parked tail (if the batch ended with poison) is done too.
+            await consumer.commitOffsets([{ topic: t, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+            resolveOffset(last.offset);
+          },
+        })
+      : consumer.run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+          eachMessage: async ({ topic: t, partition, message, heartbeat }) => handleOne(consumer, t, partition, message, heartbeat),
+        });
 
   // kafkajs restarts a crashed consumer only when it deems the error retriable; after any other
   // (a non-retriable error out of the handler path, a failed commit after an outage) the consumer

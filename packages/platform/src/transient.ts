@@ -16,8 +16,12 @@ const TRANSIENT_GRPC_CODES = new Set([
 /** Node.js system errors of a socket that could not reach or lost its peer. */
 const TRANSIENT_SYSTEM_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
-/** Prisma: cannot reach / timed out / closed / pool timeout / transaction conflict or deadlock. */
-const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2034']);
+/**
+ * Prisma: cannot reach / timed out / closed / pool timeout / transaction conflict or deadlock /
+ * an interactive transaction that expired or could not start in time (P2028: it waited for a row
+ * another transaction held — the projector's batch of the same order — or for a connection).
+ */
+const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
 
 /**
  * PostgreSQL SQLSTATEs: class 08 (connection exception), 53300 too many connections, 57P01–57P03

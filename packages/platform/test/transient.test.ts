@@ -12,6 +12,7 @@ describe('isTransient', () => {
     ['PostgreSQL shutting down (57P01)', withCode('terminating connection due to administrator command', '57P01')],
     ['PostgreSQL connection failure (08006)', withCode('connection failure', '08006')],
     ['a serialization failure (40001)', withCode('could not serialize access', '40001')],
+    ['an interactive transaction that expired waiting for a row lock (P2028)', withCode('Transaction API error: A query cannot be executed on an expired transaction.', 'P2028')],
     ['a driver adapter that could not reach the database', Object.assign(new Error('adapter'), { cause: { kind: 'DatabaseNotReachable' } })],
     [
       'Prisma raw query over adapter-pg with the server down (P2010)',

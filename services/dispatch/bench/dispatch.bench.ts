@@ -7,6 +7,12 @@
 //   npx tsx services/dispatch/bench/dispatch.bench.ts [orders=1000] [ratePerSecond=100]
 // Payloads are encrypted with TEMPORAL_CODEC_KEYS as in production; BENCH_CODEC=off measures without.
 // BENCH_JSON=file also writes the figures as JSON (profiles.bench.ts runs this on both profiles).
+// Before/after switches (ab.bench.ts runs both in one run): BENCH_ATTRIBUTES_AT_START=0 (the
+// workflow upserts its search attributes), BENCH_PUBLISHING=direct (one produce request per
+// publishEvents), BENCH_PROJECTOR_BATCH=0 (one transaction per event), BENCH_CONCURRENT_STARTS=0
+// (the starter starts a partition's orders one after another).
+// An order counts as projected when the lifecycle projector wrote its order.placed (lastSeq ≥ 1):
+// the intake projection creates the row from orders.placed on its own, without any workflow.
 // Topics get KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS replicas (3 / 2 in the cluster profile).
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,7 +23,29 @@ import { generateTrackingCode, lifecycleEventSchema, type OrderPlaced } from '@d
 import {
   AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, publish, topicNames,
 } from '@diandan/platform';
-import { createActivities } from '@diandan/workflows';
+
+const attributesAtStart = process.env.BENCH_ATTRIBUTES_AT_START !== '0';
+const publishMode = process.env.BENCH_PUBLISHING === 'direct' ? 'direct' : 'batched';
+const projectorBatch = process.env.BENCH_PROJECTOR_BATCH !== '0';
+const concurrentStarts = process.env.BENCH_CONCURRENT_STARTS !== '0';
+
+/** Wraps each activity to record how long it took: where the first workflow task waits. */
+function timed(activities: Activities, durations: Map<string, number[]>): Activities {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+    durations.set(name, []);
+    wrapped[name] = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await fn(...args);
+      } finally {
+        durations.get(name)!.push(performance.now() - started);
+      }
+    };
+  }
+  return wrapped as unknown as Activities;
+}
+import { createActivities, createDeadlineCalculator, type Activities } from '@diandan/workflows';
 import { startIntakeProjection } from '../src/intakeProjection';
 import { startProjector } from '../src/projector';
 import { startStarter } from '../src/starter';
@@ -74,6 +102,9 @@ async function main(): Promise<void> {
   const prisma = createPrisma(need('DATABASE_URL'), { maxConnections: 10 });
   const producer = createProducer(kafka);
   await producer.connect();
+  // Orders are placed through a producer of their own, as intake's is not the worker's.
+  const placer = createProducer(kafka);
+  await placer.connect();
   const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
   const dataConverter = process.env.BENCH_CODEC === 'off' ? undefined : encryptingDataConverter(AesGcmPayloadCodec.fromConfig(need('TEMPORAL_CODEC_KEYS')));
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', ...(dataConverter ? { dataConverter } : {}) });
@@ -83,7 +114,9 @@ async function main(): Promise<void> {
   console.log(
     `dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')}; payload codec ${dataConverter ? 'AES-256-GCM' : 'off'})`,
   );
+  console.log(`  attributes at start: ${attributesAtStart ? 'yes' : 'no'}; publishing: ${publishMode}; projector: ${projectorBatch ? 'a transaction per batch' : 'a transaction per event'}; starts: ${concurrentStarts ? 'a batch at once' : 'one by one'}`);
   const emptyRate = await emptyStartRate(client, nativeConnection, Math.min(orders, 500));
+  const activityDurations = new Map<string, number[]>();
   console.log(`  empty workflow starts: ${emptyRate.toFixed(0)}/s (16 concurrent clients)`);
 
   const worker = await Worker.create({
@@ -94,7 +127,7 @@ async function main(): Promise<void> {
       workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'),
       logger: new DefaultLogger('ERROR'),
     }),
-    activities: createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle }),
+    activities: timed(createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, publishing: publishMode }), activityDurations),
     maxConcurrentWorkflowTaskExecutions: 100,
   });
   const workerRun = worker.run();
@@ -106,6 +139,9 @@ async function main(): Promise<void> {
     topic: topics.placed,
     deadLetterTopic: topics.placedDlq,
     groupId: `${prefix}starter`,
+    attributesAtStart,
+    concurrentStarts,
+    deadlines: createDeadlineCalculator({ prisma }),
   });
   // The intake facts (text, address, attachments) reach the read model beside the workflow.
   const intakeProjection = await startIntakeProjection({
@@ -123,6 +159,7 @@ async function main(): Promise<void> {
     topic: topics.lifecycle,
     deadLetterTopic: topics.lifecycleDlq,
     groupId: `${prefix}projector`,
+    batch: projectorBatch,
   });
 
   // (a) running: the workflow's first lifecycle event (order.placed) is on orders.lifecycle.
@@ -147,7 +184,7 @@ async function main(): Promise<void> {
     while ((placing || rowAt.size < placedAt.size) && Date.now() < deadline) {
       const missing = [...placedAt.keys()].filter((id) => !rowAt.has(id));
       for (let i = 0; i < missing.length; i += 5000) {
-        const rows = await prisma.order.findMany({ where: { id: { in: missing.slice(i, i + 5000) } }, select: { id: true } });
+        const rows = await prisma.order.findMany({ where: { id: { in: missing.slice(i, i + 5000) }, lastSeq: { gte: 1 } }, select: { id: true } });
         const now = Date.now();
         for (const row of rows) rowAt.set(row.id, now);
       }
@@ -176,7 +213,7 @@ async function main(): Promise<void> {
       if (due > Date.now()) await sleep(due - Date.now());
       placedAt.set(orderId, Date.now());
       // Not awaited (the offered rate is the point); a send the producer gives up on is counted, not fatal.
-      publish(producer, topics.placed, [{ key: orderId, value: event }]).catch(() => {
+      publish(placer, topics.placed, [{ key: orderId, value: event }]).catch(() => {
         placedAt.delete(orderId);
         notPublished++;
       });
@@ -207,6 +244,10 @@ async function main(): Promise<void> {
     `  ratio orders/s ÷ empty starts/s: ${(throughput / emptyRate).toFixed(2)}  (offered load ${ratePerSecond}/s; at an offered load below capacity, throughput = offered load)`,
   );
 
+  for (const [name, values] of activityDurations) {
+    if (values.length > 0) console.log(`  activity ${name}: ${values.length} calls, p50 ${fmt(percentile(values, 50))}, p99 ${fmt(percentile(values, 99))}, max ${fmt(Math.max(...values))}`);
+  }
+
   if (process.env.BENCH_JSON) {
     const figures = {
       orders,
@@ -218,6 +259,7 @@ async function main(): Promise<void> {
       runningP99: percentile(running, 99),
       rowP50: percentile(projected, 50),
       rowP99: percentile(projected, 99),
+      publishP99: percentile(activityDurations.get('publishEvents') ?? [], 99),
     };
     fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(figures));
   }
@@ -240,6 +282,7 @@ async function main(): Promise<void> {
   worker.shutdown();
   await workerRun;
   await producer.disconnect();
+  await placer.disconnect();
   await prisma.$disconnect();
   await connection.close();
   await nativeConnection.close();

@@ -47,7 +47,10 @@ export async function projectPlaced(prisma: PrismaClient, placed: OrderPlaced, l
         skipDuplicates: true,
       });
     }
-  });
+  },
+  // The row may be locked by the lifecycle projector's batch of the same order (one transaction
+  // per fetched batch): wait for it rather than fail after Prisma's default 5 s.
+  { timeout: 60_000, maxWait: 30_000 });
 }
 
 export interface IntakeProjectionOptions {

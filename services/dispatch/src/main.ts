@@ -23,6 +23,7 @@ import { startProjectProjector } from './projectProjector';
 import { startCycleProjector } from './cycleProjector';
 import { ensureCurrentCycles } from './api/cycles';
 import { startStarter } from './starter';
+import { createDeadlineCalculator } from '@diandan/workflows';
 
 async function main(): Promise<void> {
   const config = loadConfig(processEnv.dispatch);
@@ -48,8 +49,11 @@ async function main(): Promise<void> {
   const calendarCheck = setInterval(() => void checkCalendar(), 24 * 3600_000);
   calendarCheck.unref();
 
+  // The starter computes each order's triage clock with the worker's own rules (reference data and
+  // the holiday calendar, cached), so the workflow starts with complete search attributes.
   const starter = await startStarter({
     kafka, client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-starter`,
+    deadlines: createDeadlineCalculator({ prisma }),
   });
   const intake = await startIntakeProjection({ kafka, prisma, logger, topic: topics.placed, deadLetterTopic: topics.placedDlq, groupId: `${groups}-intake` });
   const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId: `${groups}-projector` });

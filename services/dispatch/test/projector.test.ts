@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { buildUnitTree, decide, lifecycleEventId, placeOrder, stampEvents, type Command, type LifecycleEvent, type OrderSnapshot, type Actor } from '@diandan/domain';
 import { createProducer, publish, type PrismaClient } from '@diandan/platform';
 import { DEMO_UNITS } from '../../../infra/seed/district';
-import { projectEvent, startProjector } from '../src/projector';
+import { projectEvent, projectEvents, startProjector } from '../src/projector';
 import { freshTopics, kafkaFor, logger, seedOnce, testPrisma, unique, waitFor } from '@diandan/testkit/dispatch';
 
 const units = buildUnitTree(DEMO_UNITS);
@@ -138,7 +138,60 @@ describe('projectEvent', () => {
   });
 });
 
+describe('projectEvents (one transaction per batch)', () => {
+  it('batch.stateCheck: a batch of several orders’ events, with duplicates, gives the rows and timelines one event at a time gives', async () => {
+    const [a, b] = [history(), history()];
+    for (const event of a) await projectEvent(prisma, event);
+    const expected = await rowOf(prisma, a[0]!.orderId);
+    // b's events interleaved with a's again (all duplicates), and b's last event twice.
+    const batch = b.flatMap((event, i) => [event, ...(a[i] ? [a[i]!] : [])]);
+    const outcomes = await projectEvents(prisma, [...batch, b.at(-1)!]);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(a.length + 1);
+    expect({ ...(await rowOf(prisma, b[0]!.orderId)), id: 'x', publicRef: 'x', trackingCode: 'x' }).toEqual({ ...expected, id: 'x', publicRef: 'x', trackingCode: 'x' });
+    expect(await timelineOf(prisma, b[0]!.orderId)).toHaveLength(b.length);
+  });
+});
+
 describe('projector consumer', () => {
+  it('poisonInBatch.messageQueueCheck: an event the database refuses reaches the dead-letter topic; the rest of its batch is projected', async () => {
+    const topics = await freshTopics('projector-batch');
+    const kafka = kafkaFor('projector-batch');
+    const groupId = unique('projector-batch-group');
+    const events = history();
+    const orderId = events[0]!.orderId;
+    // Valid by the schema, impossible for the table (seq beyond a PostgreSQL integer): it aborts any transaction it is in.
+    const seq = 2 ** 31;
+    const poison: LifecycleEvent = { ...events[3]!, seq, eventId: lifecycleEventId(orderId, seq) };
+    const producer = createProducer(kafka);
+    await producer.connect();
+    // One key, published before the projector starts: the events come in one fetch, the poison in their middle.
+    await publish(producer, topics.lifecycle, [...events.slice(0, 4), poison, ...events.slice(4)].map((value) => ({ key: value.orderId, value })));
+    await producer.disconnect();
+
+    const projector = await startProjector({ kafka, prisma, logger, topic: topics.lifecycle, deadLetterTopic: topics.lifecycleDlq, groupId });
+    const parked: string[] = [];
+    const dlqReader = kafka.consumer({ groupId: unique('dlq-reader') });
+    await dlqReader.connect();
+    await dlqReader.subscribe({ topic: topics.lifecycleDlq, fromBeginning: true });
+    await dlqReader.run({ eachMessage: async ({ message }) => void parked.push(String(message.headers?.['event-id'] ?? JSON.parse(String(message.value)).eventId)) });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor('the poison parked and every offset committed', async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topics.lifecycle] });
+        const committed = offsets!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+        return parked.length === 1 && committed === events.length + 1;
+      });
+    } finally {
+      await admin.disconnect();
+      await dlqReader.disconnect();
+      await projector.stop();
+    }
+    expect(parked).toEqual([poison.eventId]);
+    expect((await timelineOf(prisma, orderId)).map((e) => e.id)).toEqual(events.map((e) => e.eventId));
+    expect((await rowOf(prisma, orderId))?.lastSeq).toBe(events.length);
+  }, 60_000);
+
   it('crashBeforeOffsetCommit.messageQueueCheck: a consumer dying after the DB commit loses and duplicates nothing', async () => {
     const topics = await freshTopics('projector');
     const kafka = kafkaFor('projector');

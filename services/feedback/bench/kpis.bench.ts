@@ -1,7 +1,13 @@
-// Benchmark of the KPI and board queries over a million orders.
+// Benchmark of the KPI and board queries over a million orders (or ten).
 //
-//   cd /work/main && (ROOT=$PWD; source infra/local/env.sh; npx tsx services/feedback/bench/kpis.bench.ts [--orders 1000000] [--runs 200] [--reuse])
+//   (ROOT=$PWD; source infra/local/env.sh; npx tsx services/feedback/bench/kpis.bench.ts [--orders 1000000] [--runs 200] [--template 200000] [--reuse])
 //
+// Loading: `--template` orders (default 200,000, at most --orders) are synthesized one by one in
+// this process; the rest are copies of them made inside PostgreSQL (INSERT … SELECT over
+// generate_series: new ids, the same lifecycle shifted by a few seconds, same month), which is
+// what makes 10 M orders a matter of minutes instead of ≈ 25 (docs/performance.md). The rates'
+// distribution is the template's; the queries read the rollup (units × months × categories),
+// whose size does not depend on the number of copies.
 // Creates its own database (diandan_bench_kpis; never the shared one), migrates it, loads a
 // synthetic district (155 units, 40 categories, 24 months) with N orders — each order's lifecycle
 // folded into its KPI fact by the same code the consumer runs — builds the rollup, then times the
@@ -26,6 +32,7 @@ const ORDERS = Number(arg('orders', '1000000'));
 const RUNS = Number(arg('runs', '200'));
 const SEED = arg('seed', 'diandan-bench');
 const REUSE = process.argv.includes('--reuse');
+const TEMPLATE = Math.min(ORDERS, Number(arg('template', '200000')));
 const DATABASE = 'diandan_bench_kpis';
 const HOUR = 3600_000;
 
@@ -161,6 +168,43 @@ async function insertBatch(pg: Client, rows: OrderRow[], facts: OrderFact[]): Pr
   );
 }
 
+/**
+ * Orders TEMPLATE … ORDERS-1 as copies of the template made by PostgreSQL itself: copy c of
+ * template order n is order n + c·TEMPLATE (its uuid is built the way uuidOf builds it), every
+ * time shifted by c·7 s (at most minutes: the month, hence the fact's month, stays the same).
+ */
+async function copyTemplate(pg: Client): Promise<void> {
+  const copies = Math.ceil(ORDERS / TEMPLATE) - 1;
+  const number = `('x' || right(t.id::text, 12))::bit(48)::bigint`;
+  const numberOfFact = `('x' || right(t."orderId"::text, 12))::bit(48)::bigint`;
+  const idOf = (n: string) => `('00000000-0000-4000-8000-' || lpad(to_hex(${n} + $1::bigint * ${TEMPLATE}), 12, '0'))::uuid`;
+  const shift = `($1::int * interval '7 seconds')`;
+  for (let c = 1; c <= copies; c++) {
+    const started = performance.now();
+    await pg.query('BEGIN');
+    await pg.query(
+      `INSERT INTO "Order" (id, "trackingCode", channel, status, level, "unitId", "categoryCode", content, "placedAt", "dispatchedAt", "acceptedAt", "resolvedAt", "closedAt", rating, "updatedAt")
+       SELECT ${idOf(number)}, 'BN-' || (${number} + $1::bigint * ${TEMPLATE}), channel, status, level, "unitId", "categoryCode", content,
+              "placedAt" + ${shift}, "dispatchedAt" + ${shift}, "acceptedAt" + ${shift}, "resolvedAt" + ${shift}, "closedAt" + ${shift}, rating, now()
+       FROM "Order" t WHERE t.id <= '00000000-0000-4000-8000-${(TEMPLATE - 1).toString(16).padStart(12, '0')}'::uuid
+         AND ${number} + $1::bigint * ${TEMPLATE} < ${ORDERS}`,
+      [c],
+    );
+    await pg.query(
+      `INSERT INTO "KpiOrderFact" ("orderId", "lastSeq", month, "unitId", "categoryCode", received, excluded, responded, "respondedOnTime", "responseLate", "responseDueAt", resolved, rating,
+         "responseUnitId", "responseFixed", "resolutionUnitId", "resolutionFixed", "satisfactionUnitId", "updatedAt")
+       SELECT ${idOf(numberOfFact)}, "lastSeq", month, "unitId", "categoryCode", received, excluded, responded, "respondedOnTime", "responseLate", "responseDueAt" + ${shift}, resolved, rating,
+              "responseUnitId", "responseFixed", "resolutionUnitId", "resolutionFixed", "satisfactionUnitId", now()
+       FROM "KpiOrderFact" t WHERE t."orderId" <= '00000000-0000-4000-8000-${(TEMPLATE - 1).toString(16).padStart(12, '0')}'::uuid
+         AND ${numberOfFact} + $1::bigint * ${TEMPLATE} < ${ORDERS}`,
+      [c],
+    );
+    await pg.query('COMMIT');
+    process.stdout.write(`  copied ${Math.min(ORDERS, (c + 1) * TEMPLATE)} (${((performance.now() - started) / 1000).toFixed(1)} s for the last copy)\r`);
+  }
+  if (copies > 0) process.stdout.write('\n');
+}
+
 async function load(d: District): Promise<void> {
   const admin = new Client({ connectionString: baseUrl.toString() });
   await admin.connect();
@@ -179,10 +223,10 @@ async function load(d: District): Promise<void> {
   const random = seededRandom(SEED);
   const started = performance.now();
   const BATCH = 10_000;
-  for (let n = 0; n < ORDERS; n += BATCH) {
+  for (let n = 0; n < TEMPLATE; n += BATCH) {
     const rows: OrderRow[] = [];
     const facts: OrderFact[] = [];
-    for (let k = n; k < Math.min(ORDERS, n + BATCH); k++) {
+    for (let k = n; k < Math.min(TEMPLATE, n + BATCH); k++) {
       const { row, fact } = synthesize(k, d, random);
       rows.push(row);
       facts.push(fact);
@@ -190,6 +234,9 @@ async function load(d: District): Promise<void> {
     await insertBatch(pg, rows, facts);
     if ((n / BATCH) % 20 === 0) process.stdout.write(`  loaded ${n + rows.length}\r`);
   }
+  const synthesizedMs = performance.now() - started;
+  console.log(`synthesized ${TEMPLATE} orders in ${(synthesizedMs / 1000).toFixed(1)} s`);
+  await copyTemplate(pg);
   const loadedMs = performance.now() - started;
   await pg.query('ANALYZE');
   await pg.end();
