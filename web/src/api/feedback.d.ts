@@ -148,6 +148,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/board/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the projects as an HTML page (no script); /board/projects/{projectId} shows one */
+        get: {
+            parameters: {
+                query?: {
+                    origin?: "bundle" | "proposal";
+                    page?: number;
+                    pageSize?: number;
+                    status?: "active" | "completed";
+                    unit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/annual-reports/{cycleId}": {
         parameters: {
             query?: never;
@@ -233,6 +275,104 @@ export interface paths {
                 };
                 /** @description invalid query; `details.fields` names each */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/board/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 项目公示: projects (monthly bundles and the year’s service list) with progress, milestones and their orders’ ratings (public) */
+        get: {
+            parameters: {
+                query?: {
+                    origin?: "bundle" | "proposal";
+                    page?: number;
+                    pageSize?: number;
+                    status?: "active" | "completed";
+                    unit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description one page, active projects first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BoardProjectsPage"];
+                    };
+                };
+                /** @description invalid query; `details.fields` names each */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/board/projects/{projectId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one project with its public timeline (progress notes, milestones, completion), scrubbed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the project */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BoardProject"];
+                    };
+                };
+                /** @description no such project */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1969,6 +2109,108 @@ export interface components {
                     id: string;
                     name: string;
                 } | null;
+            }[];
+            page: number;
+            pageSize: number;
+        };
+        BoardProject: {
+            /** @description yuan */
+            budget: string | null;
+            completedAt: string | null;
+            /** @description ISO 8601 date-time */
+            createdAt: string;
+            description: string | null;
+            id: string;
+            milestones: {
+                /** @description ISO 8601 date-time */
+                dueAt: string;
+                name: string;
+                reachedAt: string | null;
+                /** @enum {string} */
+                state: "open" | "warned" | "missed" | "reached";
+            }[];
+            /** @description counts only: a project never names its orders publicly */
+            orders: {
+                basicallySatisfied: number;
+                dissatisfied: number;
+                linked: number;
+                rated: number;
+                resolved: number;
+                satisfied: number;
+            };
+            /**
+             * @description bundle: 月度打包; proposal: the year’s service list
+             * @enum {string}
+             */
+            origin: "bundle" | "proposal";
+            /** @description a milestone was missed and is not reached yet */
+            overdue: boolean;
+            percent: number;
+            result: string | null;
+            /** @enum {string} */
+            status: "active" | "completed";
+            timeline: {
+                /** @description ISO 8601 date-time */
+                at: string;
+                percent: number | null;
+                text: string | null;
+                type: string;
+            }[];
+            /** @description scrubbed of personal data */
+            title: string;
+            unit: {
+                id: string;
+                name: string;
+            };
+        };
+        BoardProjectsPage: {
+            counts: {
+                active: number;
+                completed: number;
+            };
+            hasNext: boolean;
+            items: {
+                /** @description yuan */
+                budget: string | null;
+                completedAt: string | null;
+                /** @description ISO 8601 date-time */
+                createdAt: string;
+                description: string | null;
+                id: string;
+                milestones: {
+                    /** @description ISO 8601 date-time */
+                    dueAt: string;
+                    name: string;
+                    reachedAt: string | null;
+                    /** @enum {string} */
+                    state: "open" | "warned" | "missed" | "reached";
+                }[];
+                /** @description counts only: a project never names its orders publicly */
+                orders: {
+                    basicallySatisfied: number;
+                    dissatisfied: number;
+                    linked: number;
+                    rated: number;
+                    resolved: number;
+                    satisfied: number;
+                };
+                /**
+                 * @description bundle: 月度打包; proposal: the year’s service list
+                 * @enum {string}
+                 */
+                origin: "bundle" | "proposal";
+                /** @description a milestone was missed and is not reached yet */
+                overdue: boolean;
+                percent: number;
+                result: string | null;
+                /** @enum {string} */
+                status: "active" | "completed";
+                /** @description scrubbed of personal data */
+                title: string;
+                unit: {
+                    id: string;
+                    name: string;
+                };
             }[];
             page: number;
             pageSize: number;
