@@ -79,7 +79,8 @@ describe('monthly bundling and projects, clicked through in Chromium', () => {
     await modal.getByLabel('项目名称').fill('建新北路社区老年助餐送餐上门');
     await modal.getByLabel('承办单位').click();
     await supervisor.keyboard.type('建新北路社区');
-    await supervisor.keyboard.press('Enter');
+    // Pick the demo community itself: other suites seed units whose names contain it (评单测试建新北路社区).
+    await supervisor.locator('.ant-select-item-option').filter({ hasText: /^建新北路社区（社区）$/ }).click();
     await modal.getByLabel('预算（元，可不填）').fill('20000');
     await shot(supervisor, 'projects-make');
     await modal.getByRole('button', { name: /^立\s*项$/ }).click();

@@ -273,6 +273,14 @@ export const openapiDocument = {
         responses: { 200: { description: 'the project', content: json(ref('BoardProject')) }, 404: error('no such project') },
       },
     },
+    '/board/projects/{projectId}': {
+      get: {
+        summary: 'one project as an HTML page: progress, milestones, the timeline (no script)',
+        tags: ['public'],
+        parameters: [{ name: 'projectId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { 200: { description: 'page', content: { 'text/html': { schema: { type: 'string' } } } }, 404: { description: 'a page saying there is no such project', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
     '/board/projects': {
       get: {
         summary: 'the projects as an HTML page (no script); /board/projects/{projectId} shows one',

@@ -17,7 +17,7 @@ ol.tl{list-style:none;margin:0;padding:0;border-left:2px solid #eadcdc}
 ol.tl li{position:relative;padding:0 0 14px 16px}ol.tl li:before{content:"";position:absolute;left:-6px;top:6px;width:10px;height:10px;border-radius:50%;background:#b7282e}
 ol.tl time{display:block;font-size:12px;color:#999}
 .counts{display:flex;gap:8px;margin:0 0 12px}.counts a{color:#b7282e;text-decoration:none;background:#fff;border-radius:16px;padding:3px 14px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
-.counts a.on{background:#b7282e;color:#fff}
+.counts a.on{background:#7d1a1f;color:#fff;box-shadow:inset 0 0 0 1px #fff}
 `);
 
 const day = (iso: string): string => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
