@@ -4,6 +4,7 @@
 import type { BoardMilestone, BoardProject, BoardProjectDetail, BoardProjectsPage, BoardProjectsQuery } from './projectsQuery';
 import { PROJECT_ORIGIN_LABELS } from './projectsQuery';
 import { Html, html } from './html';
+import { satisfactionOf } from '../kpis/report';
 import { BOARD_STYLE, boardNav } from './page';
 
 const EXTRA = new Html(`
@@ -30,9 +31,10 @@ const EVENT_LABELS: Record<string, string> = {
   'project.completed': '项目完成',
 };
 
+/** The three rates' own definition of satisfaction (kpis/report.ts), over the project's orders. */
 function satisfaction(orders: BoardProject['orders']): string {
-  if (orders.rated === 0) return '尚无评价';
-  return `满意率 ${(((orders.satisfied + orders.basicallySatisfied) / orders.rated) * 100).toFixed(1)}%（${orders.rated} 人评价）`;
+  const rate = satisfactionOf(orders);
+  return rate === null ? '尚无评价' : `满意率 ${(rate * 100).toFixed(1)}%（${orders.rated} 人评价）`;
 }
 
 function badge(p: BoardProject): Html {

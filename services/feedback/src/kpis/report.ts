@@ -30,12 +30,17 @@ export interface Rates {
   composite: number | null;
 }
 
-export function ratesOf(c: KpiCounters, settings: RateSettings = DEFAULT_RATE_SETTINGS): Rates {
+/** The satisfaction rate of some ratings: (satisfied + w × basically satisfied) ÷ rated; null when none. */
+export function satisfactionOf(c: Pick<KpiCounters, 'satisfied' | 'basicallySatisfied' | 'dissatisfied'>, settings: RateSettings = DEFAULT_RATE_SETTINGS): number | null {
   const rated = c.satisfied + c.basicallySatisfied + c.dissatisfied;
+  return rated === 0 ? null : (c.satisfied + settings.basicallySatisfiedWeight * c.basicallySatisfied) / rated;
+}
+
+export function ratesOf(c: KpiCounters, settings: RateSettings = DEFAULT_RATE_SETTINGS): Rates {
   const ratio = (num: number, den: number) => (den === 0 ? null : num / den);
   const response = ratio(c.respondedOnTime, c.responseReceived);
   const resolution = ratio(c.resolved, c.received);
-  const satisfaction = ratio(c.satisfied + settings.basicallySatisfiedWeight * c.basicallySatisfied, rated);
+  const satisfaction = satisfactionOf(c, settings);
   const w = settings.compositeWeights;
   // A missing rate (nothing rated yet) counts neither for nor against: the others are reweighted.
   const parts = [
