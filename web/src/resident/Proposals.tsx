@@ -85,7 +85,14 @@ export function ProposalList() {
               <h2>{p.title}</h2>
               <p className="content">{p.content}</p>
               <p className="meta">
-                {[p.categoryCode ? names.get(p.categoryCode) : '', areaName(p.areaId), `提出于 ${day(p.createdAt)}`].filter(Boolean).join(' · ')}
+                {[p.categoryCode ? names.get(p.categoryCode) : '', areaName(p.areaId), `提出于 ${day(p.createdAt)}`]
+                  .filter(Boolean)
+                  .map((part, i) => (
+                    <span key={i} className="nowrap">
+                      {i > 0 ? ' · ' : ''}
+                      {part}
+                    </span>
+                  ))}
               </p>
               {cycle.takesSupports &&
                 (open === p.reference ? (

@@ -92,31 +92,40 @@ export function CycleSelection({ cycle, onDecided }: { cycle: CycleRow; onDecide
       <Table<RankedProposal>
         rowKey="id"
         data-testid="proposal-ranking"
+        tableLayout="fixed"
         loading={ranking.loading}
         dataSource={ranking.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         locale={{ emptyText: t('本周期还没有提议', 'No proposals in this cycle yet') }}
         columns={[
-          { title: t('排名', 'Rank'), dataIndex: 'rank', width: 72 },
-          { title: t('编号', 'Reference'), dataIndex: 'reference', width: 130, render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{v}</span> },
+          { title: t('排名', 'Rank'), dataIndex: 'rank', width: 64 },
+          { title: t('编号', 'Reference'), dataIndex: 'reference', width: 124, render: (v: string) => <span style={{ whiteSpace: 'nowrap' }}>{v}</span> },
           {
             title: t('提议', 'Proposal'),
             render: (_v, p) => (
               <Flex vertical gap={2}>
                 <Typography.Text strong>{p.title}</Typography.Text>
-                <Typography.Text type="secondary" ellipsis={{ tooltip: p.content }} style={{ maxWidth: 420 }}>{p.content}</Typography.Text>
+                <Typography.Text type="secondary" ellipsis={{ tooltip: p.content }}>{p.content}</Typography.Text>
                 {p.decisionReason && <Typography.Text style={{ fontSize: 12 }}>{t('理由', 'Reason')}：{p.decisionReason}</Typography.Text>}
               </Flex>
             ),
           },
-          { title: t('类别', 'Category'), width: 120, render: (_v, p) => p.categoryName ?? p.categoryCode ?? '—' },
-          { title: t('片区', 'Area'), width: 120, render: (_v, p) => unitName(p.areaId) },
-          { title: t('附议', 'Supports'), dataIndex: 'supportCount', width: 80 },
-          { title: t('状态', 'Status'), width: 92, render: (_v, p) => <Tag color={STATUS_COLOR[p.status]}>{label(PROPOSAL_STATUS, p.status, lang)}</Tag> },
+          {
+            title: t('类别 / 片区', 'Category / area'),
+            width: 140,
+            render: (_v, p) => (
+              <Flex vertical>
+                <span>{p.categoryName ?? p.categoryCode ?? '—'}</span>
+                <Typography.Text type="secondary">{unitName(p.areaId)}</Typography.Text>
+              </Flex>
+            ),
+          },
+          { title: t('附议', 'Supports'), dataIndex: 'supportCount', width: 68 },
+          { title: t('状态', 'Status'), width: 88, render: (_v, p) => <Tag color={STATUS_COLOR[p.status]}>{label(PROPOSAL_STATUS, p.status, lang)}</Tag> },
           { title: t('提交时间', 'Submitted'), width: 150, render: (_v, p) => <span style={{ whiteSpace: 'nowrap' }}>{chinaTime(p.createdAt)}</span> },
           {
-            title: '',
-            width: 200,
+            title: t('操作', 'Actions'),
+            width: 176,
             render: (_v, p) =>
               p.status === 'open' ? (
                 <Space size={4} wrap>
