@@ -4,7 +4,8 @@
 // call an operator entered), once per person, within the limits; a dispatcher merges a duplicate
 // (supports move, nobody counted twice); the administrator brings selection forward and the phase
 // changes by itself; the joint meeting declines one proposal with a public reason and accepts
-// another, which becomes a project of the year's list.
+// another, which becomes a project of the year's list. A second year, already in its evaluation
+// phase, has scores revised and then frozen when the administrator brings the report forward.
 import { randomUUID } from 'node:crypto';
 import { boardCycleSchema, boardCyclesSchema } from '../../services/feedback/src/openapi';
 import { currentCycleSchema, placedProposalSchema, proposalPageSchema, publicProposalSchema, supportCodeSentSchema, supportResultSchema } from '../../services/intake/src/channels/proposalOpenApi';
@@ -192,5 +193,37 @@ describe('annual cycle: proposals → supports → selection → project', () =>
     expect(text).not.toContain('<script');
     expect((await fetch(`${p.feedback}/board/cycles/cycle-nobody-2090`)).status).toBe(404);
     expect((await p.call(`${p.feedback}/v1/board/cycles/not a cycle`, 'GET')).status).toBe(404);
+  });
+
+  it('evaluation.freezeThroughWorkflow: scores are revised during the evaluation phase and frozen when the workflow moves to the report', async () => {
+    const admin = await p.login('admin');
+    const evaluator = await p.login('evaluator');
+    const evaluatorId = (JSON.parse(Buffer.from(evaluator.authorization!.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+    const year = 2091;
+    // A year already in its evaluation phase: the workflow starts there (the earlier dates passed).
+    const dates = { solicitation: at(-6 * DAY), selection: at(-5 * DAY), publication: at(-4 * DAY), implementation: at(-3 * DAY), midyear_review: at(-2 * DAY), evaluation: at(-3600_000), report: at(DAY), closed: at(2 * DAY) };
+    const started = await p.call(`${p.dispatch}/v1/cycles`, 'POST', { organisationId: 'youth-league', year, dates }, admin);
+    expect(started.status).toBe(201);
+    const cycleId = started.body.cycleId as string;
+    const form = `${p.feedback}/v1/evaluation/cycles/${cycleId}`;
+    await p.eventually(async () => ((await p.call(form, 'GET', undefined, admin)).body?.cycle?.phase === 'evaluation' ? true : undefined), 'the cycle in evaluation in the read model');
+    expect((await p.call(`${form}/evaluators/${evaluatorId}`, 'PUT', undefined, admin)).status).toBe(200);
+    const criteria = await p.call(`${form}/criteria`, 'PUT', { criteria: [{ target: 'unit', name: '办理质量', weight: 3 }, { target: 'unit', name: '群众满意', weight: 7 }] }, admin);
+    expect(criteria.status).toBe(200);
+    const scores = (score: number) => ({ scores: (criteria.body.criteria as Array<{ id: string }>).map((c) => ({ criterionId: c.id, score })), comment: `第${score}分` });
+    const sheet = `${form}/sheets/unit/jianxin-north`;
+    expect((await p.call(sheet, 'PUT', scores(5), evaluator)).status).toBe(200);
+    expect((await p.call(sheet, 'PUT', scores(6), evaluator)).status).toBe(200);
+
+    // The administrator ends the evaluation early; the workflow's timer fires, the projector moves the phase.
+    const moved = await p.call(`${p.dispatch}/v1/cycles/${cycleId}/dates`, 'POST', { boundary: 'report', at: at(3000), reason: '评估机构提前完成打分' }, admin);
+    expect(moved.status).toBe(200);
+    await p.eventually(async () => ((await p.call(form, 'GET', undefined, evaluator)).body?.cycle?.phase === 'report' ? true : undefined), 'the cycle in report in the read model', 30_000);
+    const refused = await p.call(sheet, 'PUT', scores(9), evaluator);
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'evaluation_closed', details: { phase: 'report' } } } });
+    const revisions = await p.call(`${sheet}/revisions`, 'GET', undefined, evaluator);
+    expect(revisions.body.revisions).toHaveLength(2);
+    const frozen = (await p.call(form, 'GET', undefined, evaluator)).body.sheets.find((x: { targetId: string }) => x.targetId === 'jianxin-north');
+    expect(frozen).toMatchObject({ revision: 2, comment: '第6分' });
   });
 });

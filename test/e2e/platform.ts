@@ -204,7 +204,14 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
       return header;
     },
     place: async (order) => {
-      const placed = await call(`${intake}/v1/orders`, 'POST', { channel: 'web', ...order }, { 'idempotency-key': randomUUID() });
+      // As the API asks of every client: a 503 (Kafka did not acknowledge in time, which a loaded CI
+      // machine sees) is retried with the same Idempotency-Key, so a retry never places twice.
+      const key = randomUUID();
+      let placed = await call(`${intake}/v1/orders`, 'POST', { channel: 'web', ...order }, { 'idempotency-key': key });
+      for (let attempt = 1; placed.status === 503 && attempt < 5; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+        placed = await call(`${intake}/v1/orders`, 'POST', { channel: 'web', ...order }, { 'idempotency-key': key });
+      }
       if (placed.status !== 202) throw new Error(`placing failed: ${placed.status} ${JSON.stringify(placed.body)}`);
       const { orderId, trackingCode, secret } = placed.body as { orderId: string; trackingCode: string; secret: string };
       await eventually(async () => ((await prisma.order.findUnique({ where: { id: orderId } }))?.trackingCode === trackingCode ? true : undefined), 'the placed order in the read model');

@@ -83,6 +83,14 @@ describe('GET /v1/feed', () => {
     const send = async () => {
       // The feed starts at the newest offset: wait until its consumer has joined before producing.
       await waitFor('feed consumer to be assigned', async () => (await consumer.describeGroup()).state === 'Stable');
+      // A stable group has not yet asked for the newest offset; a completed fetch has. Produced
+      // before that, the events would land below the offset it starts from (seen on a loaded CI).
+      await new Promise<void>((resolve) => {
+        const off = consumer.on(consumer.events.FETCH, () => {
+          off();
+          resolve();
+        });
+      });
       const producer = createProducer(kafkaFor('feed-producer'));
       await producer.connect();
       await publish(producer, topic, events.map((value) => ({ key: value.orderId, value })));
