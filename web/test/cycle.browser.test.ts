@@ -219,10 +219,13 @@ describe('the annual cycle, clicked through in Chromium', () => {
       { target: 'project', name: '完成进度', weight: 1 },
     ];
     expect((await api('admin', 'PUT', `/api/feedback/v1/evaluation/cycles/${CYCLE}/criteria`, { criteria })).status).toBe(200);
-    const users = (await api('admin', 'GET', '/api/dispatch/v1/users')).body.users as { id: string; username: string }[];
-    const evaluatorId = users.find((u) => u.username === 'evaluator')!.id;
-    expect((await api('admin', 'PUT', `/api/feedback/v1/evaluation/cycles/${CYCLE}/evaluators/${evaluatorId}`, {})).status).toBe(200);
-    const evaluator = await login('evaluator');
+    // An evaluator account of this test's own (the demo `evaluator` is bound by another suite meanwhile:
+    // an account has one cycle), added and bound by the administrator as the API offers.
+    const evaluatorName = `web-eval-${Date.now().toString(36)}`;
+    const added = await api('admin', 'POST', '/api/dispatch/v1/users', { username: evaluatorName, password: DEMO_PASSWORD, role: 'evaluator', displayName: '第三方评估 周敏' });
+    expect(added.status).toBe(201);
+    expect((await api('admin', 'PUT', `/api/feedback/v1/evaluation/cycles/${CYCLE}/evaluators/${String(added.body.id)}`, {})).status).toBe(200);
+    const evaluator = await login(evaluatorName);
     await evaluator.getByRole('menuitem', { name: '年终评估' }).click();
     await evaluator.getByText('评估进行中：评分可修改').waitFor();
     await evaluator.getByLabel('搜索单位').fill('建新北路社区');
@@ -231,7 +234,7 @@ describe('the annual cycle, clicked through in Chromium', () => {
     await evaluator.getByLabel(/^群众满意度/).fill('92');
     await evaluator.getByLabel('评语').fill('响应及时，四点半课堂反响好');
     await evaluator.getByRole('button', { name: /保存评分/ }).click();
-    await evaluator.getByText(/第 1 版 · 第三方评估 孙丽/).waitFor();
+    await evaluator.getByText(/第 1 版 · 第三方评估 周敏/).waitFor();
     await evaluator.getByText(/综合得分 89\.2/).first().waitFor(); // 0.4 × 85 + 0.6 × 92
     await shot(evaluator, 'console-evaluation-scored');
   });
