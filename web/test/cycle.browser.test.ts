@@ -2,7 +2,7 @@
 // and project workflows, Kafka, PostgreSQL, the three services, the one-origin web server): a
 // resident proposes and supports on the H5 pages (e-mail one-time code), an administrator moves
 // the start of selection with a reason in the 年度周期 screen (a refused move first), the joint
-// meeting accepts one proposal into a project and declines another with a public reason, a
+// meeting merges a duplicate, accepts one proposal into a project and declines another with a public reason, a
 // visitor reads the reason on the board's 年度公示, and at year end the bound evaluator scores a
 // unit in 年终评估. Screens are saved under web/test-artifacts/ (h5-proposal*.png, console-cycle*.png,
 // board-cycle.png, console-evaluation*.png).
@@ -108,6 +108,12 @@ describe('the annual cycle, clicked through in Chromium', () => {
       body: JSON.stringify({ organisationId: ORG, title: '篮球场夜间照明', content: '社区篮球场晚上太黑，希望加装照明灯。', categoryCode: 'after-school', areaId: 'guanyinqiao', channel: 'web' }),
     });
     expect(other.status).toBe(201);
+    const duplicate = await fetch(`${platform.url}/api/intake/v1/proposals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `web-cycle-${Date.now()}-duplicate` },
+      body: JSON.stringify({ organisationId: ORG, title: '希望办女性健康讲座', content: '建议在建新北路社区办女性健康讲座。', categoryCode: 'women-children', areaId: 'jianxin-north', channel: 'web' }),
+    });
+    expect(duplicate.status).toBe(201);
 
     // 提议 and 附议 — the resident on a phone-sized screen.
     const resident = await person(375, 740);
@@ -182,6 +188,13 @@ describe('the annual cycle, clicked through in Chromium', () => {
     const ranking = meeting.getByTestId('proposal-ranking');
     const row = (title: string) => ranking.locator('tr', { hasText: title });
     await row('社区开设女性健康讲座').waitFor();
+    // 合并: the duplicate into the resident's proposal (its supports would move with it).
+    await row('希望办女性健康讲座').getByRole('button', { name: /^合\s*并$/ }).click();
+    await meeting.getByRole('dialog').getByLabel('合并到').click();
+    await meeting.locator('.ant-select-item-option').filter({ hasText: /社区开设女性健康讲座（1 人附议）$/ }).click();
+    await meeting.getByRole('dialog').getByRole('button', { name: /^合\s*并$/ }).click();
+    await meeting.getByRole('dialog').waitFor({ state: 'hidden' });
+    await row('希望办女性健康讲座').waitFor({ state: 'detached' });
     await row('社区开设女性健康讲座').getByRole('button', { name: /^采\s*纳$/ }).click();
     const decide = meeting.getByRole('dialog');
     await decide.getByLabel('理由（公开）').fill('妇女健康需求集中，社区活动室可用，纳入本年度服务清单');
