@@ -83,6 +83,9 @@ export NOTIFY_STANDIN_PORT="${NOTIFY_STANDIN_PORT:-$(( ${PORT_BLOCK_BASE:-3000} 
 export NOTIFY_SMTP_HOST="${NOTIFY_SMTP_HOST:-127.0.0.1}"
 export NOTIFY_SMTP_PORT="${NOTIFY_SMTP_PORT:-$MAIL_SINK_SMTP_PORT}"
 export NOTIFY_MAIL_FROM="${NOTIFY_MAIL_FROM:-notices@diandan.localhost}"
+# intake's outgoing mail (replies, support codes for proposals: docs/annual-cycle.md) lands in MailDev too.
+export SMTP_OUT_HOST="${SMTP_OUT_HOST:-127.0.0.1}"
+export SMTP_OUT_PORT="${SMTP_OUT_PORT:-$MAIL_SINK_SMTP_PORT}"
 export WECHAT_API_BASE="${WECHAT_API_BASE:-http://127.0.0.1:$NOTIFY_STANDIN_PORT}"
 export NOTIFY_WECHAT_APP_ID="${NOTIFY_WECHAT_APP_ID:-wxlocalstandin0001}"
 export NOTIFY_WECHAT_APP_SECRET="${NOTIFY_WECHAT_APP_SECRET:-diandan-local-dev-wechat-app-secret}"

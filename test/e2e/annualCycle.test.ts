@@ -7,6 +7,8 @@
 // another, which becomes a project of the year's list. A second year, already in its evaluation
 // phase, has scores revised and then frozen when the administrator brings the report forward.
 import { randomUUID } from 'node:crypto';
+import { boardCycleSchema, boardCyclesSchema } from '../../services/feedback/src/openapi';
+import { currentCycleSchema, placedProposalSchema, proposalPageSchema, publicProposalSchema, supportCodeSentSchema, supportResultSchema } from '../../services/intake/src/channels/proposalOpenApi';
 import { startPlatform, type Platform } from './platform';
 
 const OPERATOR_TOKEN = 'e2e-cycle-operator-token-0123456789';
@@ -54,6 +56,12 @@ describe('annual cycle: proposals → supports → selection → project', () =>
     const first = await propose('社区开设四点半课堂', '双职工家庭孩子放学无人看护，希望社区开设四点半课堂。联系人 13812345678', key);
     expect(first).toMatchObject({ status: 201, body: { repeated: false, status: 'open', cycleId } });
     expect(first.body.content).not.toContain('13812345678');
+    // Intake's OpenAPI describes these answers exactly (strict: a field added or renamed fails).
+    placedProposalSchema.parse(first.body);
+    const current = await p.call(`${p.intake}/v1/cycles/current?organisationId=youth-league`, 'GET');
+    expect(currentCycleSchema.parse(current.body)).toMatchObject({ id: cycleId, phase: 'solicitation', takesProposals: true, takesSupports: true });
+    expect(current.body.areas.map((a: { id: string }) => a.id)).toContain('jianxin-north');
+    expect((await p.call(`${p.intake}/v1/cycles/current?organisationId=nobody-here`, 'GET')).status).toBe(404);
     expect(await propose('社区开设四点半课堂', '…', key)).toMatchObject({ status: 200, body: { reference: first.body.reference, repeated: true } });
     const duplicate = (await propose('希望有四点半课堂', '放学后孩子没人管，建议开设课后托管')).body;
     const other = (await propose('篮球场夜间照明', '篮球场晚上太黑，希望加装照明')).body;
@@ -62,12 +70,16 @@ describe('annual cycle: proposals → supports → selection → project', () =>
 
     // 附议: an e-mail proven by a one-time code; once per person per proposal, retries idempotent.
     const codeFor = async (email: string) => {
-      expect((await p.call(`${p.intake}/v1/proposals/support-codes`, 'POST', { kind: 'email', value: email })).status).toBe(202);
+      const sent = await p.call(`${p.intake}/v1/proposals/support-codes`, 'POST', { kind: 'email', value: email });
+      expect(sent.status).toBe(202);
+      supportCodeSentSchema.parse(sent.body);
       return codes.get(email.toLowerCase())!;
     };
     const support = (reference: string, email: string, code: string) => p.call(`${p.intake}/v1/proposals/${reference}/supports`, 'POST', { identity: { kind: 'email', value: email }, code });
     const a = await codeFor('a@example.com');
-    expect(await support(first.body.reference, 'a@example.com', a)).toMatchObject({ status: 201, body: { supportCount: 1, repeated: false } });
+    const supported = await support(first.body.reference, 'a@example.com', a);
+    expect(supported).toMatchObject({ status: 201, body: { supportCount: 1, repeated: false } });
+    supportResultSchema.parse(supported.body);
     expect(await support(first.body.reference, 'A@Example.com', a)).toMatchObject({ status: 200, body: { supportCount: 1, repeated: true } });
     expect((await support(first.body.reference, 'a@example.com', a === '000000' ? '000001' : '000000')).status).toBe(403);
     expect((await support(first.body.reference, 'not-an-email', a)).status).toBe(400);
@@ -141,12 +153,14 @@ describe('annual cycle: proposals → supports → selection → project', () =>
       return answer.body?.status === 'declined' ? answer.body : undefined;
     }, 'the declined proposal in public');
     expect(publicDeclined).toMatchObject({ decisionReason: decline.reason });
+    publicProposalSchema.parse(publicDeclined);
     const publicList = await p.eventually(async () => {
       const answer = await p.call(`${p.intake}/v1/proposals?cycleId=${cycleId}`, 'GET');
       return answer.body?.proposals?.some((x: { status: string }) => x.status === 'accepted') ? answer.body : undefined;
     }, 'the accepted proposal in public');
     expect(publicList.proposals.find((x: { reference: string }) => x.reference === first.body.reference)).toMatchObject({ status: 'accepted', projectId, supportCount: 5 });
     expect(JSON.stringify(publicList)).not.toContain('13812345678');
+    proposalPageSchema.parse(publicList);
 
     const project = await p.eventually(async () => {
       const answer = await p.call(`${p.dispatch}/v1/projects/${projectId}`, 'GET', undefined, handler);
@@ -154,6 +168,31 @@ describe('annual cycle: proposals → supports → selection → project', () =>
     }, 'the project in the read model');
     expect(project).toMatchObject({ title: accept.project.title, origin: 'proposal', cycleId, proposalId: first.body.id, ownerUnitId: 'jianxin-north', status: 'active' });
     expect(project.milestones.map((m: { name: string }) => m.name)).toEqual(['场地与志愿者到位', '课堂开课']);
+
+    // 年度公示 on the board: the phases with dates, the moved date's reason, the service list with
+    // the project, the declined proposal with its public reason; scrubbed; strict schema.
+    const yearPage = await p.eventually(async () => {
+      const answer = await p.call(`${p.feedback}/v1/board/cycles/${cycleId}`, 'GET');
+      return answer.status === 200 && answer.body.serviceList?.[0]?.project ? answer.body : undefined;
+    }, 'the year on the board with its project');
+    boardCycleSchema.parse(yearPage);
+    expect(yearPage).toMatchObject({ id: cycleId, phase: 'selection', counts: { open: 1, accepted: 1, declined: 1, merged: 1 } });
+    expect(yearPage.phases.find((ph: { phase: string }) => ph.phase === 'selection').state).toBe('current');
+    expect(yearPage.dateMoves).toEqual([expect.objectContaining({ phase: 'selection', reason: '征集提前结束，联席会议提前召开' })]);
+    expect(yearPage.serviceList[0]).toMatchObject({ proposal: { reference: first.body.reference, supportCount: 5 }, project: { id: projectId, title: accept.project.title, origin: 'proposal' } });
+    expect(yearPage.declined).toEqual([expect.objectContaining({ reference: other.reference, reason: decline.reason })]);
+    expect(JSON.stringify(yearPage)).not.toContain('13812345678');
+    boardCyclesSchema.parse((await p.call(`${p.feedback}/v1/board/cycles`, 'GET')).body);
+    const page = await fetch(`${p.feedback}/board/cycles/${cycleId}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const text = await page.text();
+    expect(text).toContain(decline.reason);
+    expect(text).toContain(accept.project.title);
+    expect(text).not.toContain('13812345678');
+    expect(text).not.toContain('<script');
+    expect((await fetch(`${p.feedback}/board/cycles/cycle-nobody-2090`)).status).toBe(404);
+    expect((await p.call(`${p.feedback}/v1/board/cycles/not a cycle`, 'GET')).status).toBe(404);
   });
 
   it('evaluation.freezeThroughWorkflow: scores are revised during the evaluation phase and frozen when the workflow moves to the report', async () => {

@@ -134,7 +134,7 @@ describe('the console and the resident pages, clicked through in Chromium', () =
 
     // 派单 — the dispatcher finds it in the triage queue and dispatches it to the community.
     const dispatcher = await login('dispatcher');
-    await expect(dispatcher.getByRole('menuitem').allTextContents()).resolves.toEqual(['派单台', '联席会议', '办单台', '知识库', '项目']);
+    await expect(dispatcher.getByRole('menuitem').allTextContents()).resolves.toEqual(['派单台', '联席会议', '办单台', '知识库', '项目', '年度周期']);
     const row = await rowOf(dispatcher, 'triage-table', code);
     await shot(dispatcher, 'console-triage');
     await row.click();

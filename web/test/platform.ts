@@ -44,6 +44,8 @@ const SERVICE_TOKEN = 'web-tests-feedback-service-token-0123456789';
 export interface Platform {
   url: string;
   prisma: PrismaClient;
+  /** The last one-time code intake sent to each e-mail address (supports of proposals). */
+  codes: Map<string, string>;
   stop: () => Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startPlatform(): Promise<Platform> {
     trackingCodeOf: async (id) => (await prisma.order.findUnique({ where: { id }, select: { trackingCode: true } }))?.trackingCode,
   });
 
+  const codes = new Map<string, string>();
   const intakeProducer = createRequestPathProducer(kafka);
   await intakeProducer.connect();
   const intake = createIntakeApp({
@@ -139,6 +142,8 @@ export async function startPlatform(): Promise<Platform> {
     logger,
     producer: intakeProducer,
     prisma,
+    // The support codes a resident would get by e-mail, kept for the test to type in.
+    codeSender: { kinds: ['email'], send: async (identity, code) => void codes.set(identity.value, code) },
   });
   const services = await Promise.all([
     serve(intake.app),
@@ -152,6 +157,7 @@ export async function startPlatform(): Promise<Platform> {
   return {
     url: web.url,
     prisma,
+    codes,
     stop: async () => {
       for (const server of servers) server.closeAllConnections();
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));

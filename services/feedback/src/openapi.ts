@@ -2,7 +2,7 @@
 // with; response schemas are zod schemas too, and the tests parse real answers with them (strict:
 // an added or renamed field fails), so the console's generated client cannot drift from the code.
 import { z } from 'zod';
-import { ORDER_STATUSES, RATINGS } from '@diandan/domain';
+import { CYCLE_BOUNDARIES, CYCLE_PHASES, CYCLE_STATES, ORDER_STATUSES, RATINGS } from '@diandan/domain';
 import { boardQuerySchema } from './board/routes';
 import { boardProjectsQuerySchema } from './board/projectsQuery';
 import { callbackSchema, FORMATS, rangeSchema, sampleSchema } from './evaluator/routes';
@@ -16,6 +16,7 @@ import { wechatRatingBody } from './wechatRating';
 
 const iso = z.string().describe('ISO 8601 date-time');
 const rate = z.number().nullable();
+const cycleIdPathParam = { name: 'cycleId', in: 'path', required: true, schema: { type: 'string', pattern: '^cycle-[a-z0-9-]{1,100}-\\d{4}$' }, description: 'cycle-<organisationId>-<year>' };
 
 export const ratingOutcomeSchema = z.strictObject({
   trackingCode: z.string(),
@@ -76,6 +77,38 @@ export const boardProjectsPageSchema = z.strictObject({
   hasNext: z.boolean(),
   counts: z.strictObject({ active: count, completed: count }),
 });
+
+const cyclePhase = z.enum(CYCLE_STATES);
+export const boardCycleSummarySchema = z.strictObject({
+  id: z.string().describe('cycle-<organisationId>-<year>'),
+  year: count,
+  organisation: z.strictObject({ id: z.string(), name: z.string() }),
+  phase: cyclePhase,
+  phaseName: z.string().describe('the phase in Chinese'),
+});
+export const boardProposalSchema = z.strictObject({
+  reference: z.string().describe('P-XXXX-XXXX'),
+  title: z.string().describe('scrubbed of personal data'),
+  content: z.string().describe('scrubbed of personal data'),
+  category: z.strictObject({ code: z.string(), name: z.string() }).nullable(),
+  area: z.strictObject({ id: z.string(), name: z.string() }).nullable(),
+  supportCount: count.describe('distinct people; never who'),
+  status: z.enum(['open', 'accepted', 'declined']),
+  reason: z.string().nullable().describe('the joint meeting’s public reason, scrubbed'),
+  decidedAt: iso.nullable(),
+  createdAt: iso,
+});
+export const boardCycleSchema = boardCycleSummarySchema.extend({
+  phases: z.array(z.strictObject({ phase: z.enum(CYCLE_PHASES), name: z.string(), startsAt: iso, endsAt: iso, state: z.enum(['done', 'current', 'ahead']) })),
+  closesAt: iso,
+  dateMoves: z.array(z.strictObject({ at: iso, phase: z.enum(CYCLE_BOUNDARIES), name: z.string(), from: iso, to: iso, reason: z.string().describe('public, scrubbed') })),
+  counts: z.strictObject({ open: count, accepted: count, declined: count, merged: count, supports: count }),
+  serviceList: z.array(z.strictObject({ proposal: boardProposalSchema, project: boardProjectSchema.nullable().describe('null until the project is in the read model') })),
+  declined: z.array(boardProposalSchema),
+  open: z.array(boardProposalSchema),
+  report: z.strictObject({ published: z.boolean(), url: z.string().nullable().describe('the annual report page once the evaluation has closed') }),
+});
+export const boardCyclesSchema = z.strictObject({ cycles: z.array(boardCycleSummarySchema) });
 
 const counters = z.strictObject({
   placed: z.number().int(),
@@ -208,6 +241,8 @@ export const openapiDocument = {
       BoardPage: toSchema(boardPageSchema),
       BoardProjectsPage: toSchema(boardProjectsPageSchema),
       BoardProject: toSchema(boardProjectDetailSchema),
+      BoardCycles: toSchema(boardCyclesSchema),
+      BoardCycle: toSchema(boardCycleSchema),
       KpiReport: toSchema(kpiReportSchema),
       CallbackSample: toSchema(callbackSampleSchema),
       CallbackRecord: toSchema(callbackRecordSchema),
@@ -287,6 +322,36 @@ export const openapiDocument = {
         tags: ['public'],
         parameters: queryParams(boardProjectsQuerySchema),
         responses: { 200: { description: 'page', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/v1/board/cycles': {
+      get: {
+        summary: '年度公示: the annual cycles that have begun, newest year first (public)',
+        tags: ['public'],
+        responses: { 200: { description: 'the cycles', content: json(ref('BoardCycles')) } },
+      },
+    },
+    '/v1/board/cycles/{cycleId}': {
+      get: {
+        summary: 'one cycle’s whole year: phases with dates, moved dates with reasons, the service list with its projects’ progress, declined proposals with their public reasons, open proposals; scrubbed (public)',
+        tags: ['public'],
+        parameters: [cycleIdPathParam],
+        responses: { 200: { description: 'the year', content: json(ref('BoardCycle')) }, 404: error('no such cycle, or it has not begun') },
+      },
+    },
+    '/board/cycles': {
+      get: {
+        summary: 'the years as an HTML page (no script); /board/cycles/{cycleId} shows one',
+        tags: ['public'],
+        responses: { 200: { description: 'page', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/board/cycles/{cycleId}': {
+      get: {
+        summary: 'one cycle’s whole year as an HTML page (no script)',
+        tags: ['public'],
+        parameters: [cycleIdPathParam],
+        responses: { 200: { description: 'page', content: { 'text/html': { schema: { type: 'string' } } } }, 404: { description: 'a page saying there is no such cycle', content: { 'text/html': { schema: { type: 'string' } } } } },
       },
     },
     '/v1/kpis': {

@@ -1,5 +1,8 @@
 // The intake API's OpenAPI document and a small docs page. Open311 follows its own spec
-// (GeoReport v2) and is listed here by path only.
+// (GeoReport v2) and is listed here by path only. The annual cycle's proposals and supports come
+// from ./channels/proposalOpenApi (zod schemas, the ones the routes validate with).
+import { proposalPaths, proposalSchemas } from './channels/proposalOpenApi';
+
 const error = { $ref: '#/components/schemas/Error' };
 const accepted = { $ref: '#/components/schemas/Accepted' };
 const json = (schema: object) => ({ 'application/json': { schema } });
@@ -18,6 +21,7 @@ export const openapiDocument = {
     description: 'Every channel a resident uses → one `order.placed` event. 202 means Kafka acknowledged the order (acks -1).',
   },
   paths: {
+    ...proposalPaths,
     '/v1/orders': {
       post: {
         summary: 'Place an order (JSON, H5 form, or multipart with up to 5 `files`)',
@@ -75,6 +79,7 @@ export const openapiDocument = {
   components: {
     securitySchemes: { operator: { type: 'http', scheme: 'bearer' } },
     schemas: {
+      ...proposalSchemas,
       PublicCategory: {
         type: 'object',
         properties: { code: { type: 'string' }, name: { type: 'string' }, description: { type: 'string' } },
@@ -196,6 +201,7 @@ a <code>503</code> with <code>Retry-After</code> means nothing was kept.</p>
 <li><code>GET|POST /v1/wechat</code> — WeChat official account callback</li>
 <li><code>/open311/v2/…</code> — Open311 GeoReport v2 (XML and JSON)</li>
 <li>E-mail: SMTP to the intake address</li>
+<li><code>GET /v1/cycles/current</code>, <code>GET|POST /v1/proposals</code>, <code>POST /v1/proposals/support-codes</code>, <code>POST /v1/proposals/{reference}/supports</code> — the annual cycle's proposals and supports (附议)</li>
 </ul>
 <p>The full description: <a href="/v1/openapi.json">/v1/openapi.json</a> (OpenAPI 3.1).</p>
 </body></html>`;

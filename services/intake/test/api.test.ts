@@ -213,8 +213,14 @@ describe('JSON API: POST /v1/orders', () => {
     const doc = (await (await fetch(`${intake.url}/v1/openapi.json`)).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/orders', '/v1/orders/track/{code}', '/v1/wechat', '/v1/hotline/calls', '/v1/letters']),
+      expect.arrayContaining([
+        '/v1/orders', '/v1/orders/track/{code}', '/v1/wechat', '/v1/hotline/calls', '/v1/letters',
+        // The annual cycle's proposals and supports (docs/annual-cycle.md).
+        '/v1/cycles/current', '/v1/proposals', '/v1/proposals/{reference}', '/v1/proposals/support-codes', '/v1/proposals/{reference}/supports', '/v1/hotline/proposals/{reference}/supports',
+      ]),
     );
+    expect(doc.paths['/v1/proposals'].post.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PlacedProposal' });
+    expect(doc.components.schemas.PublicProposal.additionalProperties).toBe(false);
     const page = await fetch(`${intake.url}/docs`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/v1/openapi.json');

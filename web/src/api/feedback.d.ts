@@ -148,6 +148,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/board/cycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the years as an HTML page (no script); /board/cycles/{cycleId} shows one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/board/cycles/{cycleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one cycle’s whole year as an HTML page (no script) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description cycle-<organisationId>-<year> */
+                    cycleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description a page saying there is no such cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/board/projects": {
         parameters: {
             query?: never;
@@ -322,6 +406,90 @@ export interface paths {
                 };
                 /** @description invalid query; `details.fields` names each */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/board/cycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度公示: the annual cycles that have begun, newest year first (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the cycles */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BoardCycles"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/board/cycles/{cycleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one cycle’s whole year: phases with dates, moved dates with reasons, the service list with its projects’ progress, declined proposals with their public reasons, open proposals; scrubbed (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description cycle-<organisationId>-<year> */
+                    cycleId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the year */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BoardCycle"];
+                    };
+                };
+                /** @description no such cycle, or it has not begun */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2131,6 +2299,193 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        BoardCycle: {
+            /** @description ISO 8601 date-time */
+            closesAt: string;
+            counts: {
+                accepted: number;
+                declined: number;
+                merged: number;
+                open: number;
+                supports: number;
+            };
+            dateMoves: {
+                /** @description ISO 8601 date-time */
+                at: string;
+                /** @description ISO 8601 date-time */
+                from: string;
+                name: string;
+                /** @enum {string} */
+                phase: "solicitation" | "selection" | "publication" | "implementation" | "midyear_review" | "evaluation" | "report" | "closed";
+                /** @description public, scrubbed */
+                reason: string;
+                /** @description ISO 8601 date-time */
+                to: string;
+            }[];
+            declined: {
+                area: {
+                    id: string;
+                    name: string;
+                } | null;
+                category: {
+                    code: string;
+                    name: string;
+                } | null;
+                /** @description scrubbed of personal data */
+                content: string;
+                /** @description ISO 8601 date-time */
+                createdAt: string;
+                decidedAt: string | null;
+                /** @description the joint meeting’s public reason, scrubbed */
+                reason: string | null;
+                /** @description P-XXXX-XXXX */
+                reference: string;
+                /** @enum {string} */
+                status: "open" | "accepted" | "declined";
+                /** @description distinct people; never who */
+                supportCount: number;
+                /** @description scrubbed of personal data */
+                title: string;
+            }[];
+            /** @description cycle-<organisationId>-<year> */
+            id: string;
+            open: {
+                area: {
+                    id: string;
+                    name: string;
+                } | null;
+                category: {
+                    code: string;
+                    name: string;
+                } | null;
+                /** @description scrubbed of personal data */
+                content: string;
+                /** @description ISO 8601 date-time */
+                createdAt: string;
+                decidedAt: string | null;
+                /** @description the joint meeting’s public reason, scrubbed */
+                reason: string | null;
+                /** @description P-XXXX-XXXX */
+                reference: string;
+                /** @enum {string} */
+                status: "open" | "accepted" | "declined";
+                /** @description distinct people; never who */
+                supportCount: number;
+                /** @description scrubbed of personal data */
+                title: string;
+            }[];
+            organisation: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            phase: "planned" | "solicitation" | "selection" | "publication" | "implementation" | "midyear_review" | "evaluation" | "report" | "closed";
+            /** @description the phase in Chinese */
+            phaseName: string;
+            phases: {
+                /** @description ISO 8601 date-time */
+                endsAt: string;
+                name: string;
+                /** @enum {string} */
+                phase: "solicitation" | "selection" | "publication" | "implementation" | "midyear_review" | "evaluation" | "report";
+                /** @description ISO 8601 date-time */
+                startsAt: string;
+                /** @enum {string} */
+                state: "done" | "current" | "ahead";
+            }[];
+            report: {
+                published: boolean;
+                /** @description the annual report page once the evaluation has closed */
+                url: string | null;
+            };
+            serviceList: {
+                /** @description null until the project is in the read model */
+                project: {
+                    /** @description yuan */
+                    budget: string | null;
+                    completedAt: string | null;
+                    /** @description ISO 8601 date-time */
+                    createdAt: string;
+                    description: string | null;
+                    id: string;
+                    milestones: {
+                        /** @description ISO 8601 date-time */
+                        dueAt: string;
+                        name: string;
+                        reachedAt: string | null;
+                        /** @enum {string} */
+                        state: "open" | "warned" | "missed" | "reached";
+                    }[];
+                    /** @description counts only: a project never names its orders publicly */
+                    orders: {
+                        basicallySatisfied: number;
+                        dissatisfied: number;
+                        linked: number;
+                        rated: number;
+                        resolved: number;
+                        satisfied: number;
+                    };
+                    /**
+                     * @description bundle: 月度打包; proposal: the year’s service list
+                     * @enum {string}
+                     */
+                    origin: "bundle" | "proposal";
+                    /** @description a milestone was missed and is not reached yet */
+                    overdue: boolean;
+                    percent: number;
+                    result: string | null;
+                    /** @enum {string} */
+                    status: "active" | "completed";
+                    /** @description scrubbed of personal data */
+                    title: string;
+                    unit: {
+                        id: string;
+                        name: string;
+                    };
+                } | null;
+                proposal: {
+                    area: {
+                        id: string;
+                        name: string;
+                    } | null;
+                    category: {
+                        code: string;
+                        name: string;
+                    } | null;
+                    /** @description scrubbed of personal data */
+                    content: string;
+                    /** @description ISO 8601 date-time */
+                    createdAt: string;
+                    decidedAt: string | null;
+                    /** @description the joint meeting’s public reason, scrubbed */
+                    reason: string | null;
+                    /** @description P-XXXX-XXXX */
+                    reference: string;
+                    /** @enum {string} */
+                    status: "open" | "accepted" | "declined";
+                    /** @description distinct people; never who */
+                    supportCount: number;
+                    /** @description scrubbed of personal data */
+                    title: string;
+                };
+            }[];
+            year: number;
+        };
+        BoardCycles: {
+            cycles: {
+                /** @description cycle-<organisationId>-<year> */
+                id: string;
+                organisation: {
+                    id: string;
+                    name: string;
+                };
+                /** @enum {string} */
+                phase: "planned" | "solicitation" | "selection" | "publication" | "implementation" | "midyear_review" | "evaluation" | "report" | "closed";
+                /** @description the phase in Chinese */
+                phaseName: string;
+                year: number;
+            }[];
+        };
         BoardPage: {
             hasNext: boolean;
             items: {

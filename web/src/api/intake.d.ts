@@ -233,6 +233,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度周期: the organisation’s newest cycle (the one that takes proposals), its phase, whether it takes proposals and supports now, and the areas a proposal may name */
+        get: {
+            parameters: {
+                query?: {
+                    organisationId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the cycle */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CurrentCycle"];
+                    };
+                };
+                /** @description invalid query */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the organisation has no cycle */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/hotline/calls": {
         parameters: {
             query?: never;
@@ -292,6 +348,105 @@ export interface paths {
                 };
                 /** @description Kafka unavailable: nothing was kept; retry after `Retry-After` seconds */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hotline/proposals/{reference}/supports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** a hotline caller’s support, entered by an operator (the caller’s number is the identity) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        callerNumber: string;
+                        callId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description this caller supported it before: nothing counted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupportResult"];
+                    };
+                };
+                /** @description counted */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupportResult"];
+                    };
+                };
+                /** @description invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no operator token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such proposal */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the proposal or the phase takes no more supports */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many: the abuse limits (per person, per address) or the rate limit; `Retry-After` says when */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -527,6 +682,357 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a cycle’s proposals, most supported first (merged ones left out unless asked), scrubbed of personal data */
+        get: {
+            parameters: {
+                query: {
+                    cycleId: string;
+                    limit?: number;
+                    offset?: number;
+                    status?: "open" | "accepted" | "declined" | "merged";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description one page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProposalPage"];
+                    };
+                };
+                /** @description invalid query */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 提议: a resident’s proposal to the cycle in solicitation (title, content, category, area)
+         * @description Only while the organisation’s newest cycle is in `solicitation` (409 otherwise). At most `proposalsPerDay` from one client address (429).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key → the same proposal (200, repeated: true) */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        areaId?: string;
+                        categoryCode?: string;
+                        /**
+                         * @default web
+                         * @enum {string}
+                         */
+                        channel?: "api" | "web";
+                        content: string;
+                        organisationId?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description the same Idempotency-Key again: the proposal it placed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlacedProposal"];
+                    };
+                };
+                /** @description placed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlacedProposal"];
+                    };
+                };
+                /** @description invalid input; `details.fields` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no cycle takes proposals now (the phase is named) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many: the abuse limits (per person, per address) or the rate limit; `Retry-After` says when */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals/{reference}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one proposal, scrubbed, with its status, supports, the public reason and the project */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the proposal */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicProposal"];
+                    };
+                };
+                /** @description no such proposal */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals/{reference}/supports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 附议: supports a proposal once per person, proven by the code sent to the identity
+         * @description A retry (or the same person again) answers 200 `repeated: true` and counts nothing. A support of a merged proposal counts on its survivor.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        identity: {
+                            /** @enum {string} */
+                            kind: "email" | "phone";
+                            value: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description supported before: nothing counted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupportResult"];
+                    };
+                };
+                /** @description counted */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupportResult"];
+                    };
+                };
+                /** @description invalid input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `code_invalid`: the code is wrong, expired or used up */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no such proposal */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the proposal or the phase takes no more supports */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many: the abuse limits (per person, per address) or the rate limit; `Retry-After` says when */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/proposals/support-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 附议验证码: sends a six-digit code to an e-mail address (intake’s outgoing SMTP); it proves the address for ten minutes, several supports */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "email" | "phone";
+                        value: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description sent */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupportCodeSent"];
+                    };
+                };
+                /** @description not an e-mail address or mobile number */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many: the abuse limits (per person, per address) or the rate limit; `Retry-After` says when */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description codes of this kind are not configured here (phone: no SMS sender yet) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wechat": {
         parameters: {
             query?: never;
@@ -616,6 +1122,29 @@ export interface components {
             track?: string;
             trackingCode?: string;
         };
+        CurrentCycle: {
+            areas: {
+                id: string;
+                /** @enum {string} */
+                kind: "street" | "community";
+                name: string;
+            }[];
+            /** @description cycle-<organisationId>-<year> */
+            id: string;
+            organisationId: string;
+            organisationName: string;
+            /** @enum {string} */
+            phase: "planned" | "solicitation" | "selection" | "publication" | "implementation" | "midyear_review" | "evaluation" | "report" | "closed";
+            /** @description the phase in Chinese */
+            phaseName: string;
+            /** @description solicitation ends then */
+            selectionStartsAt: string;
+            /** @description ISO 8601 date-time */
+            solicitationStartsAt: string;
+            takesProposals: boolean;
+            takesSupports: boolean;
+            year: number;
+        };
         Error: {
             error?: {
                 code?: string;
@@ -660,10 +1189,105 @@ export interface components {
             /** @enum {unknown} */
             priority?: "normal" | "urgent";
         };
+        PlacedProposal: {
+            /** @description the street or community it is about */
+            areaId: string | null;
+            categoryCode: string | null;
+            /** @description scrubbed of personal data */
+            content: string;
+            /** @description ISO 8601 date-time */
+            createdAt: string;
+            cycleId: string;
+            decidedAt: string | null;
+            /** @description the joint meeting’s public reason */
+            decisionReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description a merged proposal’s survivor (its supports moved there) */
+            mergedIntoId: string | null;
+            /** @description an accepted proposal’s project (项目公示 on the board) */
+            projectId: string | null;
+            /** @description P-XXXX-XXXX: what residents quote */
+            reference: string;
+            /** @description true: this Idempotency-Key placed it before */
+            repeated: boolean;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "merged";
+            supportCount: number;
+            /** @description scrubbed of personal data */
+            title: string;
+        };
+        ProposalPage: {
+            proposals: {
+                /** @description the street or community it is about */
+                areaId: string | null;
+                categoryCode: string | null;
+                /** @description scrubbed of personal data */
+                content: string;
+                /** @description ISO 8601 date-time */
+                createdAt: string;
+                cycleId: string;
+                decidedAt: string | null;
+                /** @description the joint meeting’s public reason */
+                decisionReason: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @description a merged proposal’s survivor (its supports moved there) */
+                mergedIntoId: string | null;
+                /** @description an accepted proposal’s project (项目公示 on the board) */
+                projectId: string | null;
+                /** @description P-XXXX-XXXX: what residents quote */
+                reference: string;
+                /** @enum {string} */
+                status: "open" | "accepted" | "declined" | "merged";
+                supportCount: number;
+                /** @description scrubbed of personal data */
+                title: string;
+            }[];
+            total: number;
+        };
         PublicCategory: {
             code: string;
             description: string;
             name: string;
+        };
+        PublicProposal: {
+            /** @description the street or community it is about */
+            areaId: string | null;
+            categoryCode: string | null;
+            /** @description scrubbed of personal data */
+            content: string;
+            /** @description ISO 8601 date-time */
+            createdAt: string;
+            cycleId: string;
+            decidedAt: string | null;
+            /** @description the joint meeting’s public reason */
+            decisionReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description a merged proposal’s survivor (its supports moved there) */
+            mergedIntoId: string | null;
+            /** @description an accepted proposal’s project (项目公示 on the board) */
+            projectId: string | null;
+            /** @description P-XXXX-XXXX: what residents quote */
+            reference: string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "merged";
+            supportCount: number;
+            /** @description scrubbed of personal data */
+            title: string;
+        };
+        SupportCodeSent: {
+            expiresInSeconds: number;
+            /** @constant */
+            sent: true;
+        };
+        SupportResult: {
+            /** @description the reference the support counts on (a merged proposal’s survivor) */
+            proposal: string;
+            /** @description true: this person supported it before; nothing was counted */
+            repeated: boolean;
+            supportCount: number;
         };
         TrackedOrder: {
             actions: {

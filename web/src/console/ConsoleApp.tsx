@@ -1,7 +1,7 @@
 // The staff console: the login page, then a side menu that follows the role (the same role and
 // unit scope the staff API enforces — the menu only hides what the API would refuse anyway).
 import {
-  AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BookOutlined, DownloadOutlined, ProjectOutlined, InboxOutlined, LogoutOutlined, SolutionOutlined, TeamOutlined, UnorderedListOutlined,
+  AlertOutlined, ApartmentOutlined, CalendarOutlined, AuditOutlined, BarChartOutlined, BookOutlined, DownloadOutlined, ProjectOutlined, InboxOutlined, LogoutOutlined, SolutionOutlined, TeamOutlined, UnorderedListOutlined,
 } from '@ant-design/icons';
 import { Button, Layout, Menu, Result, Segmented, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
@@ -21,6 +21,7 @@ const Evaluator = lazy(() => import('./pages/Evaluator'));
 const Projects = lazy(() => import('./pages/Projects'));
 const Evaluation = lazy(() => import('./pages/Evaluation'));
 const Knowledge = lazy(() => import('./pages/Knowledge'));
+const Cycle = lazy(() => import('./pages/Cycle'));
 
 interface Screen {
   path: string;
@@ -37,6 +38,8 @@ const SCREENS: Screen[] = [
   { path: '/unit', zh: '办单台', en: 'Unit queue', icon: <UnorderedListOutlined />, roles: ['unit_handler', 'street_officer', 'district_officer', 'dispatcher', 'supervisor'], element: <UnitQueue /> },
   { path: '/knowledge', zh: '知识库', en: 'Knowledge base', icon: <BookOutlined />, roles: ['operator', 'dispatcher', 'unit_handler', 'supervisor', 'admin'], element: <Knowledge /> },
   { path: '/projects', zh: '项目', en: 'Projects', icon: <ProjectOutlined />, roles: ['supervisor', 'dispatcher', 'unit_handler', 'street_officer', 'district_officer', 'evaluator'], element: <Projects /> },
+  // The annual cycle: phases, dates, the joint meeting's selection (docs/annual-cycle.md).
+  { path: '/cycle', zh: '年度周期', en: 'Annual cycle', icon: <CalendarOutlined />, roles: ['dispatcher', 'supervisor', 'district_officer', 'admin'], element: <Cycle /> },
   { path: '/wall', zh: '督办墙', en: 'Supervision wall', icon: <AlertOutlined />, roles: ['supervisor', 'evaluator'], element: <Wall /> },
   { path: '/dashboards', zh: '三率看板', en: 'Rates', icon: <BarChartOutlined />, roles: ['supervisor', 'evaluator', 'admin'], element: <Dashboards /> },
   { path: '/evaluator', zh: '评估导出', en: 'Exports', icon: <DownloadOutlined />, roles: ['evaluator', 'supervisor', 'admin'], element: <Evaluator /> },

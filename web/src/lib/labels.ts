@@ -73,6 +73,26 @@ export const PRIORITY: Table = {
   urgent: { zh: '紧急', en: 'Urgent' },
 };
 
+/** The annual cycle's phases (packages/domain CYCLE_PHASE_NAMES_ZH) and the status of a proposal. */
+export const PHASE: Table = {
+  planned: { zh: '未开始', en: 'Not started' },
+  solicitation: { zh: '公开征集', en: 'Solicitation' },
+  selection: { zh: '审议遴选', en: 'Selection' },
+  publication: { zh: '公布服务清单', en: 'Publication' },
+  implementation: { zh: '组织实施', en: 'Implementation' },
+  midyear_review: { zh: '年中评估', en: 'Mid-year review' },
+  evaluation: { zh: '年底第三方评估', en: 'Year-end evaluation' },
+  report: { zh: '年度报告公开', en: 'Annual report' },
+  closed: { zh: '已结束', en: 'Closed' },
+};
+
+export const PROPOSAL_STATUS: Table = {
+  open: { zh: '征集中', en: 'Open' },
+  accepted: { zh: '已采纳', en: 'Accepted' },
+  declined: { zh: '未采纳', en: 'Declined' },
+  merged: { zh: '已合并', en: 'Merged' },
+};
+
 export function label(table: Table, key: string | null | undefined, lang: Lang = 'zh'): string {
   if (!key) return '—';
   return table[key]?.[lang] ?? key;

@@ -2,48 +2,14 @@
 // secret, follow the order (status, timeline, the unit's opinion and result, deadlines), rate it,
 // urge or withdraw it where the rules allow. Plain React and CSS: no component library, so the
 // page is small enough for a slow phone.
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/errors';
 import { EVENT, label, RATING, STATUS } from '../lib/labels';
 import { contentError, emailError, MAX_CONTENT_LENGTH, mobileError, normaliseMobile, normaliseTrackingCode, trackingCodeError } from '../lib/validate';
 import { attachment, categories, place, rate, residentAction, secrets, track, type Accepted, type PublicCategory, type Tracked } from './api';
+import { asError, Field, Page, Problem } from './parts';
+import { ProposalList, ProposalNew } from './Proposals';
 import { navigate, useLocationPath } from './router';
-
-const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, 'service_unavailable', e instanceof Error ? e.message : String(e)));
-
-function Problem({ error }: { error: ApiError | null }) {
-  if (!error) return null;
-  const fields = error.fields();
-  return (
-    <div className="problem" role="alert">
-      <strong>{error.title('zh')}</strong>
-      <small>{fields.length > 0 ? fields.join('；') : error.apiMessage}</small>
-    </div>
-  );
-}
-
-function Page({ title, back, children }: { title: string; back?: boolean; children: ReactNode }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    document.title = `${title} · 点单`;
-    heading.current?.focus();
-  }, [title]);
-  return (
-    <>
-      <header className="bar">
-        {back && (
-          <button type="button" className="back" onClick={() => navigate('/h5/')} aria-label="返回首页">
-            ‹
-          </button>
-        )}
-        <h1 ref={heading} tabIndex={-1}>
-          {title}
-        </h1>
-      </header>
-      <main className="page">{children}</main>
-    </>
-  );
-}
 
 function Home() {
   return (
@@ -56,27 +22,14 @@ function Home() {
         <a className="tile" href="/h5/track" onClick={(e) => { e.preventDefault(); navigate('/h5/track'); }}>
           查询进度<small>查看、评价、催办</small>
         </a>
+        <a className="tile" href="/h5/proposals" onClick={(e) => { e.preventDefault(); navigate('/h5/proposals'); }}>
+          年度征集<small>提议、附议今年办的实事</small>
+        </a>
         <a className="tile" href="/board">
           回首望<small>公开办理情况</small>
         </a>
       </nav>
     </Page>
-  );
-}
-
-function Field({ id, label: text, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: ReactNode }) {
-  return (
-    <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{text}</label>
-      {children}
-      {error ? (
-        <span className="error" id={`${id}-error`} role="alert">
-          {error}
-        </span>
-      ) : (
-        hint && <span className="hint" id={`${id}-hint`}>{hint}</span>
-      )}
-    </div>
   );
 }
 
@@ -463,6 +416,8 @@ export function ResidentApp() {
   if (path === '/h5/place') return <Place />;
   if (path === '/h5/placed') return <Placed />;
   if (path === '/h5/track') return <TrackForm />;
+  if (path === '/h5/proposals') return <ProposalList />;
+  if (path === '/h5/proposals/new') return <ProposalNew />;
   const match = /^\/h5\/track\/([^/]+)$/.exec(path);
   if (match) return <Tracking code={normaliseTrackingCode(decodeURIComponent(match[1] ?? '')) ?? decodeURIComponent(match[1] ?? '')} />;
   return <Home />;

@@ -10,6 +10,9 @@ import type { components as IntakeComponents, paths as IntakePaths } from '../ap
 export type Accepted = IntakeComponents['schemas']['Accepted'];
 export type Tracked = IntakeComponents['schemas']['TrackedOrder'];
 export type PublicCategory = IntakeComponents['schemas']['PublicCategory'];
+export type CurrentCycle = IntakeComponents['schemas']['CurrentCycle'];
+export type PublicProposal = IntakeComponents['schemas']['PublicProposal'];
+export type SupportResult = IntakeComponents['schemas']['SupportResult'];
 
 const intake = createClient<IntakePaths>({ baseUrl: '/api/intake' });
 const feedback = createClient<FeedbackPaths>({ baseUrl: '/api/feedback' });
@@ -56,4 +59,27 @@ export async function attachment(code: string, secret: string, id: string): Prom
   const response = await fetch(`/api/intake/v1/orders/track/${encodeURIComponent(code)}/attachments/${encodeURIComponent(id)}`, { headers: { 'X-Order-Secret': secret } });
   if (!response.ok) throw apiErrorOf(response.status, await response.json().catch(() => undefined));
   return response.blob();
+}
+
+/** The cycle that takes proposals now (the organisation's newest; the federation's by default), with the areas a proposal may name. */
+export function currentCycle(organisationId?: string): Promise<CurrentCycle> {
+  return must(intake.GET('/v1/cycles/current', { params: { query: organisationId ? { organisationId } : {} } })) as Promise<CurrentCycle>;
+}
+
+/** The cycle's open proposals, most supported first (scrubbed by intake). */
+export async function openProposals(cycleId: string): Promise<PublicProposal[]> {
+  return (await must(intake.GET('/v1/proposals', { params: { query: { cycleId, status: 'open', limit: 200 } } }))).proposals;
+}
+
+export function propose(body: { organisationId?: string; title: string; content: string; categoryCode?: string; areaId?: string }, idempotencyKey: string) {
+  return must(intake.POST('/v1/proposals', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body: { ...body, channel: 'web' } }));
+}
+
+/** 附议 by e-mail: a six-digit code to the address, then the support with it (one code serves ten minutes). */
+export function supportCode(email: string) {
+  return must(intake.POST('/v1/proposals/support-codes', { body: { kind: 'email', value: email } }));
+}
+
+export function support(reference: string, email: string, code: string): Promise<SupportResult> {
+  return must(intake.POST('/v1/proposals/{reference}/supports', { params: { path: { reference } }, body: { identity: { kind: 'email', value: email }, code } })) as Promise<SupportResult>;
 }

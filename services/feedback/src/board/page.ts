@@ -49,9 +49,9 @@ header nav.tabs a.on{background:#fff;color:#b7282e}
 const STYLE = new Html(CSS);
 export const BOARD_STYLE = STYLE;
 
-/** The board's two sections: handled orders and projects. */
-export function boardNav(active: 'orders' | 'projects'): Html {
-  return html`<nav class="tabs" aria-label="公示栏目"><a href="/board" class="${active === 'orders' ? 'on' : ''}">诉求公示</a><a href="/board/projects" class="${active === 'projects' ? 'on' : ''}">项目公示</a></nav>`;
+/** The board's sections: handled orders, projects, and the annual cycle's whole year. */
+export function boardNav(active: 'orders' | 'projects' | 'cycles'): Html {
+  return html`<nav class="tabs" aria-label="公示栏目"><a href="/board" class="${active === 'orders' ? 'on' : ''}">诉求公示</a><a href="/board/projects" class="${active === 'projects' ? 'on' : ''}">项目公示</a><a href="/board/cycles" class="${active === 'cycles' ? 'on' : ''}">年度公示</a></nav>`;
 }
 
 const percent = (value: number | null): string => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);

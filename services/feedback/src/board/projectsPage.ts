@@ -7,7 +7,7 @@ import { Html, html } from './html';
 import { satisfactionOf } from '../kpis/report';
 import { BOARD_STYLE, boardNav } from './page';
 
-const EXTRA = new Html(`
+export const PROJECT_STYLE = new Html(`
 .bar{height:10px;background:#f0e6e6;border-radius:5px;overflow:hidden;margin:8px 0 4px}.bar i{display:block;height:100%;background:#b7282e}
 .bar.done i{background:#2e8b57}
 ol.ms{list-style:none;margin:8px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:6px}
@@ -49,7 +49,8 @@ function milestones(list: readonly BoardMilestone[]): Html {
   )}</ol>`;
 }
 
-function summary(p: BoardProject, link: boolean): Html {
+/** A project's card body (also on the year page, ./cyclePage.ts). */
+export function projectSummary(p: BoardProject, link: boolean): Html {
   return html`<div class="meta">
     <span class="tag">${PROJECT_ORIGIN_LABELS[p.origin] ?? p.origin}</span>
     <span>${p.unit.name}</span>
@@ -64,7 +65,7 @@ function summary(p: BoardProject, link: boolean): Html {
 
 function shell(title: string, body: Html): string {
   return `<!doctype html>${html`<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · 回首望</title><style>${BOARD_STYLE}${EXTRA}</style></head>
+<title>${title} · 回首望</title><style>${BOARD_STYLE}${PROJECT_STYLE}</style></head>
 <body>
 <header><h1>回首望 · 项目公示</h1><p>群众的共同需求，打包成项目一件件办：进度、节点和群众评价都在这里。</p>${boardNav('projects')}</header>
 <main>${body}</main>
@@ -91,7 +92,7 @@ export function renderProjects(page: BoardProjectsPage, query: BoardProjectsQuer
     html`<nav class="counts" aria-label="项目状态">
     ${tab(undefined, `全部 ${page.counts.active + page.counts.completed}`)}${tab('active', `进行中 ${page.counts.active}`)}${tab('completed', `已完成 ${page.counts.completed}`)}
   </nav>
-  ${page.items.length === 0 ? html`<p class="empty">暂无项目。</p>` : page.items.map((p) => html`<article class="card" data-project="${p.id}">${summary(p, true)}</article>`)}
+  ${page.items.length === 0 ? html`<p class="empty">暂无项目。</p>` : page.items.map((p) => html`<article class="card" data-project="${p.id}">${projectSummary(p, true)}</article>`)}
   <nav class="pages">
     ${page.page > 1 ? html`<a href="${listLink(query, { page: page.page - 1 })}">上一页</a>` : html`<span class="off">上一页</span>`}
     <span>第 ${page.page} 页</span>
@@ -103,7 +104,7 @@ export function renderProjects(page: BoardProjectsPage, query: BoardProjectsQuer
 export function renderProject(p: BoardProjectDetail): string {
   return shell(
     p.title,
-    html`<article class="card">${summary(p, false)}
+    html`<article class="card">${projectSummary(p, false)}
     ${p.description ? html`<p>${p.description}</p>` : ''}
     ${p.result ? html`<dl><dt>完成情况</dt><dd>${p.result}</dd></dl>` : ''}
   </article>

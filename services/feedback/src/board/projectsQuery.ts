@@ -168,3 +168,11 @@ export async function boardProject(prisma: PrismaClient, id: string): Promise<Bo
   });
   return { ...toBoardProject(row, names, figures), timeline };
 }
+
+/** Projects by id, as the board shows them (the year page's service list). */
+export async function boardProjectsByIds(prisma: PrismaClient, ids: string[]): Promise<Map<string, BoardProject>> {
+  if (ids.length === 0) return new Map();
+  const rows = (await prisma.project.findMany({ where: { id: { in: ids } }, include })) as ProjectRow[];
+  const [names, figures] = await Promise.all([unitNamesOf(prisma, rows.map((r) => r.ownerUnitId)), orderFigures(prisma, rows.map((r) => r.id))]);
+  return new Map(rows.map((r) => [r.id, toBoardProject(r, names, figures)]));
+}

@@ -8,6 +8,8 @@ import { boardPage, type BoardFilter } from './boardQuery';
 import { renderBoard, renderBoardError, type BoardOptions } from './page';
 import { boardProject, boardProjects, boardProjectsQuerySchema } from './projectsQuery';
 import { renderProject, renderProjects } from './projectsPage';
+import { boardCycle, boardCycles } from './cycleQuery';
+import { renderCycle, renderCycles } from './cyclePage';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -107,6 +109,25 @@ export function boardRoutes(prisma: PrismaClient): Router {
     if (!project) throw new HttpError(404, 'not_found', `no project ${String(req.params.projectId)}`);
     res.setHeader('Content-Security-Policy', PAGE_POLICY);
     res.type('html').send(renderProject(project));
+  });
+  // 年度公示: the annual cycle's whole year (phases, service list, declined proposals with reasons).
+  router.get('/v1/board/cycles', async (_req, res) => {
+    res.json({ cycles: await boardCycles(prisma) });
+  });
+  router.get('/v1/board/cycles/:cycleId', async (req, res) => {
+    const cycle = await boardCycle(prisma, String(req.params.cycleId));
+    if (!cycle) throw new HttpError(404, 'not_found', `no public cycle ${String(req.params.cycleId)}`);
+    res.json(cycle);
+  });
+  router.get('/board/cycles', async (_req, res) => {
+    res.setHeader('Content-Security-Policy', PAGE_POLICY);
+    res.type('html').send(renderCycles(await boardCycles(prisma)));
+  });
+  router.get('/board/cycles/:cycleId', async (req, res) => {
+    const cycle = await boardCycle(prisma, String(req.params.cycleId));
+    if (!cycle) throw new HttpError(404, 'not_found', `no public cycle ${String(req.params.cycleId)}`);
+    res.setHeader('Content-Security-Policy', PAGE_POLICY);
+    res.type('html').send(renderCycle(cycle));
   });
   router.use(['/board', '/v1/board'], boardErrorPages);
   return router;

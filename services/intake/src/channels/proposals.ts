@@ -8,6 +8,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import {
   checkSupportLimits,
+  CYCLE_PHASE_NAMES_ZH,
   DEFAULT_SUPPORT_LIMITS,
   identityKeyMaterial,
   MAX_CONTENT_LENGTH,
@@ -65,6 +66,8 @@ export const proposalListSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
+
+export const currentCycleQuerySchema = z.object({ organisationId: z.string().trim().min(1).max(100).optional() });
 
 const REFERENCE = /^P-[0-9A-F]{4}-[0-9A-F]{4}$/;
 
@@ -215,6 +218,33 @@ export function proposalChannel(options: ProposalChannelOptions): Router {
     const identity = normalised({ kind: 'phone', value: String(body.callerNumber) });
     const result = await addSupport(String(req.params.reference), identity, 'hotline', null);
     res.status(result.repeated ? 200 : 201).json(result);
+  });
+
+  // The cycle that takes proposals (the organisation's newest, as POST /v1/proposals picks it), for
+  // the resident pages: its phase, whether it takes proposals and supports now, and the areas a
+  // proposal may be about (streets and communities).
+  router.get('/v1/cycles/current', limitRate(options.rateLimitPerMinute * 4), async (req, res) => {
+    const query = validate(currentCycleQuerySchema, req.query, 'query');
+    const organisationId = query.organisationId ?? options.defaultOrganisationId ?? 'district-federation';
+    const cycle = await prisma.cycle.findFirst({ where: { organisationId }, orderBy: { year: 'desc' } });
+    if (!cycle) throw new HttpError(404, 'not_found', `${organisationId} has no annual cycle`);
+    const [organisation, areas] = await Promise.all([
+      prisma.unit.findUnique({ where: { id: organisationId }, select: { name: true } }),
+      prisma.unit.findMany({ where: { active: true, kind: { in: ['street', 'community'] } }, select: { id: true, name: true, kind: true }, orderBy: [{ kind: 'desc' }, { id: 'asc' }] }),
+    ]);
+    res.json({
+      id: cycle.id,
+      organisationId,
+      organisationName: organisation?.name ?? organisationId,
+      year: cycle.year,
+      phase: cycle.phase,
+      phaseName: CYCLE_PHASE_NAMES_ZH[cycle.phase as CycleState] ?? cycle.phase,
+      takesProposals: mayInCycle(cycle.phase as CycleState, 'propose').ok,
+      takesSupports: mayInCycle(cycle.phase as CycleState, 'support').ok,
+      solicitationStartsAt: cycle.solicitationStartsAt,
+      selectionStartsAt: cycle.selectionStartsAt,
+      areas: areas.map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
+    });
   });
 
   router.get('/v1/proposals', limitRate(options.rateLimitPerMinute * 4), async (req, res) => {

@@ -9,7 +9,9 @@ import { feedbackApi, feedbackGet, must } from '../../api/client';
 import { apiErrorOf, ApiError } from '../../api/errors';
 import { session } from '../../api/session';
 import type { components } from '../../api/feedback';
+import { label, PHASE } from '../../lib/labels';
 import { useLang } from '../i18n';
+import { useReference } from '../parts/reference';
 import { asApiError, ErrorView, useLoad } from '../parts/state';
 
 type Form = components['schemas']['ScoringForm'];
@@ -32,7 +34,9 @@ async function download(path: string, fileName: string): Promise<void> {
 }
 
 export default function Evaluation() {
-  const { t } = useLang();
+  const { lang, t } = useLang();
+  const reference = useReference();
+  const orgName = (id: string) => reference.data?.unitById.get(id)?.name ?? id;
   const role = session.tokens?.user.role ?? '';
   const cycles = useLoad(async () => (await must(feedbackApi.GET('/v1/evaluation/cycles'))).cycles, []);
   const [cycleId, setCycleId] = useState<string>();
@@ -51,16 +55,16 @@ export default function Evaluation() {
           loading={cycles.loading}
           value={cycleId}
           onChange={setCycleId}
-          options={(cycles.data ?? []).map((c) => ({ value: c.id, label: `${c.year} · ${c.organisation} · ${c.phase}` }))}
+          options={(cycles.data ?? []).map((c) => ({ value: c.id, label: `${c.year} 年 · ${orgName(c.organisation)} · ${label(PHASE, c.phase, lang)}` }))}
         />
       </Space>
-      {cycleId && <CycleView cycleId={cycleId} role={role} />}
+      {cycleId && <CycleView cycleId={cycleId} role={role} orgName={orgName} />}
     </Flex>
   );
 }
 
-function CycleView({ cycleId, role }: { cycleId: string; role: string }) {
-  const { t } = useLang();
+function CycleView({ cycleId, role, orgName }: { cycleId: string; role: string; orgName: (id: string) => string }) {
+  const { lang, t } = useLang();
   const form = useLoad(() => must(feedbackApi.GET('/v1/evaluation/cycles/{cycleId}', { params: { path: { cycleId } } })), [cycleId]);
   if (form.error) return <ErrorView error={form.error} retry={form.reload} />;
   if (!form.data) return <Card loading />;
@@ -76,8 +80,8 @@ function CycleView({ cycleId, role }: { cycleId: string; role: string }) {
     <Flex vertical gap={12}>
       <Descriptions size="small" bordered column={3} items={[
         { key: 'y', label: t('年度', 'Year'), children: data.cycle.year },
-        { key: 'p', label: t('当前阶段', 'Phase'), children: <Space>{data.cycle.phase}{phase}</Space> },
-        { key: 'o', label: t('组织', 'Organisation'), children: data.cycle.organisation },
+        { key: 'p', label: t('当前阶段', 'Phase'), children: <Space>{label(PHASE, data.cycle.phase, lang)}{phase}</Space> },
+        { key: 'o', label: t('组织', 'Organisation'), children: orgName(data.cycle.organisation) },
       ]} />
       <Tabs
         items={[
@@ -96,12 +100,15 @@ function CycleView({ cycleId, role }: { cycleId: string; role: string }) {
 }
 
 function ScoringForm({ form, target, canWrite, reload }: { form: Form; target: Target; canWrite: boolean; reload: () => Promise<void> }) {
-  const { t } = useLang();
+  const { lang, t } = useLang();
   const { message } = App.useApp();
   const criteria = form.criteria.filter((c) => c.target === target);
   const targets = target === 'unit' ? form.targets.units.map((u) => ({ id: u.id, name: u.name })) : form.targets.projects.map((p) => ({ id: p.id, name: `${p.name}（${p.ownerUnitName}）` }));
   const sheets = useMemo(() => new Map(form.sheets.filter((s) => s.target === target).map((s) => [s.targetId, s])), [form.sheets, target]);
   const [targetId, setTargetId] = useState<string | undefined>(targets[0]?.id);
+  // A district has dozens of units: find one by name.
+  const [filter, setFilter] = useState('');
+  const shown = filter.trim() ? targets.filter((x) => x.name.includes(filter.trim())) : targets;
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [antForm] = Form.useForm();
@@ -145,11 +152,12 @@ function ScoringForm({ form, target, canWrite, reload }: { form: Form; target: T
   return (
     <Flex gap={16} wrap>
       <Card size="small" style={{ flex: '1 1 280px' }} title={target === 'unit' ? t('承办单位', 'Units') : t('项目', 'Projects')}>
+        <Input.Search allowClear style={{ marginBottom: 8 }} aria-label={target === 'unit' ? t('搜索单位', 'Find a unit') : t('搜索项目', 'Find a project')} placeholder={t('按名称查找', 'Find by name')} value={filter} onChange={(e) => setFilter(e.target.value)} />
         <Table
           size="small"
           rowKey="id"
           pagination={{ pageSize: 12 }}
-          dataSource={targets}
+          dataSource={shown}
           rowClassName={(r) => (r.id === targetId ? 'ant-table-row-selected' : '')}
           onRow={(r) => ({ onClick: () => setTargetId(r.id), style: { cursor: 'pointer' } })}
           columns={[
@@ -159,7 +167,7 @@ function ScoringForm({ form, target, canWrite, reload }: { form: Form; target: T
         />
       </Card>
       <Card size="small" style={{ flex: '2 1 420px' }} title={targets.find((x) => x.id === targetId)?.name ?? ''}>
-        {readOnly && <Alert style={{ marginBottom: 12 }} type="warning" showIcon title={form.cycle.scoringOpen ? t('只读：只有评估人员可以评分', 'Read-only: only evaluators score') : t(`评分已冻结（当前阶段：${form.cycle.phase}）`, `Scores are frozen (phase: ${form.cycle.phase})`)} />}
+        {readOnly && <Alert style={{ marginBottom: 12 }} type="warning" showIcon title={form.cycle.scoringOpen ? t('只读：只有评估人员可以评分', 'Read-only: only evaluators score') : t(`评分已冻结（当前阶段：${label(PHASE, form.cycle.phase, lang)}）`, `Scores are frozen (phase: ${label(PHASE, form.cycle.phase, lang)})`)} />}
         {error && <ErrorView error={error} />}
         <Form form={antForm} layout="horizontal" labelCol={{ span: 10 }} onFinish={save} disabled={readOnly}>
           {criteria.map((c: Criterion) => (

@@ -54,3 +54,12 @@ export function Countdown({ order, now, lang }: { order: Pick<OrderRow, 'deadlin
     </Tooltip>
   );
 }
+
+const CHINA = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** An instant as China time ("2026-03-02 09:00"), whatever the browser's zone: the cycle's dates are China office hours. */
+export const chinaTime = (iso: string | null | undefined) => {
+  if (!iso) return '—';
+  const parts = Object.fromEntries(CHINA.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+};
