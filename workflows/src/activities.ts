@@ -14,6 +14,8 @@ import {
   type Stage,
   type Unit,
   type WorkingCalendar,
+  type Actor,
+  type Command,
 } from '@diandan/domain';
 import { BatchingPublisher, cachedCalendarInForce, createLogger, publish, type PrismaClient } from '@diandan/platform';
 import { Context } from '@temporalio/activity';
@@ -22,6 +24,9 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
 import { workflowIdFor } from '@diandan/domain';
 import { actUpdate, type LinkDuplicateRequest } from './contract';
+import { isFinishedWorkflowError, refusalOfFinishedOrder } from './lateActions';
+
+const SYSTEM: Actor = { role: 'system' };
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -147,17 +152,19 @@ export function createActivities(deps: ActivityDeps): Activities {
     computeDeadline,
     async linkDuplicate(request) {
       const handle = Context.current().client.workflow.getHandle(workflowIdFor(request.survivorOrderId));
+      const command: Command = { type: 'linkDuplicate', orderId: request.duplicateOrderId, trackingCode: request.duplicateTrackingCode };
       try {
-        const view = await handle.executeUpdate(actUpdate, {
-          args: [{ command: { type: 'linkDuplicate', orderId: request.duplicateOrderId, trackingCode: request.duplicateTrackingCode }, actor: { role: 'system' } }],
-        });
+        const view = await handle.executeUpdate(actUpdate, { args: [{ command, actor: SYSTEM }] });
         return { trackingCode: view.trackingCode };
       } catch (error) {
         // The survivor's own words reach the dispatcher: "cannot take a duplicate on: order is …".
         if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
           throw ApplicationFailure.create({ type: error.cause.type ?? 'illegal_transition', message: `the order to merge into refused: ${error.cause.message}`, nonRetryable: true });
         }
-        if (error instanceof WorkflowNotFoundError) {
+        if (error instanceof WorkflowNotFoundError || isFinishedWorkflowError(error)) {
+          // A survivor whose workflow has completed is final: its own words, from its final state.
+          const refusal = await refusalOfFinishedOrder({ prisma: deps.prisma, temporal: Context.current().client }, request.survivorOrderId, command, SYSTEM);
+          if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: `the order to merge into refused: ${refusal.reason}`, nonRetryable: true });
           throw ApplicationFailure.create({ type: 'not_found', message: `no open order ${request.survivorOrderId} to merge into`, nonRetryable: true });
         }
         throw error;

@@ -46,6 +46,12 @@ export const PATCHES = {
    * an un-merge, instead of finishing at once.
    */
   mergeLinks: 'merge-links',
+  /**
+   * 2026-11-30: an order's workflow completes when the order is final (closed, withdrawn, invalid;
+   * a merged one once its survivor's result or an un-merge moved it on) instead of lingering 7
+   * days; late actions are answered from the read model (docs/scaling.md, "Lingering workflows").
+   */
+  endWhenFinal: 'end-when-final',
 } as const;
 
 export interface ActRequest {

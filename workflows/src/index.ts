@@ -5,3 +5,4 @@ export { createProjectActivities, runBundling, type ProjectActivities, type Proj
 export { ensureBundlingSchedule } from './schedule';
 export * from './cycleContract';
 export { createCycleActivities, type CycleActivities, type CycleActivityDeps } from './cycleActivities';
+export { isFinishedWorkflowError, refusalOfFinishedOrder, type LateActionDeps } from './lateActions';

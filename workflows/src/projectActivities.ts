@@ -8,6 +8,7 @@ import {
   ACTIVE_STATUSES,
   areaOf,
   buildUnitTree,
+  lateRefusal,
   createWorkingCalendar,
   monthRange,
   monthToBundle,
@@ -26,6 +27,7 @@ import {
 import { publish, type PrismaClient } from '@diandan/platform';
 import type { Producer } from 'kafkajs';
 import { actUpdate, stateQuery } from './contract';
+import { refusalOfFinishedOrder } from './lateActions';
 import type { BundlingSummary } from './projectContract';
 
 export interface ProjectActivityDeps {
@@ -81,7 +83,10 @@ export function createProjectActivities(deps: ProjectActivityDeps): ProjectActiv
       if (!refused && !gone) throw error;
       const view = await handle.query(stateQuery).catch(() => null);
       if (view && already({ status: view.order.status, ...(view.order.projectId ? { projectId: view.order.projectId } : {}) })) return { orderId, ok: true };
-      return { orderId, ok: false, reason: refused ? (error.cause as ApplicationFailure).message : `order ${orderId} is unknown or finished` };
+      if (refused) return { orderId, ok: false, reason: (error.cause as ApplicationFailure).message };
+      // Completed (final since end-when-final): the domain's reason on its final state, as the workflow would have said.
+      const late = view ? lateRefusal(view.order, command, actor) : await refusalOfFinishedOrder({ prisma: deps.prisma, temporal: deps.temporal }, orderId, command, actor);
+      return { orderId, ok: false, reason: late?.reason ?? `order ${orderId} is unknown or finished` };
     }
   };
 

@@ -141,9 +141,17 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     }
   };
 
-  /** Signals are durable once sent; one to an order that has gone is logged, never fatal. */
+  /**
+   * Signals are durable once sent; one to an order that has gone is logged, never fatal. Counted
+   * while in flight: Temporal drops a signal whose sender completed before the signal went out, so
+   * an order that ends when final waits for its own signals first.
+   */
+  const signals = { inFlight: 0 };
   const signalSafely = (to: string, send: () => Promise<void>): void => {
-    send().catch((error: unknown) => log.warn('signal to a linked order failed', { orderId: input.orderId, to, error: String(error) }));
+    signals.inFlight++;
+    send()
+      .catch((error: unknown) => log.warn('signal to a linked order failed', { orderId: input.orderId, to, error: String(error) }))
+      .finally(() => signals.inFlight--);
   };
 
   const tellDuplicates = (outcome: Pick<SurvivorOutcome, 'kind' | 'result'>): void => {
@@ -374,9 +382,17 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
     }
   }
 
-  // A finished order lingers a while so that late actions (a rating after closing, an accept on a
-  // withdrawn order) get the domain's reason instead of "workflow not found".
-  await condition(() => false, LINGER_AFTER_FINISH);
+  if (patched(PATCHES.endWhenFinal)) {
+    // Final: the run completes (docs/scaling.md, "Lingering workflows"). Late actions get the
+    // domain's reason from the edges, which run decide() on the read model's final state
+    // (lateRefusal in packages/domain). Only the signals to linked orders must be out first.
+    await condition(() => signals.inFlight === 0);
+  } else {
+    // Runs that reached their final state before the patch linger a week, as they always did, so
+    // that late actions (a rating after closing, an accept on a withdrawn order) got the domain's
+    // reason from the workflow instead of "workflow not found".
+    await condition(() => false, LINGER_AFTER_FINISH);
+  }
   await condition(allHandlersFinished);
   return view();
 }

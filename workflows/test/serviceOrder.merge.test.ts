@@ -112,7 +112,27 @@ describe('merge links two order workflows (dev server)', () => {
     await act(survivor, { command: { type: 'withdraw', reason: '居民撤回' }, actor: RESIDENT });
     const released = await waitForState(duplicate, (v) => v.order.status === 'placed');
     expect(released.timeline.at(-1)).toMatchObject({ type: 'order.unmerged', data: { trigger: 'survivor_ended', fromOrderId: idOf(survivor) } });
+    // The survivor, final, completed — after its signal was out (Temporal drops the signals of a
+    // run that completed before they were sent). The duplicate's word that it left reaches a
+    // completed run: logged by the duplicate, harmless.
+    expect(((await survivor.result()) as OrderView).order.status).toBe('withdrawn');
+    const history = (await survivor.fetchHistory()).events ?? [];
+    expect(history.some((e) => e.externalWorkflowExecutionSignaledEventAttributes)).toBe(true);
     await recordPath(duplicate, 'v3-merge-survivor-withdrawn');
+    await recordPath(survivor, 'v5-merge-survivor-withdrawn-completes');
+  });
+
+  it('a survivor that is closed (its run completed) refuses the duplicate in its own words', async () => {
+    const closed = await start();
+    await resolveOrder(closed);
+    await act(closed, { command: { type: 'rate', rating: 'satisfied' }, actor: RESIDENT });
+    await closed.result();
+    const duplicate = await start();
+    expect(await refusal(merge(duplicate, closed))).toEqual({
+      type: 'illegal_transition',
+      message: 'the order to merge into refused: cannot take a duplicate on: order is closed',
+    });
+    expect((await state(duplicate)).order.status).toBe('placed');
   });
 });
 

@@ -6,6 +6,7 @@
 // recorded by the test rig, which encrypts payloads with the test codec: replay decodes with it
 // (payloads written without a codec pass through it unchanged). The v4-* files were recorded with
 // search attributes and the triage clock set at start (serviceOrder.attributesAtStart.test.ts).
+// The v5-* files were recorded after end-when-final: each run completes at its final state.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -43,6 +44,11 @@ const PATHS = [
   'v3-unmerge',
   // Attributes at start (no patch: keyed on the started event): the triage clock from the starter, no upsert in the first task.
   'v4-attributes-at-start',
+  // end-when-final: the run completes at the final state instead of lingering 7 days.
+  'v5-rated-close-completes',
+  'v5-withdraw-completes',
+  'v5-rating-timeout-completes',
+  'v5-merge-survivor-withdrawn-completes',
 ];
 
 describe('serviceOrder replay corpus', () => {
@@ -56,6 +62,10 @@ describe('serviceOrder replay corpus', () => {
     // A merge recorded before merge-links finished at once; the v3 merges took the linked branch.
     expect(hasPatch('v2-merge.pb', PATCHES.mergeLinks)).toBe(false);
     for (const file of ['v3-merge-resolved-by-survivor.pb', 'v3-unmerge.pb', 'v3-merge-survivor-withdrawn.pb']) expect(hasPatch(file, PATCHES.mergeLinks)).toBe(true);
+    // Finished before end-when-final: the run lingers (its 7-day timer is in the history); the v5
+    // runs completed at their final state.
+    for (const file of ['v2-rated-close.pb', 'v2-withdraw.pb', 'v2-rating-timeout-unrated-close.pb', 'v3-merge-survivor-resolves.pb']) expect(hasPatch(file, PATCHES.endWhenFinal)).toBe(false);
+    for (const file of files.filter((f) => f.startsWith('v5-'))) expect(hasPatch(file, PATCHES.endWhenFinal)).toBe(true);
 
   });
 

@@ -6,6 +6,7 @@ export * from './deadlines';
 export * from './buckPassing';
 export * from './order';
 export * from './decide';
+export * from './finished';
 export * from './events';
 export * from './trackingCode';
 export * from './text';

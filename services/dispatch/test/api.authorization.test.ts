@@ -125,14 +125,16 @@ describe('actions: what the workflow answers', () => {
     expect((await api.call('POST', `/v1/orders/${orderId}/accept`, { token: await token('own-unit handler'), body: {} })).status).toBe(200);
   });
 
-  it('finished.responseCheck: an order whose workflow has ended → 409', async () => {
+  it('finished.responseCheck: an order whose workflow has ended → 409 with the domain’s reason, even before the read model knows', async () => {
     const orderId = await orderIn(temporal, api.prisma, 'placed');
     expect((await api.call('POST', `/v1/orders/${orderId}/invalidate`, { token: await token('operator'), body: { reason: '重复来电' } })).status).toBe(200);
     // The stand-in finishes on a final status: wait for Temporal to say so.
     const handle = temporal.client.workflow.getHandle(workflowIdFor(orderId));
     await eventually('the invalidated order’s workflow to finish', async () => (await handle.describe()).status.name === 'COMPLETED');
-    const { status } = await api.call('POST', `/v1/orders/${orderId}/dispatch`, { token: await token('dispatcher'), body: { unitId: HOME_UNIT } });
-    expect(status).toBe(409);
+    // No projector runs here: the row still says placed, so the answer comes from the completed
+    // run's last state (lateActions.ts); test/e2e/lateActions.test.ts covers the read-model way.
+    const { status, body } = await api.call('POST', `/v1/orders/${orderId}/dispatch`, { token: await token('dispatcher'), body: { unitId: HOME_UNIT } });
+    expect([status, body.error]).toEqual([409, { code: 'illegal_transition', message: 'cannot dispatch: order is marked invalid' }]);
   });
 });
 

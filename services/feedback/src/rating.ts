@@ -3,10 +3,12 @@
 // dissatisfied rating reopens the order one level up there, not here.
 import { Router } from 'express';
 import { z } from 'zod';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import { isFinalStatus, parseTrackingCode, RATINGS, REJECTION_HTTP_STATUS, workflowIdFor, type OrderStatus, type Rating, type RejectionCode, type RejectionDetail } from '@diandan/domain';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { isFinalStatus, parseTrackingCode, RATINGS, REJECTION_HTTP_STATUS, workflowIdFor, type Actor, type Command, type OrderStatus, type Rating, type Rejection, type RejectionCode, type RejectionDetail } from '@diandan/domain';
 import { HttpError, isTransient, secretMatches, validate, type PrismaClient } from '@diandan/platform';
-import { actUpdate, type OrderView } from '@diandan/workflows';
+import { actUpdate, isFinishedWorkflowError, refusalOfFinishedOrder, type OrderView } from '@diandan/workflows';
+
+const RESIDENT: Actor = { role: 'resident' };
 
 export interface RatingDeps {
   prisma: PrismaClient;
@@ -42,13 +44,12 @@ export { secretMatches };
  */
 export async function rateOrder(deps: RatingDeps, order: { id: string; trackingCode: string; status: string }, rating: Rating, comment?: string): Promise<RatingOutcome> {
   const handle = deps.temporal.workflow.getHandle(workflowIdFor(order.id));
+  const command: Command = { type: 'rate', rating, ...(comment ? { comment } : {}) };
   let view: OrderView;
   try {
-    view = await handle.executeUpdate(actUpdate, {
-      args: [{ command: { type: 'rate', rating, ...(comment ? { comment } : {}) }, actor: { role: 'resident' } }],
-    });
+    view = await handle.executeUpdate(actUpdate, { args: [{ command, actor: RESIDENT }] });
   } catch (error) {
-    throw rejectionOf(error, order.status);
+    throw await rejectionOf(error, (isFinishedWorkflowError(error) ? () => refusalOfFinishedOrder(deps, order.id, command, RESIDENT) : undefined));
   }
   const reopened = view.order.status !== 'closed';
   return {
@@ -65,39 +66,30 @@ export type RatingRefusal = 'not_resolved' | 'closed';
 const ratingRefusal = (status: string | undefined): RatingRefusal =>
   status === undefined || isFinalStatus(status as OrderStatus) ? 'closed' : 'not_resolved';
 
-function rejectionOf(error: unknown, readModelStatus: string): Error {
+const refusedAs = (rejection: Rejection): HttpError =>
+  new HttpError(REJECTION_HTTP_STATUS[rejection.code] ?? 409, REJECTION_CODE[rejection.code] ?? 'not_ratable', rejection.reason, { reason: ratingRefusal(rejection.detail?.status) });
+
+/** `late`: the domain's rejection on the order's final state, when its workflow has completed. */
+async function rejectionOf(error: unknown, late?: () => Promise<Rejection | null>): Promise<Error> {
   if (error instanceof WorkflowUpdateFailedError) {
     const cause = error.cause as { type?: string | null; message?: string; details?: unknown[] } | undefined;
     const type = (cause?.type ?? 'illegal_transition') as RejectionCode;
     const detail = (cause?.details?.[0] ?? {}) as RejectionDetail;
-    return new HttpError(REJECTION_HTTP_STATUS[type] ?? 409, REJECTION_CODE[type] ?? 'not_ratable', cause?.message ?? 'the order cannot be rated now', {
-      reason: ratingRefusal(detail.status),
-    });
+    return refusedAs({ code: type, reason: cause?.message ?? 'the order cannot be rated now', detail });
   }
-  // Finished orders linger a week to answer late ratings; after that only the read model knows them.
-  if (error instanceof WorkflowNotFoundError) {
-    return isFinalStatus(readModelStatus as OrderStatus)
-      ? new HttpError(409, 'not_ratable', 'cannot rate: order is closed', { reason: 'closed' })
-      : new HttpError(409, 'not_ratable', 'cannot rate: the order is not being handled any more', { reason: 'closed' });
+  // The workflow has completed: since end-when-final it does so when the order is final, and long
+  // finished orders are gone from Temporal altogether. decide() on the order's final state (the
+  // read model) gives the answer the workflow would have given ("cannot rate: order is closed").
+  if (late) {
+    const rejection = await late().catch(() => null);
+    return rejection ? refusedAs(rejection) : new HttpError(409, 'not_ratable', 'cannot rate: the order is not being handled any more', { reason: 'closed' });
   }
-  // The workflow has finished (closed, withdrawn, merged): Temporal refuses the update.
-  if (grpcCode(error) === FAILED_PRECONDITION) return new HttpError(409, 'not_ratable', 'cannot rate: order is closed', { reason: 'closed' });
   // A busy or unreachable order service is not the resident's fault, nor a bug: ask them to retry
   // (it was a 500 when 50 project orders were rated at once under load).
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isTransient(error)) {
     return new HttpError(503, 'unavailable', 'the order service did not answer in time; try again', undefined, { 'Retry-After': '2' });
   }
   return error instanceof Error ? error : new Error(String(error));
-}
-
-const FAILED_PRECONDITION = 9;
-
-function grpcCode(error: unknown): number | undefined {
-  for (let at: unknown = error, depth = 0; at && depth < 4; at = (at as { cause?: unknown }).cause, depth++) {
-    const code = (at as { code?: unknown }).code;
-    if (typeof code === 'number') return code;
-  }
-  return undefined;
 }
 
 export const ratingBody = z.object({

@@ -5,9 +5,9 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { STATUS_LABELS_ZH, urgesThisStage, workflowIdFor, type OrderStatus } from '@diandan/domain';
+import { lateRefusal, STATUS_LABELS_ZH, urgesThisStage, workflowIdFor, type Actor, type Command, type OrderStatus } from '@diandan/domain';
 import { HttpError, isTransient, validate, type PrismaClient } from '@diandan/platform';
-import { actUpdate, stateQuery, type OrderView } from '@diandan/workflows';
+import { actUpdate, isFinishedWorkflowError, refusalOfFinishedOrder, stateQuery, type OrderView } from '@diandan/workflows';
 import { findResidentOrder } from './rating';
 
 export const residentActionBody = z.object({
@@ -24,6 +24,7 @@ export interface ResidentActionOutcome {
   message: string;
 }
 
+const RESIDENT: Actor = { role: 'resident' };
 const REFUSED: Record<ResidentAction, string> = { urge: 'not_urgeable', withdraw: 'not_withdrawable' };
 const VERB: Record<ResidentAction, string> = { urge: '催办', withdraw: '撤回' };
 const DONE: Record<ResidentAction, string> = {
@@ -66,21 +67,26 @@ export function residentActionRoutes(deps: { prisma: PrismaClient; temporal: Cli
         repeated,
         message: repeated ? ALREADY[action] : DONE[action],
       });
+      const command: Command = action === 'urge' ? { type: 'urge', ...(note ? { note } : {}) } : { type: 'withdraw', ...(note ? { reason: note } : {}) };
+      // The workflow has completed (final since end-when-final, or gone long ago): decide() on the
+      // order's final state gives the reason the workflow would have given.
+      const late = async (status: string) => {
+        const rejection = await refusalOfFinishedOrder(deps, order.id, command, RESIDENT).catch(() => null);
+        return refusal(action, rejection?.detail?.status ?? status, rejection?.reason ?? 'the order is finished');
+      };
       let before: OrderView;
       try {
         before = await handle.query(stateQuery);
       } catch (error) {
-        // Gone from Temporal: finished long ago; the read model says how.
         if (error instanceof WorkflowNotFoundError) {
           if (action === 'withdraw' && order.status === 'withdrawn') return res.json(answer('withdrawn', true));
-          throw refusal(action, order.status, 'the order is finished');
+          throw await late(order.status);
         }
         throw unavailable(error);
       }
       if (alreadyDone(action, before)) return res.json(answer(before.order.status, true));
-      const command = action === 'urge' ? { type: 'urge' as const, ...(note ? { note } : {}) } : { type: 'withdraw' as const, ...(note ? { reason: note } : {}) };
       try {
-        const view = await handle.executeUpdate(actUpdate, { args: [{ command, actor: { role: 'resident' } }] });
+        const view = await handle.executeUpdate(actUpdate, { args: [{ command, actor: RESIDENT }] });
         return res.json(answer(view.order.status, false));
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) {
@@ -91,7 +97,11 @@ export function residentActionRoutes(deps: { prisma: PrismaClient; temporal: Cli
         // A concurrent request finished the order first (a double tap on 撤回): ask once more.
         const after = await handle.query(stateQuery).catch(() => null);
         if (after && alreadyDone(action, after)) return res.json(answer(after.order.status, true));
-        if (error instanceof WorkflowNotFoundError || after) throw refusal(action, after?.order.status ?? order.status, 'the order is finished');
+        if (after && isFinishedWorkflowError(error)) {
+          const rejection = lateRefusal(after.order, command, RESIDENT);
+          throw refusal(action, after.order.status, rejection.reason);
+        }
+        if (error instanceof WorkflowNotFoundError || after) throw await late(after?.order.status ?? order.status);
         throw unavailable(error);
       }
     });

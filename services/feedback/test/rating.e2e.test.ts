@@ -94,7 +94,7 @@ describe('POST /v1/orders/track/:code/rating', () => {
     expect((await state(order.handle)).order.status).toBe('placed');
   });
 
-  it('rating.tooLateCheck: a closed order (workflow lingering) is refused with the reason', async () => {
+  it('rating.tooLateCheck: a closed order (its run completed when it closed) is refused with the reason', async () => {
     const order = await place();
     await resolveOrder(order.handle);
     expect((await rate(order.trackingCode, { secret: order.secret, rating: 'satisfied' })).status).toBe(200);

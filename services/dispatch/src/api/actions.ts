@@ -6,7 +6,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { attachmentSchema, availableCommands, isAllowed, LEVELS, MAX_TEXT_LENGTH, officerLevel, PERMISSIONS, workflowIdFor, type Command, type CommandType, type UnitTree } from '@diandan/domain';
 import { AttachmentStore, attachmentKey, HttpError, uploadedFiles, validate } from '@diandan/platform';
-import { actUpdate, type OrderView } from '@diandan/workflows';
+import { actUpdate, refusalOfFinishedOrder, type OrderView } from '@diandan/workflows';
 import { actorOf, type Staff } from '../auth/staff';
 import { staffOf } from './authenticate';
 import type { ApiDeps } from './deps';
@@ -159,13 +159,18 @@ export async function performAction({ prisma, temporal }: ApiDeps, staff: Staff,
   }
 
   const command = action.toCommand(body);
+  const actor = actorOf(staff);
   const handle = temporal.workflow.getHandle(workflowIdFor(orderId));
   try {
-    const view = await handle.executeUpdate(actUpdate, { args: [{ command, actor: actorOf(staff) }] });
+    const view = await handle.executeUpdate(actUpdate, { args: [{ command, actor }] });
     // Officers' buttons depend on their branch: the tree tells.
     return actionResult(view, staff, officerLevel(staff.role) === null ? undefined : await loadUnitTree(prisma));
   } catch (error) {
-    throw await toHttpError(error, orderId, () => handle.describe());
+    throw await toHttpError(error, orderId, {
+      describe: () => handle.describe(),
+      // Finished: the workflow has completed; the domain answers on the order's final state.
+      late: async () => refusalOfFinishedOrder({ prisma, temporal }, orderId, command, actor, officerLevel(staff.role) === null ? undefined : await loadUnitTree(prisma)),
+    });
   }
 }
 
