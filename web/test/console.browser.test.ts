@@ -2,11 +2,13 @@
 // against the real platform (startPlatform: real workflow, Kafka, PostgreSQL, the three services
 // and the one-origin web server). Four people walk one order 点单 → 派单 → 办单 → 评单 by
 // clicking; a supervisor's live wall shows an order passing its deadline without a reload; a clerk
-// of another unit cannot reach the order. Every main screen is saved under web/test-artifacts/.
+// of another unit cannot reach the order; the annual cycle from a proposal to a score
+// (./cycleClickThrough.ts). Every main screen is saved under web/test-artifacts/.
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../infra/seed/users';
 import { ARTIFACTS, launchBrowser } from './browser';
+import { cycleClickThrough } from './cycleClickThrough';
 import { startPlatform, type Platform } from './platform';
 
 // Generous: on a 2-core machine shared with other builds one loop has taken 70–150 s (idle: far less).
@@ -294,6 +296,10 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     await dispatcher.getByText('版本记录').waitFor();
     await dispatcher.getByRole('button', { name: /停\s*用/ }).waitFor();
   });
+
+  it('cycle.yearClickThrough: propose and support on the H5, move a date with a reason, merge, accept and decline, the public year page, score a unit', async () => {
+    await cycleClickThrough({ platform, person, login, shot });
+  }, 420_000);
 
   it('screens.tour: every remaining main screen renders in Chinese (screenshots for the docs)', async () => {
     const dispatcher = await login('dispatcher');

@@ -1,18 +1,15 @@
-// The annual cycle in Chromium against the real platform (web/test/platform.ts: the annualCycle
-// and project workflows, Kafka, PostgreSQL, the three services, the one-origin web server): a
-// resident proposes and supports on the H5 pages (e-mail one-time code), an administrator moves
-// the start of selection with a reason in the 年度周期 screen (a refused move first), the joint
-// meeting merges a duplicate, accepts one proposal into a project and declines another with a public reason, a
-// visitor reads the reason on the board's 年度公示, and at year end the bound evaluator scores a
-// unit in 年终评估. Screens are saved under web/test-artifacts/ (h5-proposal*.png, console-cycle*.png,
+// The annual cycle clicked through in Chromium, run by console.browser.test.ts on its platform and
+// browser (one platform and one Chromium fewer on a 2-core machine; web/test/platform.ts: the
+// annualCycle and project workflows, Kafka, PostgreSQL, the three services, the one-origin web
+// server): a resident proposes and supports on the H5 pages (e-mail one-time code), an
+// administrator moves the start of selection with a reason in the 年度周期 screen (a refused move
+// first), the joint meeting merges a duplicate, accepts one proposal into a project and declines
+// another with a public reason, a visitor reads the reason on the board's 年度公示, and at year end
+// an evaluator bound to the cycle scores a unit in 年终评估. Screens are saved under web/test-artifacts/ (h5-proposal*.png, console-cycle*.png,
 // board-cycle.png, console-evaluation*.png).
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../infra/seed/users';
-import { ARTIFACTS, launchBrowser } from './browser';
-import { startPlatform, type Platform } from './platform';
-
-jest.setTimeout(420_000);
+import type { Platform } from './platform';
 
 // An organisation and a year no other suite uses (one database per jest run).
 const ORG = 'womens-federation';
@@ -20,31 +17,23 @@ const YEAR = 2091;
 const CYCLE = `cycle-${ORG}-${YEAR}`;
 const DAY = 86_400_000;
 
+/** What the suite gives the scenario: its platform and its people (console.browser.test.ts). */
+export interface Suite {
+  platform: Platform;
+  person: (width?: number, height?: number) => Promise<Page>;
+  login: (username: string) => Promise<Page>;
+  shot: (page: Page, name: string) => Promise<unknown>;
+}
+
 let platform: Platform;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let person: Suite['person'];
+let login: Suite['login'];
+let suiteShot: Suite['shot'];
+
 /** The whole page from its top (a sticky header would otherwise be drawn where the page was scrolled to). */
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-async function person(width = 1366, height = 860): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  return page;
-}
-
-async function login(username: string): Promise<Page> {
-  const page = await person();
-  await page.goto(`${platform.url}/`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.getByTestId('whoami').waitFor();
-  return page;
+  await suiteShot(page, name);
 }
 
 const tokens = new Map<string, string>();
@@ -84,19 +73,9 @@ async function chooseCycle(page: Page, phaseName: string): Promise<void> {
   await page.locator('.ant-select-item-option').filter({ hasText: new RegExp(`^${YEAR} 年 · 区妇联 · ${phaseName}$`) }).click();
 }
 
-beforeAll(async () => {
-  platform = await startPlatform();
-  browser = await launchBrowser();
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.allSettled(contexts.map((c) => c.close()));
-  await browser?.close();
-  await platform?.stop();
-});
-
-describe('the annual cycle, clicked through in Chromium', () => {
-  it('cycle.yearClickThrough: propose and support on the H5, move a date with a reason, accept and decline, the public year page, score a unit', async () => {
+export async function cycleClickThrough(suite: Suite): Promise<void> {
+  ({ platform, person, login, shot: suiteShot } = suite);
+  {
     const at = (ms: number) => new Date(Date.now() + ms).toISOString();
     const dates = { solicitation: at(-3600_000), selection: at(DAY), publication: at(2 * DAY), implementation: at(3 * DAY), midyear_review: at(4 * DAY), evaluation: at(5 * DAY), report: at(6 * DAY), closed: at(7 * DAY) };
     expect((await api('admin', 'POST', '/api/dispatch/v1/cycles', { organisationId: ORG, year: YEAR, dates })).status).toBe(201);
@@ -250,5 +229,5 @@ describe('the annual cycle, clicked through in Chromium', () => {
     await evaluator.getByText(/第 1 版 · 第三方评估 周敏/).waitFor();
     await evaluator.getByText(/综合得分 89\.2/).first().waitFor(); // 0.4 × 85 + 0.6 × 92
     await shot(evaluator, 'console-evaluation-scored');
-  });
-});
+  }
+}
