@@ -64,8 +64,15 @@ async function advanceUntil(handle: WorkflowHandle, done: (v: OrderView) => bool
   }
 }
 
+/** This test's orders: ended after it, so that later tests' weeks of skipped time do not fire their timers too. */
+const started: WorkflowHandle[] = [];
+afterEach(async () => {
+  await Promise.allSettled(started.splice(0).map((handle) => handle.terminate('test over')));
+});
+
 const start = async () => {
   const handle = await startOrder(testEnv.client, harness.taskQueue, placedInput());
+  started.push(handle);
   await waitForState(handle, (v) => v.deadline !== null);
   return handle;
 };
