@@ -97,6 +97,8 @@ export interface PlatformOptions {
   /** Delivers intake's one-time codes for supporting a proposal (the test reads them as a resident would). */
   codeSender?: CodeSender;
   supportLimits?: SupportLimits;
+  /** The organisation whose cycle takes proposals that name none (WeChat's 提议); default the federation. */
+  proposalOrganisationId?: string;
 }
 
 export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
@@ -160,6 +162,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
       attachmentsDir: path.join(os.tmpdir(), `${taskQueue}-attachments`),
       attachmentMaxBytes: 1024 * 1024,
       publishTimeoutMs: 4000,
+      ...(options.proposalOrganisationId ? { proposalOrganisationId: options.proposalOrganisationId } : {}),
     },
     logger,
     producer: intakeProducer,
