@@ -41,6 +41,13 @@ export const PATCHES = {
   /** 2026-11: an action's answer carries the new stage's deadline (the clock is computed inside the update). */
   deadlineInUpdate: 'deadline-in-update',
   /**
+   * 2026-11-30: an update that arrives with the order's first workflow task waits until the main
+   * loop has done the first task's work (reference data, the placed event, the triage clock) and
+   * then acts alone. Before, the handler's commands and the main loop's interleaved in an order
+   * that replay does not repeat: the run could not be rebuilt after a cache eviction.
+   */
+  updateAfterFirstPass: 'update-after-first-pass',
+  /**
    * 2026-11: a merge links the two orders' workflows (docs/merge.md) — the duplicate asks the
    * survivor to take it on (a local activity) and then waits, merged, for the survivor's result or
    * an un-merge, instead of finishing at once.

@@ -147,6 +147,7 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
    * an order that ends when final waits for its own signals first.
    */
   const signals = { inFlight: 0 };
+  const firstPass = { done: false };
   const signalSafely = (to: string, send: () => Promise<void>): void => {
     signals.inFlight++;
     send()
@@ -257,6 +258,10 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
   setHandler(
     actUpdate,
     async ({ command, actor }) => {
+      // An update that arrives with the first task waits for the main loop's first pass. Only such
+      // an update asks for the patch: its marker is recorded then, and every later update (the
+      // normal case) adds no command (docs/lifecycle.md, "An update in the first task").
+      if (!firstPass.done && patched(PATCHES.updateAfterFirstPass)) await condition(() => firstPass.done);
       // An update that arrives while the order is still loading its reference data waits for it.
       await condition(() => reference.context !== undefined);
       if (command.type === 'merge' && patched(PATCHES.mergeLinks)) {
@@ -351,6 +356,8 @@ export async function serviceOrder(input: ServiceOrderInput): Promise<OrderView>
       break;
     }
 
+    // Everything the order's first task has to do is done (or waits on a timer): updates may act.
+    firstPass.done = true;
     const running = clock.deadline;
     const next = running === null ? null : running.warned ? running.dueAt : running.warnAt;
     const key = clock.key;

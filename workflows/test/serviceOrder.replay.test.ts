@@ -7,6 +7,7 @@
 // (payloads written without a codec pass through it unchanged). The v4-* files were recorded with
 // search attributes and the triage clock set at start (serviceOrder.attributesAtStart.test.ts).
 // The v5-* files were recorded after end-when-final: each run completes at its final state.
+// v6-update-in-first-task was dispatched before its first task ran (update-after-first-pass).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -49,6 +50,8 @@ const PATHS = [
   'v5-withdraw-completes',
   'v5-rating-timeout-completes',
   'v5-merge-survivor-withdrawn-completes',
+  // update-after-first-pass: a dispatch that came with the first task waited for the main loop's first pass.
+  'v6-update-in-first-task',
 ];
 
 describe('serviceOrder replay corpus', () => {
@@ -66,6 +69,9 @@ describe('serviceOrder replay corpus', () => {
     // runs completed at their final state.
     for (const file of ['v2-rated-close.pb', 'v2-withdraw.pb', 'v2-rating-timeout-unrated-close.pb', 'v3-merge-survivor-resolves.pb']) expect(hasPatch(file, PATCHES.endWhenFinal)).toBe(false);
     for (const file of files.filter((f) => f.startsWith('v5-'))) expect(hasPatch(file, PATCHES.endWhenFinal)).toBe(true);
+    // Only an update that comes with the first task asks for update-after-first-pass.
+    expect(hasPatch('v6-update-in-first-task.pb', PATCHES.updateAfterFirstPass)).toBe(true);
+    for (const file of files.filter((f) => f !== 'v6-update-in-first-task.pb')) expect(hasPatch(file, PATCHES.updateAfterFirstPass)).toBe(false);
 
   });
 
