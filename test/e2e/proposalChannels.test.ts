@@ -1,7 +1,7 @@
 // The annual call's other channels, on the real servers and through intake only: proposals and
 // supports by WeChat (the callback proves the openid; retries of one MsgId are one proposal and one
-// support), proposals by letter (an operator enters them, one per letter number, scrubbed on every
-// public page), supports proven by a one-time code sent by SMS (Alibaba Cloud's SDK against the
+// support), proposals by letter and by hotline (an operator enters them, one per letter number or
+// call id, scrubbed on every public page), supports proven by a one-time code sent by SMS (Alibaba Cloud's SDK against the
 // local stand-in, which the test reads as a resident reads the phone), and the refusals: wrong
 // keyword format, unknown reference, wrong code, the limits per person and per address, and the
 // closed solicitation.
@@ -12,7 +12,7 @@ import { findPersonalNumber } from '@diandan/domain';
 import { listen } from '@diandan/platform';
 import { createStandIns, type ReceivedMessage } from '../../services/feedback/src/standins';
 import { aliyunSmsCodeSender, combineCodeSenders } from '../../services/intake/src/channels/codeSenders';
-import { currentCycleSchema, letterProposalPlacedSchema, publicProposalSchema, supportCodeSentSchema, supportResultSchema } from '../../services/intake/src/channels/proposalOpenApi';
+import { currentCycleSchema, hotlineProposalPlacedSchema, letterProposalPlacedSchema, publicProposalSchema, supportCodeSentSchema, supportResultSchema } from '../../services/intake/src/channels/proposalOpenApi';
 import { PROPOSAL_REPLIES } from '../../services/intake/src/channels/wechatProposals';
 import { wechatSignature } from '../../services/intake/src/channels/wechatCrypto';
 import { startPlatform, type Platform } from './platform';
@@ -144,6 +144,13 @@ describe('proposal channels: WeChat, letters, SMS codes', () => {
     expect(await letter({ ...letterBody, content: '同一封信再录一次' })).toMatchObject({ status: 200, body: { reference: l1, repeated: true } });
     expect(await p.prisma.proposal.count({ where: { cycleId, channel: 'letter' } })).toBe(1);
     const l2 = (await letter({ letterId: `XF-${year}-0002`, title: '社区食堂', content: '希望开办社区长者食堂' })).body.reference as string;
+    // A hotline caller's proposal, typed by the agent: one per call id.
+    const call = { callId: randomUUID(), title: '增设公交站', content: '来电人张明反映：希望在菜市场门口增设公交站' };
+    expect((await p.call(`${p.intake}/v1/hotline/proposals`, 'POST', call)).status).toBe(401);
+    const called = await p.call(`${p.intake}/v1/hotline/proposals`, 'POST', call, OPERATOR);
+    expect(called).toMatchObject({ status: 201, body: { repeated: false, callId: call.callId } });
+    expect(hotlineProposalPlacedSchema.parse(called.body).content).not.toContain('张明');
+    expect(await p.call(`${p.intake}/v1/hotline/proposals`, 'POST', call, OPERATOR)).toMatchObject({ status: 200, body: { reference: called.body.reference, repeated: true } });
     const letterShown = publicProposalSchema.parse((await p.call(`${p.intake}/v1/proposals/${l1}`, 'GET')).body);
     expect(letterShown.content).toContain('老旧小区希望加装电梯');
     expect(findPersonalNumber(letterShown.content)).toBeNull();

@@ -363,6 +363,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/hotline/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电话提议: an operator enters a hotline caller’s proposal (one proposal per call id)
+         * @description As a letter: only the words, scrubbed on every public page; unknown fields are refused. The same `callId` again answers 200 with the proposal it made (`repeated: true`). A new call only while the organisation’s newest cycle is in `solicitation` (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        areaId?: string;
+                        callId: string;
+                        categoryCode?: string;
+                        content: string;
+                        organisationId?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description this call id was entered before: the proposal it made */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HotlineProposalPlaced"];
+                    };
+                };
+                /** @description placed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HotlineProposalPlaced"];
+                    };
+                };
+                /** @description invalid input; `details.fields` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no operator token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no cycle takes proposals now (the phase is named) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/hotline/proposals/{reference}/supports": {
         parameters: {
             query?: never;
@@ -1257,6 +1343,36 @@ export interface components {
             notes: string;
             /** @enum {unknown} */
             priority?: "normal" | "urgent";
+        };
+        HotlineProposalPlaced: {
+            /** @description the street or community it is about */
+            areaId: string | null;
+            /** @description the call centre’s call id, as entered */
+            callId: string;
+            categoryCode: string | null;
+            /** @description scrubbed of personal data */
+            content: string;
+            /** @description ISO 8601 date-time */
+            createdAt: string;
+            cycleId: string;
+            decidedAt: string | null;
+            /** @description the joint meeting’s public reason */
+            decisionReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description a merged proposal’s survivor (its supports moved there) */
+            mergedIntoId: string | null;
+            /** @description an accepted proposal’s project (项目公示 on the board) */
+            projectId: string | null;
+            /** @description P-XXXX-XXXX: what residents quote */
+            reference: string;
+            /** @description true: this call id was entered before; the answer is the proposal it made */
+            repeated: boolean;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "merged";
+            supportCount: number;
+            /** @description scrubbed of personal data */
+            title: string;
         };
         LetterProposalPlaced: {
             /** @description the street or community it is about */

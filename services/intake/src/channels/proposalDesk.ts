@@ -25,7 +25,7 @@ export interface ProposalDeskOptions {
   defaultOrganisationId?: string;
 }
 
-export type ProposalChannelName = 'api' | 'web' | 'wechat' | 'letter';
+export type ProposalChannelName = 'api' | 'web' | 'wechat' | 'letter' | 'hotline';
 
 export interface ProposalInput {
   organisationId?: string | undefined;

@@ -4,7 +4,7 @@
 // types cannot drift from the code (docs/annual-cycle.md).
 import { z } from 'zod';
 import { CYCLE_STATES } from '@diandan/domain';
-import { currentCycleQuerySchema, hotlineSupportSchema, letterProposalSchema, proposalListSchema, proposalRequestSchema, supportCodeRequestSchema, supportRequestSchema } from './proposals';
+import { currentCycleQuerySchema, hotlineProposalSchema, hotlineSupportSchema, letterProposalSchema, proposalListSchema, proposalRequestSchema, supportCodeRequestSchema, supportRequestSchema } from './proposals';
 
 const iso = z.string().describe('ISO 8601 date-time');
 const count = z.number().int();
@@ -29,6 +29,10 @@ export const placedProposalSchema = publicProposalSchema.extend({ repeated: z.bo
 export const letterProposalPlacedSchema = publicProposalSchema.extend({
   repeated: z.boolean().describe('true: this letter number was entered before; the answer is the proposal it made'),
   letterId: z.string().describe('the letter’s registration number, as entered'),
+});
+export const hotlineProposalPlacedSchema = publicProposalSchema.extend({
+  repeated: z.boolean().describe('true: this call id was entered before; the answer is the proposal it made'),
+  callId: z.string().describe('the call centre’s call id, as entered'),
 });
 export const proposalPageSchema = z.strictObject({ total: count, proposals: z.array(publicProposalSchema) });
 export const supportResultSchema = z.strictObject({
@@ -67,6 +71,7 @@ export const proposalSchemas = {
   PublicProposal: toSchema(publicProposalSchema),
   PlacedProposal: toSchema(placedProposalSchema),
   LetterProposalPlaced: toSchema(letterProposalPlacedSchema),
+  HotlineProposalPlaced: toSchema(hotlineProposalPlacedSchema),
   ProposalPage: toSchema(proposalPageSchema),
   SupportResult: toSchema(supportResultSchema),
   SupportCodeSent: toSchema(supportCodeSentSchema),
@@ -156,6 +161,23 @@ export const proposalPaths = {
         201: { description: 'placed', content: json(ref('LetterProposalPlaced')) },
         200: { description: 'this letter number was entered before: the proposal it made', content: json(ref('LetterProposalPlaced')) },
         400: error('invalid input (a missing letterId, an unknown category or area, a field that is not ours); `details.fields` names each field'),
+        401: error('no operator token'),
+        409: error('no cycle takes proposals now (the phase is named)'),
+      },
+    },
+  },
+  '/v1/hotline/proposals': {
+    post: {
+      summary: '电话提议: an operator enters a hotline caller’s proposal (one proposal per call id)',
+      description:
+        'As a letter: only the words, scrubbed on every public page; unknown fields are refused. The same `callId` again answers 200 with the proposal it made (`repeated: true`). A new call only while the organisation’s newest cycle is in `solicitation` (409 otherwise).',
+      tags: ['proposals'],
+      security: [{ operator: [] }],
+      requestBody: { required: true, content: json(toSchema(hotlineProposalSchema, 'input')) },
+      responses: {
+        201: { description: 'placed', content: json(ref('HotlineProposalPlaced')) },
+        200: { description: 'this call id was entered before: the proposal it made', content: json(ref('HotlineProposalPlaced')) },
+        400: error('invalid input; `details.fields` names each field'),
         401: error('no operator token'),
         409: error('no cycle takes proposals now (the phase is named)'),
       },

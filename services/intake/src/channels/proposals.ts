@@ -52,6 +52,10 @@ export const letterProposalSchema = z.strictObject({
   categoryCode: optionalText(64),
   areaId: optionalText(100),
 });
+export const hotlineProposalSchema = letterProposalSchema.omit({ letterId: true }).extend({
+  /** The call centre's call id: one proposal per call. */
+  callId: z.string().trim().min(1, 'required').max(128, 'at most 128 characters'),
+});
 export const hotlineSupportSchema = z.object({ callId: z.string().trim().min(1).max(128), callerNumber: callerNumberSchema });
 export const proposalListSchema = z.object({
   cycleId: z.string().min(1).max(120),
@@ -106,6 +110,14 @@ export function proposalChannel(options: ProposalChannelOptions): Router {
     const { letterId, ...input } = validate(letterProposalSchema, req.body ?? {});
     const { proposal, repeated } = await desk.submit({ ...input, channel: 'letter', key: letterId });
     res.status(repeated ? 200 : 201).location(`/v1/proposals/${proposal.reference}`).json({ ...publicProposal(proposal), repeated, letterId });
+  });
+
+  // 12345-style hotline: the agent types the caller's proposal; one proposal per call id. The
+  // agent reads the reference to the caller, who can tell others to support it.
+  router.post('/v1/hotline/proposals', operator, async (req, res) => {
+    const { callId, ...input } = validate(hotlineProposalSchema, req.body ?? {});
+    const { proposal, repeated } = await desk.submit({ ...input, channel: 'hotline', key: callId });
+    res.status(repeated ? 200 : 201).location(`/v1/proposals/${proposal.reference}`).json({ ...publicProposal(proposal), repeated, callId });
   });
 
   router.post('/v1/proposals/support-codes', limitRate(options.rateLimitPerMinute), async (req, res) => {
