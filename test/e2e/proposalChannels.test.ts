@@ -20,13 +20,20 @@ import { startPlatform, type Platform } from './platform';
 const OPERATOR = { Authorization: 'Bearer e2e-channels-operator-token-0123456789' };
 const ORG = 'trade-union';
 const SMS_KEY_ID = 'LTAIe2estandin000001';
+const FLOW_CONTROLLED = '13300133000';
 const emailCodes = new Map<string, string>();
 let p: Platform;
 let standIns: { server: Server; received: ReceivedMessage[] };
 
 beforeAll(async () => {
   // The SMS provider's local stand-in (services/feedback's), which keeps what it was sent.
-  const { app, received } = createStandIns({ wechatAppId: 'wx-e2e', wechatAppSecret: 'e2e-wechat-app-secret', smsAccessKeyId: SMS_KEY_ID });
+  const { app, received } = createStandIns({
+    wechatAppId: 'wx-e2e',
+    wechatAppSecret: 'e2e-wechat-app-secret',
+    smsAccessKeyId: SMS_KEY_ID,
+    // The provider's flow control for one number: the code is not sent.
+    smsAnswer: (phone) => (phone === FLOW_CONTROLLED ? 'isv.BUSINESS_LIMIT_CONTROL' : undefined),
+  });
   standIns = { server: await listen(app, 0, '127.0.0.1'), received };
   const sms = aliyunSmsCodeSender({
     endpoint: `127.0.0.1:${(standIns.server.address() as AddressInfo).port}`,
@@ -195,6 +202,10 @@ describe('proposal channels: WeChat, letters, SMS codes', () => {
     expect(await p.call(`${p.intake}/v1/proposals/support-codes`, 'POST', { kind: 'phone', value: '13700137000' })).toMatchObject({ status: 429, body: { error: { code: 'too_many_codes' } } });
     expect(standIns.received.filter((m) => m.to === '13700137000')).toHaveLength(3);
     // Three wrong tries use a code up: even the right one is refused then.
+    // A code the provider did not take: 503, and it does not count against the hourly limit.
+    for (let i = 0; i < 4; i++) {
+      expect(await p.call(`${p.intake}/v1/proposals/support-codes`, 'POST', { kind: 'phone', value: FLOW_CONTROLLED })).toMatchObject({ status: 503, body: { error: { code: 'unavailable' } } });
+    }
     const c3 = await smsCode('13600137000');
     for (let i = 0; i < 3; i++) expect((await byPhone(p3, '13600137000', c3 === '111111' ? '222222' : '111111')).status).toBe(403);
     expect((await byPhone(p3, '13600137000', c3)).status).toBe(403);

@@ -97,7 +97,7 @@ export function createIntakeApp({ settings, logger, producer, prisma, readiness,
     ...(supportLimits ? { limits: supportLimits } : {}),
     ...(settings.proposalOrganisationId ? { defaultOrganisationId: settings.proposalOrganisationId } : {}),
   });
-  app.use(proposalChannel({ prisma, desk: proposals, operatorTokens: settings.operatorTokens, rateLimitPerMinute, ...(codeSender ? { codeSender } : {}) }));
+  app.use(proposalChannel({ prisma, desk: proposals, operatorTokens: settings.operatorTokens, rateLimitPerMinute, logger, ...(codeSender ? { codeSender } : {}) }));
   const rater = new FeedbackClient(settings.feedback, logger);
   app.use(wechatChannel({ ...settings.wechat, placer, identities, tracker, rater, logger, proposals }));
   app.use('/open311/v2', open311Channel({ placer, prisma, apiKeys: settings.open311ApiKeys, rateLimitPerMinute }));

@@ -8,7 +8,7 @@
 // scrubbed of personal data.
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { CYCLE_PHASE_NAMES_ZH, MAX_CONTENT_LENGTH, mayInCycle, scrub, SUPPORT_IDENTITY_KINDS, type CycleState, type SupportIdentity } from '@diandan/domain';
-import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+import { HttpError, validate, type Logger, type PrismaClient } from '@diandan/platform';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { callerNumberSchema, idempotencyKeyOf, limitRate, optionalText, requireOperator } from '../edges';
@@ -26,6 +26,7 @@ export interface ProposalChannelOptions {
   operatorTokens: readonly string[];
   rateLimitPerMinute: number;
   codeSender?: CodeSender;
+  logger?: Logger;
 }
 
 const CODE_TTL_MS = 10 * 60_000;
@@ -135,7 +136,9 @@ export function proposalChannel(options: ProposalChannelOptions): Router {
     } catch (error) {
       // Not sent: the code proves nothing and does not count against the hourly limit.
       await prisma.supportCode.delete({ where: { id } }).catch(() => undefined);
-      throw new HttpError(503, 'unavailable', `the code could not be sent by ${identity.kind === 'phone' ? 'SMS' : 'e-mail'} now; try again later`, { reason: error instanceof Error ? error.message.slice(0, 200) : undefined });
+      // The provider's words stay in the log: they may name hosts and accounts.
+      options.logger?.warn({ kind: identity.kind, err: error instanceof Error ? error.message : String(error) }, 'support code not sent');
+      throw new HttpError(503, 'unavailable', `the code could not be sent by ${identity.kind === 'phone' ? 'SMS' : 'e-mail'} now; try again later`, undefined, { 'Retry-After': '60' });
     }
     res.status(202).json({ sent: true, expiresInSeconds: CODE_TTL_MS / 1000 });
   });
