@@ -34,8 +34,8 @@ interface Proof {
 }
 
 const KIND_TEXT: Record<CodeKind, { label: string; name: string; type: string; autoComplete: string; missing: string; where: string; problem: (v: string) => string | undefined }> = {
-  email: { label: '邮箱（用于接收验证码，不会公开）', name: '邮箱', type: 'email', autoComplete: 'email', missing: '请输入邮箱', where: '邮件', problem: (v) => emailError(v) },
-  phone: { label: '手机号码（用于接收短信验证码，不会公开）', name: '手机短信', type: 'tel', autoComplete: 'tel', missing: '请输入手机号码', where: '短信', problem: (v) => mobileError(v) },
+  email: { label: '邮箱（用于接收验证码，不会公开）', name: '通过邮箱', type: 'email', autoComplete: 'email', missing: '请输入邮箱', where: '邮件', problem: (v) => emailError(v) },
+  phone: { label: '手机号码（用于接收短信验证码，不会公开）', name: '通过手机短信', type: 'tel', autoComplete: 'tel', missing: '请输入手机号码', where: '短信', problem: (v) => mobileError(v) },
 };
 
 export function ProposalList() {
