@@ -214,6 +214,16 @@ export async function cycleClickThrough(suite: Suite): Promise<void> {
     await meeting.getByRole('dialog').getByRole('button', { name: /确定不采纳/ }).click();
     await row('篮球场夜间照明').getByText('未采纳').waitFor();
     await shot(meeting, 'console-cycle-selection');
+    // 周期记录 names the proposal of each decision (the event carries only its id).
+    await meeting.getByRole('tab', { name: '周期记录' }).click();
+    const declined = meeting.getByTestId('cycle-timeline').getByText(/「篮球场夜间照明」 未采纳；理由：篮球场照明已列入/);
+    for (let i = 0; i < 30 && !(await declined.count()); i++) {
+      await meeting.waitForTimeout(1000);
+      await meeting.getByRole('button', { name: /刷\s*新/ }).first().click();
+    }
+    await declined.waitFor();
+    await meeting.getByTestId('cycle-timeline').getByText(/「社区开设女性健康讲座」 已采纳/).waitFor();
+    await shot(meeting, 'console-cycle-decisions');
 
     // 年度公示 — anyone reads the decline's reason and the year's service list.
     const visitor = await person();

@@ -65,6 +65,8 @@ export interface ProjectActivities {
 const BUNDLEABLE: readonly OrderStatus[] = ACTIVE_STATUSES.filter((s) => s !== 'bundled' && s !== 'awaiting_rating');
 const WRITE_CHUNK = 5000;
 
+const RESOLVED_BY_PROJECT: readonly OrderStatus[] = ['resolved', 'awaiting_rating', 'closed'];
+
 export function createProjectActivities(deps: ProjectActivityDeps): ProjectActivities {
   const calendar = deps.calendar ?? createWorkingCalendar();
 
@@ -105,7 +107,10 @@ export function createProjectActivities(deps: ProjectActivityDeps): ProjectActiv
       return sendToOrder(orderId, { type: 'bundle', projectId, unitId }, actor, (v) => v.status === 'bundled' && v.projectId === projectId);
     },
     async resolveBundledOrder({ orderId, projectId, result, actor }) {
-      return sendToOrder(orderId, { type: 'resolve', result, projectId }, actor, (v) => v.status !== 'bundled' && v.projectId === projectId);
+      // Already resolved by this project (a retry) is where resolving puts an order: awaiting its
+      // rating, or closed after it. A bundled order the resident withdrew keeps its projectId but
+      // was not resolved: it is skipped, with the domain's reason.
+      return sendToOrder(orderId, { type: 'resolve', result, projectId }, actor, (v) => RESOLVED_BY_PROJECT.includes(v.status) && v.projectId === projectId);
     },
     async bundleMonth({ month: asked, trigger, now, runId }) {
       const month = asked ?? monthToBundle(new Date(now), calendar);

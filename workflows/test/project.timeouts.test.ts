@@ -8,7 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { projectWorkflowId, type ProjectEvent } from '@diandan/domain';
 import { PROJECT_WORKFLOW, projectActUpdate, projectStateQuery, type ProjectInput, type ProjectView } from '../src/projectContract';
-import { createHarness, env, placedInput, registerSearchAttributes, startOrder, state, waitForState, type Harness } from '@diandan/testkit';
+import { act, createHarness, env, placedInput, registerSearchAttributes, RESIDENT, startOrder, state, waitForState, type Harness } from '@diandan/testkit';
 
 let testEnv: TestWorkflowEnvironment;
 let harness: Harness;
@@ -88,11 +88,17 @@ describe('project milestones (time-skipping server)', () => {
     expect(reached.timeline.at(-1)).toMatchObject({ type: 'project.milestone_reached', data: { late: true } });
   });
 
-  it('project.stateCheck: completion resolves every bundled order through its workflow, which then awaits its rating', async () => {
+  it('project.stateCheck: completion resolves every bundled order through its workflow, which then awaits its rating; one the resident withdrew is skipped with the reason', async () => {
     const order = await startOrder(testEnv.client, harness.taskQueue, placedInput());
+    const withdrawn = await startOrder(testEnv.client, harness.taskQueue, placedInput());
     await waitForState(order, (v) => v.deadline !== null);
-    const handle = await startProject({ orderIds: [order.workflowId.replace(/^order-/, '')], ownerUnitId: 'wf-hrss', milestones: [{ id: 'm1', name: '协调', workingDays: 2 }] });
+    await waitForState(withdrawn, (v) => v.deadline !== null);
+    const idOf = (h: WorkflowHandle) => h.workflowId.replace(/^order-/, '');
+    const handle = await startProject({ orderIds: [idOf(order), idOf(withdrawn)], ownerUnitId: 'wf-hrss', milestones: [{ id: 'm1', name: '协调', workingDays: 2 }] });
     await advanceUntil(handle, (v) => types(v).includes('project.orders_linked'), 1);
+    // The resident withdraws a bundled order: its run ends (end-when-final), its projectId stays.
+    await act(withdrawn, { command: { type: 'withdraw', reason: '问题已自行解决' }, actor: RESIDENT });
+    await withdrawn.result();
     const handler = { role: 'unit_handler', id: 'h-hrss', unitId: 'wf-hrss' } as const;
     // Another unit's handler may not touch it; completing before the milestone is refused with the reason.
     await expect(handle.executeUpdate(projectActUpdate, { args: [{ command: { type: 'progress', note: 'x', percent: 5 }, actor: { ...handler, unitId: 'wf-community' } }] })).rejects.toThrow();
@@ -101,7 +107,7 @@ describe('project milestones (time-skipping server)', () => {
     const done = await handle.executeUpdate(projectActUpdate, { args: [{ command: { type: 'complete', result: '已统一协调补发工资' }, actor: handler }] });
     expect(done.project.status).toBe('completed');
     const finished = (await handle.result()) as ProjectView;
-    expect(finished.resolution).toEqual({ resolved: [order.workflowId.replace(/^order-/, '')], skipped: [] });
+    expect(finished.resolution).toEqual({ resolved: [idOf(order)], skipped: [{ orderId: idOf(withdrawn), reason: expect.stringContaining('withdrawn') }] });
     const view = await state(order);
     expect(view.order.status).toBe('awaiting_rating');
     expect(view.timeline.find((e) => e.type === 'order.resolved')).toMatchObject({ type: 'order.resolved', data: { result: '已统一协调补发工资', projectId: done.project.projectId } });

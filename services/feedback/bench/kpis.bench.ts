@@ -1,6 +1,9 @@
 // Benchmark of the KPI and board queries over a million orders (or ten).
 //
-//   (ROOT=$PWD; source infra/local/env.sh; npx tsx services/feedback/bench/kpis.bench.ts [--orders 1000000] [--runs 200] [--template 200000] [--reuse])
+//   (ROOT=$PWD; source infra/local/env.sh; npx tsx services/feedback/bench/kpis.bench.ts [--orders 1000000] [--runs 200] [--template 200000] [--reuse | --resume])
+//
+// --reuse queries what the bench database holds; --resume goes on copying where a stopped load
+// left off (each copy commits on its own, so the database holds whole copies) up to --orders.
 //
 // Loading: `--template` orders (default 200,000, at most --orders) are synthesized one by one in
 // this process; the rest are copies of them made inside PostgreSQL (INSERT … SELECT over
@@ -32,6 +35,7 @@ const ORDERS = Number(arg('orders', '1000000'));
 const RUNS = Number(arg('runs', '200'));
 const SEED = arg('seed', 'diandan-bench');
 const REUSE = process.argv.includes('--reuse');
+const RESUME = process.argv.includes('--resume');
 const TEMPLATE = Math.min(ORDERS, Number(arg('template', '200000')));
 const DATABASE = 'diandan_bench_kpis';
 const HOUR = 3600_000;
@@ -173,13 +177,13 @@ async function insertBatch(pg: Client, rows: OrderRow[], facts: OrderFact[]): Pr
  * template order n is order n + c·TEMPLATE (its uuid is built the way uuidOf builds it), every
  * time shifted by c·7 s (at most minutes: the month, hence the fact's month, stays the same).
  */
-async function copyTemplate(pg: Client): Promise<void> {
+async function copyTemplate(pg: Client, from = 1): Promise<void> {
   const copies = Math.ceil(ORDERS / TEMPLATE) - 1;
   const number = `('x' || right(t.id::text, 12))::bit(48)::bigint`;
   const numberOfFact = `('x' || right(t."orderId"::text, 12))::bit(48)::bigint`;
   const idOf = (n: string) => `('00000000-0000-4000-8000-' || lpad(to_hex(${n} + $1::bigint * ${TEMPLATE}), 12, '0'))::uuid`;
   const shift = `($1::int * interval '7 seconds')`;
-  for (let c = 1; c <= copies; c++) {
+  for (let c = from; c <= copies; c++) {
     const started = performance.now();
     await pg.query('BEGIN');
     await pg.query(
@@ -243,6 +247,20 @@ async function load(d: District): Promise<void> {
   console.log(`loaded ${ORDERS} orders (+ their KPI facts) in ${(loadedMs / 1000).toFixed(1)} s`);
 }
 
+/** Goes on with the copies a stopped load did not make (the template is the first TEMPLATE orders). */
+async function resume(): Promise<void> {
+  const pg = new Client({ connectionString: benchUrl.toString() });
+  await pg.connect();
+  const held = Number((await pg.query<{ n: string }>('SELECT count(*)::text AS n FROM "Order"')).rows[0]!.n);
+  if (held < TEMPLATE || held % TEMPLATE !== 0) throw new Error(`the bench database holds ${held} orders, not whole copies of a ${TEMPLATE}-order template: load it again without --resume`);
+  console.log(`resuming: ${held} orders held, copying up to ${ORDERS}`);
+  const t0 = performance.now();
+  await copyTemplate(pg, held / TEMPLATE);
+  await pg.query('ANALYZE');
+  await pg.end();
+  console.log(`copied ${Math.max(0, ORDERS - held)} orders (+ their KPI facts) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
 async function time(name: string, runs: number, query: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < 10; i++) await query(i);
   const samples: number[] = [];
@@ -258,7 +276,8 @@ async function time(name: string, runs: number, query: (i: number) => Promise<un
 
 async function main(): Promise<void> {
   const d = district();
-  if (!REUSE) await load(d);
+  if (RESUME) await resume();
+  else if (!REUSE) await load(d);
   const prisma: PrismaClient = createPrisma(benchUrl.toString(), { maxConnections: 4 });
   const t0 = performance.now();
   await rebuildRollup(prisma);

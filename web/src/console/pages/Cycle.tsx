@@ -14,7 +14,7 @@ import { useLang } from '../i18n';
 import { chinaTime } from '../parts/format';
 import { useReference } from '../parts/reference';
 import { asApiError, ErrorView, Loadable, useLoad } from '../parts/state';
-import { CycleSelection } from './CycleSelection';
+import { CycleSelection, type RankedProposal } from './CycleSelection';
 
 /** The phases in order, then the close (docs/annual-cycle.md). */
 export const BOUNDARIES = ['solicitation', 'selection', 'publication', 'implementation', 'midyear_review', 'evaluation', 'report', 'closed'] as const;
@@ -83,6 +83,17 @@ function CycleView({ cycleId, orgName, onChanged }: { cycleId: string; orgName: 
   const { lang, t } = useLang();
   const role = session.tokens?.user.role ?? '';
   const detail = useLoad(async () => (await must(dispatchApi.GET('/v1/cycles/{cycleId}', { params: { path: { cycleId } } }))) as unknown as CycleDetail, [cycleId]);
+  // The timeline's decisions name their proposal (the event carries only its id). A role that may
+  // not read the ranking still sees the decisions, by id.
+  const proposals = useLoad(
+    async () =>
+      new Map(
+        (((await dispatchApi.GET('/v1/cycles/{cycleId}/proposals', { params: { path: { cycleId }, query: {} } })).data as unknown as { proposals?: RankedProposal[] } | undefined)?.proposals ?? []).map(
+          (p) => [p.id, p] as const,
+        ),
+      ),
+    [cycleId, detail.data],
+  );
   const [moving, setMoving] = useState(false);
   const reload = async () => {
     await detail.reload();
@@ -131,7 +142,7 @@ function CycleView({ cycleId, orgName, onChanged }: { cycleId: string; orgName: 
                   label: t('周期记录', 'Timeline'),
                   children: (
                     <Card size="small">
-                      <Timeline data-testid="cycle-timeline" items={c.timeline.map((e) => ({ key: e.id, content: <EventLine event={e} lang={lang} /> }))} />
+                      <Timeline data-testid="cycle-timeline" items={c.timeline.map((e) => ({ key: e.id, content: <EventLine event={e} lang={lang} proposals={proposals.data} /> }))} />
                     </Card>
                   ),
                 },
@@ -145,13 +156,17 @@ function CycleView({ cycleId, orgName, onChanged }: { cycleId: string; orgName: 
   );
 }
 
-function EventLine({ event, lang }: { event: CycleEventRow; lang: 'zh' | 'en' }) {
+function EventLine({ event, lang, proposals }: { event: CycleEventRow; lang: 'zh' | 'en'; proposals?: Map<string, RankedProposal> | undefined }) {
   const name = EVENT_NAMES[event.type]?.[lang === 'zh' ? 0 : 1] ?? event.type;
   const d = event.data;
   let what = '';
   if (event.type === 'cycle.phase_changed') what = `${label(PHASE, String(d.from), lang)} → ${label(PHASE, String(d.to), lang)}`;
   if (event.type === 'cycle.date_moved') what = `${label(PHASE, String(d.boundary), lang)}：${chinaTime(String(d.from))} → ${chinaTime(String(d.to))}；${lang === 'zh' ? '原因' : 'reason'}：${String(d.reason)}`;
-  if (event.type === 'cycle.proposal_decided') what = `${label(PROPOSAL_STATUS, String(d.decision), lang)}；${lang === 'zh' ? '理由' : 'reason'}：${String(d.reason)}`;
+  if (event.type === 'cycle.proposal_decided') {
+    const proposal = proposals?.get(String(d.proposalId));
+    const which = proposal ? `${proposal.reference}「${proposal.title}」` : String(d.proposalId);
+    what = `${which} ${label(PROPOSAL_STATUS, String(d.decision), lang)}；${lang === 'zh' ? '理由' : 'reason'}：${String(d.reason)}`;
+  }
   return (
     <span>
       {chinaTime(event.at)} <b>{name}</b>
