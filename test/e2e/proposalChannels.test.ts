@@ -46,8 +46,9 @@ beforeAll(async () => {
   p = await startPlatform('channels', {
     operatorTokens: [OPERATOR.Authorization.slice('Bearer '.length)],
     codeSender: combineCodeSenders({ kinds: ['email'], send: async (identity, code) => void emailCodes.set(identity.value, code) }, sms),
-    // Small enough to reach: three supports a day per person, five an hour per address, three proposals a day per person, three codes an hour.
-    supportLimits: { perIdentityPerDay: 3, perAddressPerHour: 5, proposalsPerDay: 3, codesPerHour: 3, codeAttempts: 3 },
+    // Small enough to reach: three supports a day per person, five an hour per address, three proposals a day per person, three codes an hour per number.
+    // Eight codes an hour per client address (whatever the numbers: no SMS bombing).
+    supportLimits: { perIdentityPerDay: 3, perAddressPerHour: 5, proposalsPerDay: 3, codesPerHour: 3, codeAttempts: 3, codesPerAddressPerHour: 8 },
     proposalOrganisationId: ORG,
     // The address limit below counts this file's supports only (other files also call from 127.0.0.1).
     intakeSecretKey: 'e2e-proposal-channels-intake-secret-0123456789',
@@ -222,6 +223,10 @@ describe('proposal channels: WeChat, letters, SMS codes', () => {
     expect(await letter(letterBody)).toMatchObject({ status: 200, body: { reference: l1, repeated: true } });
     const c4 = await smsCode('13500135000');
     expect(await byPhone(p3, '13500135000', c4)).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('selection') } } });
+
+    // Codes per client address: seven were sent from here (the refused ones did not count); the eighth goes, the ninth not.
+    await smsCode('13400134000');
+    expect(await p.call(`${p.intake}/v1/proposals/support-codes`, 'POST', { kind: 'phone', value: '13400134001' })).toMatchObject({ status: 429, body: { error: { code: 'too_many_codes', message: expect.stringContaining('client address') } } });
 
     // The board's year page shows the proposals scrubbed too.
     const board = await p.call(`${p.feedback}/v1/board/cycles/${cycleId}`, 'GET');

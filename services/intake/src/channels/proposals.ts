@@ -7,7 +7,7 @@
 // proposals; the unique proposal × identity for supports). The public reads show every proposal
 // scrubbed of personal data.
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import { CYCLE_PHASE_NAMES_ZH, MAX_CONTENT_LENGTH, mayInCycle, scrub, SUPPORT_IDENTITY_KINDS, type CycleState, type SupportIdentity } from '@diandan/domain';
+import { CYCLE_PHASE_NAMES_ZH, DEFAULT_SUPPORT_LIMITS, MAX_CONTENT_LENGTH, mayInCycle, scrub, SUPPORT_IDENTITY_KINDS, type CycleState, type SupportIdentity } from '@diandan/domain';
 import { HttpError, validate, type Logger, type PrismaClient } from '@diandan/platform';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -126,11 +126,19 @@ export function proposalChannel(options: ProposalChannelOptions): Router {
     const sender = options.codeSender;
     if (!sender?.kinds.includes(identity.kind)) throw new HttpError(503, 'unavailable', `codes by ${identity.kind} are not configured here; use another way to support`);
     const identityKey = identityKeyOf(identity);
-    const lastHour = await prisma.supportCode.count({ where: { identityKey, createdAt: { gte: new Date(Date.now() - HOUR_MS) } } });
-    if (lastHour >= limits.codesPerHour) throw new HttpError(429, 'too_many_codes', `at most ${limits.codesPerHour} codes an hour for one address`, undefined, { 'Retry-After': '3600' });
+    const addressKey = addressKeyOf(req);
+    const hourAgo = new Date(Date.now() - HOUR_MS);
+    const [lastHour, fromAddress] = await Promise.all([
+      prisma.supportCode.count({ where: { identityKey, createdAt: { gte: hourAgo } } }),
+      prisma.supportCode.count({ where: { addressKey, createdAt: { gte: hourAgo } } }),
+    ]);
+    const what = identity.kind === 'phone' ? 'number' : 'e-mail address';
+    if (lastHour >= limits.codesPerHour) throw new HttpError(429, 'too_many_codes', `at most ${limits.codesPerHour} codes an hour for one ${what}`, undefined, { 'Retry-After': '3600' });
+    const perAddress = limits.codesPerAddressPerHour ?? DEFAULT_SUPPORT_LIMITS.codesPerAddressPerHour ?? 20;
+    if (fromAddress >= perAddress) throw new HttpError(429, 'too_many_codes', `at most ${perAddress} codes an hour from one client address`, undefined, { 'Retry-After': '3600' });
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const id = keyed(`code:${identityKey}:${Date.now()}:${randomInt(1e9)}`).slice(0, 32);
-    await prisma.supportCode.create({ data: { id, identityKey, codeHash: keyed(`code:${code}`), expiresAt: new Date(Date.now() + CODE_TTL_MS) } });
+    await prisma.supportCode.create({ data: { id, identityKey, addressKey, codeHash: keyed(`code:${code}`), expiresAt: new Date(Date.now() + CODE_TTL_MS) } });
     try {
       await sender.send(identity, code);
     } catch (error) {
