@@ -120,7 +120,7 @@ export const proposalPaths = {
   '/v1/proposals/support-codes': {
     post: {
       summary: '附议验证码: sends a six-digit code to an e-mail address (intake’s outgoing SMTP) or a mainland mobile number (SMS); it proves the address or number for ten minutes, several supports',
-      description: '`GET /v1/cycles/current` says which kinds are configured (`supportCodeKinds`). At most `codesPerHour` codes an hour for one address or number (429).',
+      description: '`GET /v1/cycles/current` says which kinds are configured (`supportCodeKinds`). At most `codesPerHour` codes an hour for one e-mail address or number, and `codesPerAddressPerHour` from one client address (429).',
       tags: ['proposals'],
       requestBody: { required: true, content: json(toSchema(supportCodeRequestSchema, 'input')) },
       responses: {
