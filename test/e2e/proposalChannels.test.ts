@@ -186,6 +186,7 @@ describe('proposal channels: WeChat, letters, SMS codes', () => {
     expect(await byPhone(p1, '138 0013 8000', c1)).toMatchObject({ status: 200, body: { supportCount: 3, repeated: true } });
     expect(await byPhone(p2, '13800138000', c1 === '000000' ? '000001' : '000000')).toMatchObject({ status: 403, body: { error: { code: 'code_invalid' } } });
     expect((await byPhone(p2, '13800138001', c1)).status).toBe(403);
+    expect(await byPhone('P-0000-0000', '13800138000', c1)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     // The same number by the hotline is the same person: counted once.
     const hotline = await p.call(`${p.intake}/v1/hotline/proposals/${p1}/supports`, 'POST', { callId: randomUUID(), callerNumber: '13800138000' }, OPERATOR);
     expect(hotline).toMatchObject({ status: 200, body: { supportCount: 3, repeated: true } });
