@@ -96,4 +96,6 @@ export SMS_PROTOCOL="${SMS_PROTOCOL:-http}"
 export SMS_ACCESS_KEY_ID="${SMS_ACCESS_KEY_ID:-LTAIlocalstandin0001}"
 export SMS_ACCESS_KEY_SECRET="${SMS_ACCESS_KEY_SECRET:-diandan-local-dev-sms-access-key-secret}"
 export SMS_TEMPLATE_CODE="${SMS_TEMPLATE_CODE:-SMS_LOCAL_0001}"
+# intake's one-time codes for supporting a proposal go by SMS too (the verification-code template).
+export SMS_CODE_TEMPLATE_CODE="${SMS_CODE_TEMPLATE_CODE:-SMS_LOCAL_CODE_0001}"
 export FEEDBACK_URL="${FEEDBACK_URL:-http://127.0.0.1:$FEEDBACK_PORT}"

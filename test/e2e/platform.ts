@@ -97,6 +97,14 @@ export interface PlatformOptions {
   /** Delivers intake's one-time codes for supporting a proposal (the test reads them as a resident would). */
   codeSender?: CodeSender;
   supportLimits?: SupportLimits;
+  /** The organisation whose cycle takes proposals that name none (WeChat's 提议); default the federation. */
+  proposalOrganisationId?: string;
+  /**
+   * INTAKE_SECRET_KEY of the rig's intake. The test files of a run share one database and all call
+   * from 127.0.0.1: a file that counts the per-address limits needs its own key, so the addresses
+   * (and identities) it counts are its own.
+   */
+  intakeSecretKey?: string;
 }
 
 export async function startPlatform(name: string, options: PlatformOptions = {}): Promise<Platform> {
@@ -148,7 +156,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
   await intakeProducer.connect();
   const intakeApp = createIntakeApp({
     settings: {
-      secretKey: 'e2e-intake-secret-key-0123456789abcdef',
+      secretKey: options.intakeSecretKey ?? 'e2e-intake-secret-key-0123456789abcdef',
       placedTopic: topics.placed,
       h5Origin: 'http://127.0.0.1',
       contactSealKeys: sealingKeysSchema.parse(CONTACT_SEAL_KEYS),
@@ -160,6 +168,7 @@ export async function startPlatform(name: string, options: PlatformOptions = {})
       attachmentsDir: path.join(os.tmpdir(), `${taskQueue}-attachments`),
       attachmentMaxBytes: 1024 * 1024,
       publishTimeoutMs: 4000,
+      ...(options.proposalOrganisationId ? { proposalOrganisationId: options.proposalOrganisationId } : {}),
     },
     logger,
     producer: intakeProducer,

@@ -44,7 +44,7 @@ const SERVICE_TOKEN = 'web-tests-feedback-service-token-0123456789';
 export interface Platform {
   url: string;
   prisma: PrismaClient;
-  /** The last one-time code intake sent to each e-mail address (supports of proposals). */
+  /** The last one-time code intake sent to each e-mail address or mobile number (supports of proposals). */
   codes: Map<string, string>;
   stop: () => Promise<void>;
 }
@@ -142,8 +142,8 @@ export async function startPlatform(): Promise<Platform> {
     logger,
     producer: intakeProducer,
     prisma,
-    // The support codes a resident would get by e-mail, kept for the test to type in.
-    codeSender: { kinds: ['email'], send: async (identity, code) => void codes.set(identity.value, code) },
+    // The support codes a resident would get by e-mail or SMS, kept for the test to type in.
+    codeSender: { kinds: ['email', 'phone'], send: async (identity, code) => void codes.set(identity.value, code) },
   });
   const services = await Promise.all([
     serve(intake.app),

@@ -18,7 +18,8 @@ const COMPOUND_SURNAMES = ['欧阳', '司马', '诸葛', '上官', '东方', '�
 const SURNAME = `(?:${COMPOUND_SURNAMES.join('|')}|[${SINGLE_SURNAMES}])`;
 const HAN = '[\\u4e00-\\u9fa5]';
 const HONORIFICS = '先生|女士|小姐|阿姨|大爷|大妈|大娘|师傅|老师|同志|奶奶|爷爷|大姐|大哥|阿婆|老伯|姐|哥|老板|经理|主任|书记|医生|律师';
-const NAME_LABELS = '姓名|联系人|申请人|反映人|来电人|投诉人|求助人|当事人|户主|监护人|收件人|签名|家长';
+// 来信人/写信人/寄信人: how letters (信访来信, entered by the letter box's operators) name their sender.
+const NAME_LABELS = '姓名|联系人|申请人|反映人|来电人|来信人|写信人|寄信人|投诉人|求助人|当事人|户主|监护人|收件人|签名|家长';
 /** Where a name stops: punctuation, space, the end, or the words that usually follow one. */
 const NAME_END = `(?=[，,。.；;、：:！!？?）)\\s*\\d[]|$|电话|手机|联系|住|家住|身份证|来电|反映|今年|男|女|，)`;
 

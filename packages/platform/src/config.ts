@@ -125,6 +125,8 @@ export const intakeEnv = {
   SMTP_OUT_PORT: port.default(25),
   /** services/feedback's base URL: WeChat "评价" messages are passed to its rating endpoint. */
   FEEDBACK_URL: z.url().default('http://127.0.0.1:3003'),
+  /** The approved verification-code template (验证码模板, variable ${code}) of support codes by SMS; empty: no codes by SMS (SMS_* as for notices). */
+  SMS_CODE_TEMPLATE_CODE: z.string().default(''),
 };
 
 /**
@@ -175,6 +177,19 @@ export const authEnv = {
   JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
 };
 
+/** The SMS provider, shared by feedback's notices and intake's one-time codes (each with its own template). */
+export const smsEnv = {
+  /** SMS provider adapter; empty turns SMS off. `aliyun`: Alibaba Cloud SMS (dysmsapi 2017-05-25) through its official SDK. */
+  SMS_PROVIDER: z.enum(['', 'aliyun']).default(''),
+  /** The provider's API host (a stand-in's host:port locally) and protocol. */
+  SMS_ENDPOINT: z.string().default('dysmsapi.aliyuncs.com'),
+  SMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
+  SMS_ACCESS_KEY_ID: z.string().default(''),
+  SMS_ACCESS_KEY_SECRET: z.string().default(''),
+  /** The approved signature (签名). */
+  SMS_SIGN_NAME: z.string().default('点单'),
+};
+
 /** services/feedback: the satisfaction weight (docs/kpis.md) and the notifiers. An empty host or base URL turns that channel off. */
 export const feedbackEnv = {
   /** 1 = 基本满意 counts as satisfied (Beijing 12345 practice); 0.8 or 0.5 elsewhere. */
@@ -197,15 +212,8 @@ export const feedbackEnv = {
     .string()
     .regex(/^\w+,\w+,\w+$/, 'three template keys, comma-separated')
     .default('character_string1,thing2,thing3'),
-  /** SMS provider adapter; empty turns SMS off. `aliyun`: Alibaba Cloud SMS (dysmsapi 2017-05-25) through its official SDK. */
-  SMS_PROVIDER: z.enum(['', 'aliyun']).default(''),
-  /** The provider's API host (a stand-in's host:port locally) and protocol. */
-  SMS_ENDPOINT: z.string().default('dysmsapi.aliyuncs.com'),
-  SMS_PROTOCOL: z.enum(['https', 'http']).default('https'),
-  SMS_ACCESS_KEY_ID: z.string().default(''),
-  SMS_ACCESS_KEY_SECRET: z.string().default(''),
-  /** The approved signature (签名) and template (模板 code, with variables ${code} ${status} ${next}). */
-  SMS_SIGN_NAME: z.string().default('点单'),
+  ...smsEnv,
+  /** The approved template (模板 code, with variables ${code} ${status} ${next}) of notices. */
   SMS_TEMPLATE_CODE: z.string().default(''),
 };
 
@@ -229,7 +237,7 @@ export const duplicatesEnv = {
 
 /** The variables each process of the platform requires: the compose file must set all of them. */
 export const processEnv = {
-  intake: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...attachmentsEnv, ...serviceTokenEnv, ...contactSealEnv },
+  intake: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...smsEnv, ...attachmentsEnv, ...serviceTokenEnv, ...contactSealEnv },
   dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...codecServerEnv, ...attachmentsEnv, ...duplicatesEnv, DISPATCH_PORT: port },
   feedback: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, ...contactSealEnv, FEEDBACK_PORT: port },
   worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...workerMetricsEnv },

@@ -10,6 +10,7 @@ import { catalogueRoutes } from './catalogue';
 import { apiChannel } from './channels/api';
 import { open311Channel } from './channels/open311';
 import { operatorChannels } from './channels/operators';
+import { proposalDesk } from './channels/proposalDesk';
 import { proposalChannel, type CodeSender } from './channels/proposals';
 import type { SupportLimits } from '@diandan/domain';
 import { wechatChannel } from './channels/wechat';
@@ -39,6 +40,8 @@ export interface IntakeSettings {
   contactSealKeys: readonly SealingKey[];
   /** Longest wait for Kafka's acknowledgement on the request path (default 4 s). */
   publishTimeoutMs?: number;
+  /** The organisation whose annual cycle takes proposals that name none (WeChat's 提议; default the federation). */
+  proposalOrganisationId?: string;
 }
 
 export interface IntakeDeps {
@@ -87,9 +90,16 @@ export function createIntakeApp({ settings, logger, producer, prisma, readiness,
   app.use(trackingRoutes(tracker, rateLimitPerMinute));
   app.use(catalogueRoutes(prisma));
   app.use(operatorChannels({ placer, attachments, attachmentMaxBytes, operatorTokens: settings.operatorTokens }));
-  app.use(proposalChannel({ prisma, secretKey: settings.secretKey, operatorTokens: settings.operatorTokens, rateLimitPerMinute, ...(codeSender ? { codeSender } : {}), ...(supportLimits ? { limits: supportLimits } : {}) }));
+  // One desk for every channel of the annual call (H5/JSON, letters, hotline, WeChat): the same limits and keys.
+  const proposals = proposalDesk({
+    prisma,
+    secretKey: settings.secretKey,
+    ...(supportLimits ? { limits: supportLimits } : {}),
+    ...(settings.proposalOrganisationId ? { defaultOrganisationId: settings.proposalOrganisationId } : {}),
+  });
+  app.use(proposalChannel({ prisma, desk: proposals, operatorTokens: settings.operatorTokens, rateLimitPerMinute, logger, ...(codeSender ? { codeSender } : {}) }));
   const rater = new FeedbackClient(settings.feedback, logger);
-  app.use(wechatChannel({ ...settings.wechat, placer, identities, tracker, rater, logger }));
+  app.use(wechatChannel({ ...settings.wechat, placer, identities, tracker, rater, logger, proposals }));
   app.use('/open311/v2', open311Channel({ placer, prisma, apiKeys: settings.open311ApiKeys, rateLimitPerMinute }));
   finishHttpApp(app, logger);
   return { app, placer, attachments };

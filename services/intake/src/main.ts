@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { createIntakeApp } from './app';
+import { aliyunSmsCodeSender, combineCodeSenders, mailCodeSender } from './channels/codeSenders';
 import { emailChannel } from './channels/email';
 import { createRequestPathProducer } from './producer';
 
@@ -18,21 +19,26 @@ async function main(): Promise<void> {
   const prisma = createPrisma(config.DATABASE_URL);
 
   const mailer = config.SMTP_OUT_HOST ? nodemailer.createTransport({ host: config.SMTP_OUT_HOST, port: config.SMTP_OUT_PORT, secure: false }) : undefined;
+  // One-time codes for supporting a proposal (docs/annual-cycle.md): by e-mail with the replies'
+  // SMTP, by SMS through the SMS provider's verification-code template; either may be off.
+  const codeSender = combineCodeSenders(
+    mailer ? mailCodeSender(mailer, config.INTAKE_MAIL_ADDRESS) : undefined,
+    config.SMS_PROVIDER === 'aliyun' && config.SMS_CODE_TEMPLATE_CODE
+      ? aliyunSmsCodeSender({
+          endpoint: config.SMS_ENDPOINT,
+          protocol: config.SMS_PROTOCOL,
+          accessKeyId: config.SMS_ACCESS_KEY_ID,
+          accessKeySecret: config.SMS_ACCESS_KEY_SECRET,
+          signName: config.SMS_SIGN_NAME,
+          templateCode: config.SMS_CODE_TEMPLATE_CODE,
+        })
+      : undefined,
+  );
   const { app, placer, attachments } = createIntakeApp({
     logger,
     producer,
     prisma,
-    // One-time codes for supporting a proposal go out with the replies' SMTP (docs/annual-cycle.md).
-    ...(mailer
-      ? {
-          codeSender: {
-            kinds: ['email'] as const,
-            send: async (identity, code) => {
-              await mailer.sendMail({ from: config.INTAKE_MAIL_ADDRESS, to: identity.value, subject: `附议验证码 ${code}`, text: `您的附议验证码是 ${code}，10 分钟内有效。如非本人操作，请忽略。` });
-            },
-          },
-        }
-      : {}),
+    ...(codeSender ? { codeSender } : {}),
     readiness: { kafka: kafkaReady(admin), postgres: postgresReady(prisma) },
     settings: {
       secretKey: config.INTAKE_SECRET_KEY,

@@ -65,7 +65,11 @@ export const openapiDocument = {
     },
     '/v1/wechat': {
       get: { summary: 'WeChat server verification: echoes echostr when signature matches', responses: { '200': { description: 'echostr' }, '401': { description: 'bad signature' } } },
-      post: { summary: 'WeChat message callback (plaintext or encrypt_type=aes); passive XML reply', responses: { '200': { description: 'reply XML or "success"' }, '400': { description: 'malformed or DTD-bearing XML' }, '401': { description: 'bad signature' } } },
+      post: {
+        summary: 'WeChat message callback (plaintext or encrypt_type=aes); passive XML reply',
+        description:
+          'A text becomes an order (reply: tracking code). Keywords: `查询 <code>` (status), `评价 <code> 满意|基本满意|不满意 [意见]` (rating), `提议 <text>` (a proposal to the annual call; reply: its reference P-XXXX-XXXX), `附议 P-XXXX-XXXX` (a support proven by the sender’s openid, once per proposal). A click on the custom menu button with key `PROPOSALS` answers how to propose and support. Retries of one MsgId give the same result and reply. Refusals (format, unknown reference, closed phase, limits) are reply texts: WeChat shows the resident only the reply.',
+        responses: { '200': { description: 'reply XML or "success"' }, '400': { description: 'malformed or DTD-bearing XML' }, '401': { description: 'bad signature' } } },
     },
     '/open311/v2/services.{format}': { get: { summary: 'Open311 GeoReport v2 service list (xml|json)', responses: { '200': { description: 'services' } } } },
     '/open311/v2/services/{service_code}.{format}': { get: { summary: 'Open311 service definition', responses: { '200': { description: 'definition' } } } },
@@ -201,7 +205,7 @@ a <code>503</code> with <code>Retry-After</code> means nothing was kept.</p>
 <li><code>GET|POST /v1/wechat</code> — WeChat official account callback</li>
 <li><code>/open311/v2/…</code> — Open311 GeoReport v2 (XML and JSON)</li>
 <li>E-mail: SMTP to the intake address</li>
-<li><code>GET /v1/cycles/current</code>, <code>GET|POST /v1/proposals</code>, <code>POST /v1/proposals/support-codes</code>, <code>POST /v1/proposals/{reference}/supports</code> — the annual cycle's proposals and supports (附议)</li>
+<li><code>GET /v1/cycles/current</code>, <code>GET|POST /v1/proposals</code>, <code>POST /v1/proposals/support-codes</code>, <code>POST /v1/proposals/{reference}/supports</code> — the annual cycle's proposals and supports (附议; codes by e-mail or SMS); <code>POST /v1/letters/proposals</code>, <code>POST /v1/hotline/proposals/{reference}/supports</code> — operators; WeChat: <code>提议 …</code>, <code>附议 P-XXXX-XXXX</code></li>
 </ul>
 <p>The full description: <a href="/v1/openapi.json">/v1/openapi.json</a> (OpenAPI 3.1).</p>
 </body></html>`;

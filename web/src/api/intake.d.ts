@@ -363,6 +363,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/hotline/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电话提议: an operator enters a hotline caller’s proposal (one proposal per call id)
+         * @description As a letter: only the words, scrubbed on every public page; unknown fields are refused. The same `callId` again answers 200 with the proposal it made (`repeated: true`). A new call only while the organisation’s newest cycle is in `solicitation` (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        areaId?: string;
+                        callId: string;
+                        categoryCode?: string;
+                        content: string;
+                        organisationId?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description this call id was entered before: the proposal it made */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HotlineProposalPlaced"];
+                    };
+                };
+                /** @description placed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HotlineProposalPlaced"];
+                    };
+                };
+                /** @description invalid input; `details.fields` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no operator token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no cycle takes proposals now (the phase is named) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/hotline/proposals/{reference}/supports": {
         parameters: {
             query?: never;
@@ -535,6 +621,92 @@ export interface paths {
                 };
                 /** @description Kafka unavailable: nothing was kept; retry after `Retry-After` seconds */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/letters/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 来信提议: an operator enters the proposal a letter makes (one proposal per letter registration number)
+         * @description Only the words are kept (no sender fields: unknown fields are refused); every public page shows them scrubbed of personal data. The same `letterId` again answers 200 with the proposal it made (`repeated: true`), even after solicitation closed. A new letter only while the organisation’s newest cycle is in `solicitation` (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        areaId?: string;
+                        categoryCode?: string;
+                        content: string;
+                        letterId: string;
+                        organisationId?: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description this letter number was entered before: the proposal it made */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LetterProposalPlaced"];
+                    };
+                };
+                /** @description placed */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LetterProposalPlaced"];
+                    };
+                };
+                /** @description invalid input (a missing letterId, an unknown category or area, a field that is not ours); `details.fields` names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no operator token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description no cycle takes proposals now (the phase is named) */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -971,7 +1143,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 附议验证码: sends a six-digit code to an e-mail address (intake’s outgoing SMTP); it proves the address for ten minutes, several supports */
+        /**
+         * 附议验证码: sends a six-digit code to an e-mail address (intake’s outgoing SMTP) or a mainland mobile number (SMS); it proves the address or number for ten minutes, several supports
+         * @description `GET /v1/cycles/current` says which kinds are configured (`supportCodeKinds`). At most `codesPerHour` codes an hour for one e-mail address or number, and `codesPerAddressPerHour` from one client address (429).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1016,7 +1191,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description codes of this kind are not configured here (phone: no SMS sender yet) */
+                /** @description codes of this kind are not configured here, or the code could not be sent now (nothing counted; ask again later) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1067,7 +1242,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** WeChat message callback (plaintext or encrypt_type=aes); passive XML reply */
+        /**
+         * WeChat message callback (plaintext or encrypt_type=aes); passive XML reply
+         * @description A text becomes an order (reply: tracking code). Keywords: `查询 <code>` (status), `评价 <code> 满意|基本满意|不满意 [意见]` (rating), `提议 <text>` (a proposal to the annual call; reply: its reference P-XXXX-XXXX), `附议 P-XXXX-XXXX` (a support proven by the sender’s openid, once per proposal). A click on the custom menu button with key `PROPOSALS` answers how to propose and support. Retries of one MsgId give the same result and reply. Refusals (format, unknown reference, closed phase, limits) are reply texts: WeChat shows the resident only the reply.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1141,6 +1319,8 @@ export interface components {
             selectionStartsAt: string;
             /** @description ISO 8601 date-time */
             solicitationStartsAt: string;
+            /** @description where a one-time code can be sent here (phone: by SMS); the support form offers these */
+            supportCodeKinds: ("email" | "phone")[];
             takesProposals: boolean;
             takesSupports: boolean;
             year: number;
@@ -1163,6 +1343,66 @@ export interface components {
             notes: string;
             /** @enum {unknown} */
             priority?: "normal" | "urgent";
+        };
+        HotlineProposalPlaced: {
+            /** @description the street or community it is about */
+            areaId: string | null;
+            /** @description the call centre’s call id, as entered */
+            callId: string;
+            categoryCode: string | null;
+            /** @description scrubbed of personal data */
+            content: string;
+            /** @description ISO 8601 date-time */
+            createdAt: string;
+            cycleId: string;
+            decidedAt: string | null;
+            /** @description the joint meeting’s public reason */
+            decisionReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description a merged proposal’s survivor (its supports moved there) */
+            mergedIntoId: string | null;
+            /** @description an accepted proposal’s project (项目公示 on the board) */
+            projectId: string | null;
+            /** @description P-XXXX-XXXX: what residents quote */
+            reference: string;
+            /** @description true: this call id was entered before; the answer is the proposal it made */
+            repeated: boolean;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "merged";
+            supportCount: number;
+            /** @description scrubbed of personal data */
+            title: string;
+        };
+        LetterProposalPlaced: {
+            /** @description the street or community it is about */
+            areaId: string | null;
+            categoryCode: string | null;
+            /** @description scrubbed of personal data */
+            content: string;
+            /** @description ISO 8601 date-time */
+            createdAt: string;
+            cycleId: string;
+            decidedAt: string | null;
+            /** @description the joint meeting’s public reason */
+            decisionReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description the letter’s registration number, as entered */
+            letterId: string;
+            /** @description a merged proposal’s survivor (its supports moved there) */
+            mergedIntoId: string | null;
+            /** @description an accepted proposal’s project (项目公示 on the board) */
+            projectId: string | null;
+            /** @description P-XXXX-XXXX: what residents quote */
+            reference: string;
+            /** @description true: this letter number was entered before; the answer is the proposal it made */
+            repeated: boolean;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "merged";
+            supportCount: number;
+            /** @description scrubbed of personal data */
+            title: string;
         };
         OrderRequest: {
             categoryCode?: string;

@@ -1,12 +1,13 @@
 // 年度征集 for residents (docs/annual-cycle.md): the proposals open in this year's public
 // solicitation, most supported first, each with 附议 (support) proven by a six-digit code sent to
-// the resident's e-mail (one code serves several supports for ten minutes; a second support by
-// the same person counts nothing); and the form to make a proposal (category, area, text). What
-// is shown is scrubbed by intake; the e-mail address is sent to intake only, never shown.
+// the resident's e-mail or, where intake has an SMS sender, by SMS to a mobile number (one code
+// serves several supports for ten minutes; a second support by the same person counts nothing);
+// and the form to make a proposal (category, area, text). What is shown is scrubbed by intake;
+// the address or number is sent to intake only, never shown.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/errors';
-import { contentError, emailError, MAX_CONTENT_LENGTH } from '../lib/validate';
-import { categories, currentCycle, openProposals, propose, support, supportCode, type CurrentCycle, type PublicCategory, type PublicProposal } from './api';
+import { contentError, emailError, MAX_CONTENT_LENGTH, mobileError } from '../lib/validate';
+import { categories, currentCycle, openProposals, propose, support, supportCode, type CodeKind, type CurrentCycle, type PublicCategory, type PublicProposal } from './api';
 import { asError, Field, Page, Problem } from './parts';
 import { navigate } from './router';
 
@@ -25,11 +26,17 @@ function useCycle() {
   return { cycle, error };
 }
 
-/** Who supports: the e-mail address and, once it came, the code (kept for this page only). */
+/** Who supports: the e-mail address or mobile number and, once it came, the code (kept for this page only). */
 interface Proof {
-  email: string;
+  kind: CodeKind;
+  value: string;
   code: string;
 }
+
+const KIND_TEXT: Record<CodeKind, { label: string; name: string; type: string; autoComplete: string; missing: string; where: string; problem: (v: string) => string | undefined }> = {
+  email: { label: '邮箱（用于接收验证码，不会公开）', name: '通过邮箱', type: 'email', autoComplete: 'email', missing: '请输入邮箱', where: '邮件', problem: (v) => emailError(v) },
+  phone: { label: '手机号码（用于接收短信验证码，不会公开）', name: '通过手机短信', type: 'tel', autoComplete: 'tel', missing: '请输入手机号码', where: '短信', problem: (v) => mobileError(v) },
+};
 
 export function ProposalList() {
   const { cycle, error } = useCycle();
@@ -94,10 +101,11 @@ export function ProposalList() {
                     </span>
                   ))}
               </p>
-              {cycle.takesSupports &&
+              {cycle.takesSupports && cycle.supportCodeKinds.length > 0 &&
                 (open === p.reference ? (
                   <Support
                     proposal={p}
+                    kinds={cycle.supportCodeKinds}
                     proof={proof}
                     onProof={setProof}
                     onDone={(count) => {
@@ -117,9 +125,10 @@ export function ProposalList() {
   );
 }
 
-/** 附议: the e-mail address, a code sent to it, then the support; the same code serves the next ones. */
-function Support({ proposal, proof, onProof, onDone }: { proposal: PublicProposal; proof: Proof | null; onProof: (p: Proof | null) => void; onDone: (count: number) => void }) {
-  const [email, setEmail] = useState(proof?.email ?? '');
+/** 附议: the e-mail address or mobile number, a code sent to it, then the support; the same code serves the next ones. */
+function Support({ proposal, kinds, proof, onProof, onDone }: { proposal: PublicProposal; kinds: readonly CodeKind[]; proof: Proof | null; onProof: (p: Proof | null) => void; onDone: (count: number) => void }) {
+  const [kind, setKind] = useState<CodeKind>(proof?.kind ?? kinds[0] ?? 'email');
+  const [value, setValue] = useState(proof?.value ?? '');
   const [code, setCode] = useState(proof?.code ?? '');
   const [sent, setSent] = useState(proof !== null);
   const [touched, setTouched] = useState(false);
@@ -127,14 +136,23 @@ function Support({ proposal, proof, onProof, onDone }: { proposal: PublicProposa
   const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const id = proposal.reference;
-  const emailProblem = touched ? (email.trim() ? emailError(email) : '请输入邮箱') : undefined;
+  const text = KIND_TEXT[kind];
+  const valueProblem = touched ? (value.trim() ? text.problem(value) : text.missing) : undefined;
+  const choose = (next: CodeKind) => {
+    setKind(next);
+    setValue('');
+    setCode('');
+    setSent(false);
+    setTouched(false);
+    setError(null);
+  };
   const send = async () => {
     setTouched(true);
-    if (!email.trim() || emailError(email)) return;
+    if (!value.trim() || text.problem(value)) return;
     setBusy(true);
     setError(null);
     try {
-      await supportCode(email.trim());
+      await supportCode(kind, value.trim());
       setSent(true);
     } catch (e) {
       setError(asError(e));
@@ -144,12 +162,12 @@ function Support({ proposal, proof, onProof, onDone }: { proposal: PublicProposa
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!/^\d{6}$/.test(code.trim())) return setError(new ApiError(400, 'invalid_request', '请输入邮件中的 6 位验证码'));
+    if (!/^\d{6}$/.test(code.trim())) return setError(new ApiError(400, 'invalid_request', `请输入${text.where}中的 6 位验证码`));
     setBusy(true);
     setError(null);
     try {
-      const answer = await support(id, email.trim(), code.trim());
-      onProof({ email: email.trim(), code: code.trim() });
+      const answer = await support(id, { kind, value: value.trim() }, code.trim());
+      onProof({ kind, value: value.trim(), code: code.trim() });
       onDone(answer.supportCount);
       setResult(answer.repeated ? `您已附议过这条提议，目前共 ${answer.supportCount} 人附议。` : `附议成功，目前共 ${answer.supportCount} 人附议。`);
     } catch (err) {
@@ -163,16 +181,25 @@ function Support({ proposal, proof, onProof, onDone }: { proposal: PublicProposa
   if (result) return <p className="card success" role="status">{result}</p>;
   return (
     <form onSubmit={submit} noValidate aria-label="附议">
-      <Field id={`email-${id}`} label="邮箱（用于接收验证码，不会公开）" error={emailProblem}>
+      {kinds.length > 1 && (
+        <fieldset className="row" aria-label="验证方式">
+          {kinds.map((k) => (
+            <label key={k} className="nowrap">
+              <input type="radio" name={`kind-${id}`} value={k} checked={kind === k} onChange={() => choose(k)} /> {KIND_TEXT[k].name}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      <Field id={`${kind}-${id}`} label={text.label} error={valueProblem}>
         <div className="row">
-          <input id={`email-${id}`} type="email" value={email} autoComplete="email" aria-invalid={!!emailProblem} onChange={(e) => setEmail(e.target.value)} onBlur={() => setTouched(true)} />
+          <input id={`${kind}-${id}`} type={text.type} value={value} autoComplete={text.autoComplete} inputMode={kind === 'phone' ? 'tel' : undefined} aria-invalid={!!valueProblem} onChange={(e) => setValue(e.target.value)} onBlur={() => setTouched(true)} />
           <button type="button" onClick={() => void send()} disabled={busy}>
             {sent ? '重新发送' : '获取验证码'}
           </button>
         </div>
       </Field>
       {sent && (
-        <Field id={`code-${id}`} label="验证码" hint="已发送到您的邮箱，10 分钟内有效，可连续附议多条">
+        <Field id={`code-${id}`} label="验证码" hint={`已${kind === 'phone' ? '通过短信发送到您的手机' : '发送到您的邮箱'}，10 分钟内有效，可连续附议多条`}>
           <input id={`code-${id}`} inputMode="numeric" maxLength={6} value={code} autoComplete="one-time-code" onChange={(e) => setCode(e.target.value)} />
         </Field>
       )}

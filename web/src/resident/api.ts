@@ -75,11 +75,14 @@ export function propose(body: { organisationId?: string; title: string; content:
   return must(intake.POST('/v1/proposals', { params: { header: { 'Idempotency-Key': idempotencyKey } }, body: { ...body, channel: 'web' } }));
 }
 
-/** 附议 by e-mail: a six-digit code to the address, then the support with it (one code serves ten minutes). */
-export function supportCode(email: string) {
-  return must(intake.POST('/v1/proposals/support-codes', { body: { kind: 'email', value: email } }));
+/** Where a support code can go: an e-mail address, or a mobile number by SMS where intake has an SMS sender (CurrentCycle.supportCodeKinds). */
+export type CodeKind = CurrentCycle['supportCodeKinds'][number];
+
+/** 附议: a six-digit code to the address or number, then the support with it (one code serves ten minutes). */
+export function supportCode(kind: CodeKind, value: string) {
+  return must(intake.POST('/v1/proposals/support-codes', { body: { kind, value } }));
 }
 
-export function support(reference: string, email: string, code: string): Promise<SupportResult> {
-  return must(intake.POST('/v1/proposals/{reference}/supports', { params: { path: { reference } }, body: { identity: { kind: 'email', value: email }, code } })) as Promise<SupportResult>;
+export function support(reference: string, identity: { kind: CodeKind; value: string }, code: string): Promise<SupportResult> {
+  return must(intake.POST('/v1/proposals/{reference}/supports', { params: { path: { reference } }, body: { identity, code } })) as Promise<SupportResult>;
 }

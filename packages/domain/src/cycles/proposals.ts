@@ -51,9 +51,11 @@ export interface SupportLimits {
   /** One-time codes one identity may ask for in an hour, and tries per code. */
   readonly codesPerHour: number;
   readonly codeAttempts: number;
+  /** One-time codes one client address may ask for in an hour, whatever the addresses or numbers (an SMS costs money; no bombing of many numbers). Default 20. */
+  readonly codesPerAddressPerHour?: number;
 }
 
-export const DEFAULT_SUPPORT_LIMITS: SupportLimits = { perIdentityPerDay: 30, perAddressPerHour: 60, proposalsPerDay: 5, codesPerHour: 5, codeAttempts: 5 };
+export const DEFAULT_SUPPORT_LIMITS: SupportLimits = { perIdentityPerDay: 30, perAddressPerHour: 60, proposalsPerDay: 5, codesPerHour: 5, codeAttempts: 5, codesPerAddressPerHour: 20 };
 
 /** Whether one more support is within the limits, given what was counted; the reason says which limit. */
 export function checkSupportLimits(counted: { identityLastDay: number; addressLastHour: number }, limits: SupportLimits = DEFAULT_SUPPORT_LIMITS): Result<true> {

@@ -4,7 +4,7 @@
 // types cannot drift from the code (docs/annual-cycle.md).
 import { z } from 'zod';
 import { CYCLE_STATES } from '@diandan/domain';
-import { currentCycleQuerySchema, hotlineSupportSchema, proposalListSchema, proposalRequestSchema, supportCodeRequestSchema, supportRequestSchema } from './proposals';
+import { currentCycleQuerySchema, hotlineProposalSchema, hotlineSupportSchema, letterProposalSchema, proposalListSchema, proposalRequestSchema, supportCodeRequestSchema, supportRequestSchema } from './proposals';
 
 const iso = z.string().describe('ISO 8601 date-time');
 const count = z.number().int();
@@ -26,6 +26,14 @@ export const publicProposalSchema = z.strictObject({
   createdAt: iso,
 });
 export const placedProposalSchema = publicProposalSchema.extend({ repeated: z.boolean().describe('true: this Idempotency-Key placed it before') });
+export const letterProposalPlacedSchema = publicProposalSchema.extend({
+  repeated: z.boolean().describe('true: this letter number was entered before; the answer is the proposal it made'),
+  letterId: z.string().describe('the letter’s registration number, as entered'),
+});
+export const hotlineProposalPlacedSchema = publicProposalSchema.extend({
+  repeated: z.boolean().describe('true: this call id was entered before; the answer is the proposal it made'),
+  callId: z.string().describe('the call centre’s call id, as entered'),
+});
 export const proposalPageSchema = z.strictObject({ total: count, proposals: z.array(publicProposalSchema) });
 export const supportResultSchema = z.strictObject({
   proposal: z.string().describe('the reference the support counts on (a merged proposal’s survivor)'),
@@ -45,6 +53,7 @@ export const currentCycleSchema = z.strictObject({
   solicitationStartsAt: iso,
   selectionStartsAt: iso.describe('solicitation ends then'),
   areas: z.array(z.strictObject({ id: z.string(), name: z.string(), kind: z.enum(['street', 'community']) })),
+  supportCodeKinds: z.array(z.enum(['email', 'phone'])).describe('where a one-time code can be sent here (phone: by SMS); the support form offers these'),
 });
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
@@ -61,6 +70,8 @@ const limited = { 429: error('too many: the abuse limits (per person, per addres
 export const proposalSchemas = {
   PublicProposal: toSchema(publicProposalSchema),
   PlacedProposal: toSchema(placedProposalSchema),
+  LetterProposalPlaced: toSchema(letterProposalPlacedSchema),
+  HotlineProposalPlaced: toSchema(hotlineProposalPlacedSchema),
   ProposalPage: toSchema(proposalPageSchema),
   SupportResult: toSchema(supportResultSchema),
   SupportCodeSent: toSchema(supportCodeSentSchema),
@@ -108,14 +119,15 @@ export const proposalPaths = {
   },
   '/v1/proposals/support-codes': {
     post: {
-      summary: '附议验证码: sends a six-digit code to an e-mail address (intake’s outgoing SMTP); it proves the address for ten minutes, several supports',
+      summary: '附议验证码: sends a six-digit code to an e-mail address (intake’s outgoing SMTP) or a mainland mobile number (SMS); it proves the address or number for ten minutes, several supports',
+      description: '`GET /v1/cycles/current` says which kinds are configured (`supportCodeKinds`). At most `codesPerHour` codes an hour for one e-mail address or number, and `codesPerAddressPerHour` from one client address (429).',
       tags: ['proposals'],
       requestBody: { required: true, content: json(toSchema(supportCodeRequestSchema, 'input')) },
       responses: {
         202: { description: 'sent', content: json(ref('SupportCodeSent')) },
         400: error('not an e-mail address or mobile number'),
         ...limited,
-        503: error('codes of this kind are not configured here (phone: no SMS sender yet)'),
+        503: error('codes of this kind are not configured here, or the code could not be sent now (nothing counted; ask again later)'),
       },
     },
   },
@@ -134,6 +146,40 @@ export const proposalPaths = {
         404: error('no such proposal'),
         409: error('the proposal or the phase takes no more supports'),
         ...limited,
+      },
+    },
+  },
+  '/v1/letters/proposals': {
+    post: {
+      summary: '来信提议: an operator enters the proposal a letter makes (one proposal per letter registration number)',
+      description:
+        'Only the words are kept (no sender fields: unknown fields are refused); every public page shows them scrubbed of personal data. The same `letterId` again answers 200 with the proposal it made (`repeated: true`), even after solicitation closed. A new letter only while the organisation’s newest cycle is in `solicitation` (409 otherwise).',
+      tags: ['proposals'],
+      security: [{ operator: [] }],
+      requestBody: { required: true, content: json(toSchema(letterProposalSchema, 'input')) },
+      responses: {
+        201: { description: 'placed', content: json(ref('LetterProposalPlaced')) },
+        200: { description: 'this letter number was entered before: the proposal it made', content: json(ref('LetterProposalPlaced')) },
+        400: error('invalid input (a missing letterId, an unknown category or area, a field that is not ours); `details.fields` names each field'),
+        401: error('no operator token'),
+        409: error('no cycle takes proposals now (the phase is named)'),
+      },
+    },
+  },
+  '/v1/hotline/proposals': {
+    post: {
+      summary: '电话提议: an operator enters a hotline caller’s proposal (one proposal per call id)',
+      description:
+        'As a letter: only the words, scrubbed on every public page; unknown fields are refused. The same `callId` again answers 200 with the proposal it made (`repeated: true`). A new call only while the organisation’s newest cycle is in `solicitation` (409 otherwise).',
+      tags: ['proposals'],
+      security: [{ operator: [] }],
+      requestBody: { required: true, content: json(toSchema(hotlineProposalSchema, 'input')) },
+      responses: {
+        201: { description: 'placed', content: json(ref('HotlineProposalPlaced')) },
+        200: { description: 'this call id was entered before: the proposal it made', content: json(ref('HotlineProposalPlaced')) },
+        400: error('invalid input; `details.fields` names each field'),
+        401: error('no operator token'),
+        409: error('no cycle takes proposals now (the phase is named)'),
       },
     },
   },

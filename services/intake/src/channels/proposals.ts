@@ -1,31 +1,20 @@
-// Proposals and supports of the annual cycle's solicitation (年初公开征求意见), through the
-// channels: the JSON API / H5 form, and the hotline where staff enter a caller's support. A
-// support counts once per verified identity per proposal (an e-mail or mobile proven by a one-time
-// code, or the number of a hotline call an operator entered); identities are stored only as keyed
-// hashes (HMAC with the intake secret: a phone number's hash cannot be guessed by trying numbers).
-// Retries are idempotent (Idempotency-Key for proposals; the unique proposal × identity for
-// supports). The public reads show every proposal scrubbed of personal data.
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import {
-  checkSupportLimits,
-  CYCLE_PHASE_NAMES_ZH,
-  DEFAULT_SUPPORT_LIMITS,
-  identityKeyMaterial,
-  MAX_CONTENT_LENGTH,
-  mayInCycle,
-  normaliseIdentity,
-  scrub,
-  SUPPORT_IDENTITY_KINDS,
-  type CycleState,
-  type SupportIdentity,
-  type SupportLimits,
-} from '@diandan/domain';
-import { HttpError, validate, type PrismaClient } from '@diandan/platform';
+// Proposals and supports of the annual cycle's solicitation (年初公开征求意见), the HTTP routes: the
+// JSON API / H5 form, the letter box and the hotline where staff enter a letter's proposal or a
+// caller's support. A support counts once per verified identity per proposal (an e-mail or mobile
+// proven by a one-time code, the number of a hotline call an operator entered; WeChat openids
+// arrive through the WeChat callback, wechatProposals.ts); the rules they share are the desk's
+// (proposalDesk.ts). Retries are idempotent (Idempotency-Key or the letter's number for
+// proposals; the unique proposal × identity for supports). The public reads show every proposal
+// scrubbed of personal data.
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import { CYCLE_PHASE_NAMES_ZH, DEFAULT_SUPPORT_LIMITS, MAX_CONTENT_LENGTH, mayInCycle, scrub, SUPPORT_IDENTITY_KINDS, type CycleState, type SupportIdentity } from '@diandan/domain';
+import { HttpError, validate, type Logger, type PrismaClient } from '@diandan/platform';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { callerNumberSchema, idempotencyKeyOf, limitRate, optionalText, requireOperator } from '../edges';
+import type { ProposalDesk } from './proposalDesk';
 
-/** Delivers a one-time code (e-mail through intake's outgoing SMTP; SMS where a provider is set). */
+/** Delivers a one-time code (e-mail through intake's outgoing SMTP; SMS through the SMS provider: codeSenders.ts). */
 export interface CodeSender {
   readonly kinds: readonly SupportIdentity['kind'][];
   send(identity: SupportIdentity, code: string): Promise<void>;
@@ -33,19 +22,15 @@ export interface CodeSender {
 
 export interface ProposalChannelOptions {
   prisma: PrismaClient;
-  /** Keys the identity and address hashes (INTAKE_SECRET_KEY). */
-  secretKey: string;
+  desk: ProposalDesk;
   operatorTokens: readonly string[];
   rateLimitPerMinute: number;
   codeSender?: CodeSender;
-  limits?: SupportLimits;
-  /** The organisation whose cycle takes proposals when none is named (the federation). */
-  defaultOrganisationId?: string;
+  logger?: Logger;
 }
 
 const CODE_TTL_MS = 10 * 60_000;
 const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 export const proposalRequestSchema = z.object({
   organisationId: optionalText(100),
@@ -59,6 +44,19 @@ export const proposalRequestSchema = z.object({
 const identitySchema = z.object({ kind: z.enum(SUPPORT_IDENTITY_KINDS), value: z.string().trim().min(1).max(254) });
 export const supportCodeRequestSchema = identitySchema.extend({ kind: z.enum(['email', 'phone']) });
 export const supportRequestSchema = z.object({ identity: identitySchema.extend({ kind: z.enum(['email', 'phone']) }), code: z.string().regex(/^\d{6}$/, 'six digits') });
+export const letterProposalSchema = z.strictObject({
+  /** The letter's registration number in the letter box's log: one proposal per letter. */
+  letterId: z.string().trim().min(1, 'required').max(128, 'at most 128 characters'),
+  organisationId: optionalText(100),
+  title: proposalRequestSchema.shape.title,
+  content: proposalRequestSchema.shape.content,
+  categoryCode: optionalText(64),
+  areaId: optionalText(100),
+});
+export const hotlineProposalSchema = letterProposalSchema.omit({ letterId: true }).extend({
+  /** The call centre's call id: one proposal per call. */
+  callId: z.string().trim().min(1, 'required').max(128, 'at most 128 characters'),
+});
 export const hotlineSupportSchema = z.object({ callId: z.string().trim().min(1).max(128), callerNumber: callerNumberSchema });
 export const proposalListSchema = z.object({
   cycleId: z.string().min(1).max(120),
@@ -68,8 +66,6 @@ export const proposalListSchema = z.object({
 });
 
 export const currentCycleQuerySchema = z.object({ organisationId: z.string().trim().min(1).max(100).optional() });
-
-const REFERENCE = /^P-[0-9A-F]{4}-[0-9A-F]{4}$/;
 
 /** What the public sees of a proposal: its words scrubbed of phone numbers, ids and names. */
 export function publicProposal(row: {
@@ -95,91 +91,34 @@ export function publicProposal(row: {
 }
 
 export function proposalChannel(options: ProposalChannelOptions): Router {
-  const { prisma } = options;
-  const limits = options.limits ?? DEFAULT_SUPPORT_LIMITS;
+  const { prisma, desk } = options;
+  const { limits, keyed, identityKeyOf, normalised, proposalByReference, addSupport } = desk;
   const router = Router();
   const operator = requireOperator(options.operatorTokens);
-  const keyed = (material: string): string => createHmac('sha256', options.secretKey).update(material).digest('hex');
-  const identityKeyOf = (identity: SupportIdentity): string => keyed(`identity:${identityKeyMaterial(identity)}`);
-  const addressKeyOf = (req: Request): string => keyed(`address:${req.ip ?? 'unknown'}`);
-
-  const normalised = (identity: SupportIdentity): SupportIdentity => {
-    const result = normaliseIdentity(identity);
-    if (!result.ok) throw new HttpError(400, 'invalid_request', `identity.value: ${result.error.reason}`);
-    return result.value;
-  };
-  const requirePhase = (phase: string, action: 'propose' | 'support', cycleId: string): void => {
-    const allowed = mayInCycle(phase as CycleState, action);
-    if (!allowed.ok) throw new HttpError(409, 'illegal_transition', `${cycleId}: ${allowed.error.reason}`);
-  };
-
-  /** The proposal a support lands on: a merged one's survivor. */
-  async function proposalByReference(reference: string) {
-    if (!REFERENCE.test(reference)) throw new HttpError(404, 'not_found', `no proposal ${reference}`);
-    const row = await prisma.proposal.findUnique({ where: { reference } });
-    if (!row) throw new HttpError(404, 'not_found', `no proposal ${reference}`);
-    return row;
-  }
-
-  async function addSupport(reference: string, identity: SupportIdentity, channel: string, addressKey: string | null) {
-    const identityKey = identityKeyOf(identity);
-    const asked = await proposalByReference(reference);
-    const cycle = await prisma.cycle.findUnique({ where: { id: asked.cycleId }, select: { phase: true } });
-    requirePhase(cycle?.phase ?? 'planned', 'support', asked.cycleId);
-    return prisma.$transaction(async (tx) => {
-      // Locks the proposal against a merge running at the same moment (services/dispatch), then follows it.
-      let [row] = await tx.$queryRaw<{ id: string; status: string; mergedIntoId: string | null }[]>`SELECT id, status, "mergedIntoId" FROM "Proposal" WHERE id = ${asked.id}::uuid FOR UPDATE`;
-      if (row?.status === 'merged' && row.mergedIntoId) {
-        [row] = await tx.$queryRaw<{ id: string; status: string; mergedIntoId: string | null }[]>`SELECT id, status, "mergedIntoId" FROM "Proposal" WHERE id = ${row.mergedIntoId}::uuid FOR UPDATE`;
-      }
-      if (!row) throw new HttpError(404, 'not_found', `no proposal ${reference}`);
-      if (row.status !== 'open') throw new HttpError(409, 'illegal_transition', `proposal ${reference} is ${row.status}; it takes no more supports`);
-      const existing = await tx.proposalSupport.findUnique({ where: { proposalId_identityKey: { proposalId: row.id, identityKey } } });
-      if (!existing) {
-        const since = (ms: number) => new Date(Date.now() - ms);
-        const [identityLastDay, addressLastHour] = await Promise.all([
-          tx.proposalSupport.count({ where: { identityKey, createdAt: { gte: since(DAY_MS) } } }),
-          addressKey ? tx.proposalSupport.count({ where: { addressKey, createdAt: { gte: since(HOUR_MS) } } }) : Promise.resolve(0),
-        ]);
-        const within = checkSupportLimits({ identityLastDay, addressLastHour }, limits);
-        if (!within.ok) throw new HttpError(429, 'too_many_supports', within.error.reason, undefined, { 'Retry-After': '3600' });
-        await tx.proposalSupport.create({ data: { id: keyed(`support:${row.id}:${identityKey}`), proposalId: row.id, identityKey, identityKind: identity.kind, channel, addressKey } });
-        await tx.proposal.update({ where: { id: row.id }, data: { supportCount: { increment: 1 } } });
-      }
-      const after = await tx.proposal.findUniqueOrThrow({ where: { id: row.id }, select: { reference: true, supportCount: true } });
-      return { proposal: after.reference, supportCount: after.supportCount, repeated: existing !== null };
-    });
-  }
+  const addressKeyOf = (req: Request): string => desk.addressKeyOf(req.ip);
 
   router.post('/v1/proposals', limitRate(options.rateLimitPerMinute), async (req, res) => {
     const input = validate(proposalRequestSchema, req.body ?? {});
     const key = idempotencyKeyOf(req.get('idempotency-key'));
-    const organisationId = input.organisationId ?? options.defaultOrganisationId ?? 'district-federation';
-    const cycle = await prisma.cycle.findFirst({ where: { organisationId }, orderBy: { year: 'desc' } });
-    if (!cycle) throw new HttpError(409, 'illegal_transition', `${organisationId} has no annual cycle taking proposals`);
-    requirePhase(cycle.phase, 'propose', cycle.id);
-    if (input.categoryCode && !(await prisma.category.findUnique({ where: { code: input.categoryCode }, select: { code: true } }))) {
-      throw new HttpError(400, 'invalid_request', `categoryCode: no category ${input.categoryCode}`);
-    }
-    if (input.areaId && !(await prisma.unit.findUnique({ where: { id: input.areaId }, select: { id: true } }))) throw new HttpError(400, 'invalid_request', `areaId: no unit ${input.areaId}`);
-    const addressKey = addressKeyOf(req);
-    // The same key from the same channel is the same proposal (a retried request answers it again).
-    const hex = keyed(`proposal:${input.channel}:${key ?? `${Date.now()}:${randomInt(1e9)}`}`);
-    const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-    const reference = `P-${hex.slice(32, 36)}-${hex.slice(36, 40)}`.toUpperCase();
-    const earlier = await prisma.proposal.findUnique({ where: { id } });
-    if (earlier) {
-      res.status(200).json({ ...publicProposal(earlier), repeated: true });
-      return;
-    }
-    const today = await prisma.proposal.count({ where: { addressKey, createdAt: { gte: new Date(Date.now() - DAY_MS) } } });
-    if (today >= limits.proposalsPerDay) throw new HttpError(429, 'too_many_proposals', `at most ${limits.proposalsPerDay} proposals a day from one address`, undefined, { 'Retry-After': '3600' });
-    const created = await prisma.proposal.upsert({
-      where: { id },
-      create: { id, reference, cycleId: cycle.id, title: input.title, content: input.content, categoryCode: input.categoryCode ?? null, areaId: input.areaId ?? null, channel: input.channel, addressKey },
-      update: {},
-    });
-    res.status(201).location(`/v1/proposals/${reference}`).json({ ...publicProposal(created), repeated: false });
+    const { proposal, repeated } = await desk.submit({ ...input, key, addressKey: addressKeyOf(req) });
+    res.status(repeated ? 200 : 201).location(`/v1/proposals/${proposal.reference}`).json({ ...publicProposal(proposal), repeated });
+  });
+
+  // 来信: an operator of the letter box enters the proposal a letter makes; its registration number
+  // in the letter log is the key (one proposal per letter, a retry answers the same one). The
+  // sender's name and address stay on paper: only the words are kept, and shown scrubbed.
+  router.post('/v1/letters/proposals', operator, async (req, res) => {
+    const { letterId, ...input } = validate(letterProposalSchema, req.body ?? {});
+    const { proposal, repeated } = await desk.submit({ ...input, channel: 'letter', key: letterId });
+    res.status(repeated ? 200 : 201).location(`/v1/proposals/${proposal.reference}`).json({ ...publicProposal(proposal), repeated, letterId });
+  });
+
+  // 12345-style hotline: the agent types the caller's proposal; one proposal per call id. The
+  // agent reads the reference to the caller, who can tell others to support it.
+  router.post('/v1/hotline/proposals', operator, async (req, res) => {
+    const { callId, ...input } = validate(hotlineProposalSchema, req.body ?? {});
+    const { proposal, repeated } = await desk.submit({ ...input, channel: 'hotline', key: callId });
+    res.status(repeated ? 200 : 201).location(`/v1/proposals/${proposal.reference}`).json({ ...publicProposal(proposal), repeated, callId });
   });
 
   router.post('/v1/proposals/support-codes', limitRate(options.rateLimitPerMinute), async (req, res) => {
@@ -187,12 +126,28 @@ export function proposalChannel(options: ProposalChannelOptions): Router {
     const sender = options.codeSender;
     if (!sender?.kinds.includes(identity.kind)) throw new HttpError(503, 'unavailable', `codes by ${identity.kind} are not configured here; use another way to support`);
     const identityKey = identityKeyOf(identity);
-    const lastHour = await prisma.supportCode.count({ where: { identityKey, createdAt: { gte: new Date(Date.now() - HOUR_MS) } } });
-    if (lastHour >= limits.codesPerHour) throw new HttpError(429, 'too_many_codes', `at most ${limits.codesPerHour} codes an hour for one address`, undefined, { 'Retry-After': '3600' });
+    const addressKey = addressKeyOf(req);
+    const hourAgo = new Date(Date.now() - HOUR_MS);
+    const [lastHour, fromAddress] = await Promise.all([
+      prisma.supportCode.count({ where: { identityKey, createdAt: { gte: hourAgo } } }),
+      prisma.supportCode.count({ where: { addressKey, createdAt: { gte: hourAgo } } }),
+    ]);
+    const what = identity.kind === 'phone' ? 'number' : 'e-mail address';
+    if (lastHour >= limits.codesPerHour) throw new HttpError(429, 'too_many_codes', `at most ${limits.codesPerHour} codes an hour for one ${what}`, undefined, { 'Retry-After': '3600' });
+    const perAddress = limits.codesPerAddressPerHour ?? DEFAULT_SUPPORT_LIMITS.codesPerAddressPerHour ?? 20;
+    if (fromAddress >= perAddress) throw new HttpError(429, 'too_many_codes', `at most ${perAddress} codes an hour from one client address`, undefined, { 'Retry-After': '3600' });
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const id = keyed(`code:${identityKey}:${Date.now()}:${randomInt(1e9)}`).slice(0, 32);
-    await prisma.supportCode.create({ data: { id, identityKey, codeHash: keyed(`code:${code}`), expiresAt: new Date(Date.now() + CODE_TTL_MS) } });
-    await sender.send(identity, code);
+    await prisma.supportCode.create({ data: { id, identityKey, addressKey, codeHash: keyed(`code:${code}`), expiresAt: new Date(Date.now() + CODE_TTL_MS) } });
+    try {
+      await sender.send(identity, code);
+    } catch (error) {
+      // Not sent: the code proves nothing and does not count against the hourly limit.
+      await prisma.supportCode.delete({ where: { id } }).catch(() => undefined);
+      // The provider's words stay in the log: they may name hosts and accounts.
+      options.logger?.warn({ kind: identity.kind, err: error instanceof Error ? error.message : String(error) }, 'support code not sent');
+      throw new HttpError(503, 'unavailable', `the code could not be sent by ${identity.kind === 'phone' ? 'SMS' : 'e-mail'} now; try again later`, undefined, { 'Retry-After': '60' });
+    }
     res.status(202).json({ sent: true, expiresInSeconds: CODE_TTL_MS / 1000 });
   });
 
@@ -225,8 +180,8 @@ export function proposalChannel(options: ProposalChannelOptions): Router {
   // proposal may be about (streets and communities).
   router.get('/v1/cycles/current', limitRate(options.rateLimitPerMinute * 4), async (req, res) => {
     const query = validate(currentCycleQuerySchema, req.query, 'query');
-    const organisationId = query.organisationId ?? options.defaultOrganisationId ?? 'district-federation';
-    const cycle = await prisma.cycle.findFirst({ where: { organisationId }, orderBy: { year: 'desc' } });
+    const organisationId = desk.organisationOf(query.organisationId);
+    const cycle = await desk.currentCycle(organisationId);
     if (!cycle) throw new HttpError(404, 'not_found', `${organisationId} has no annual cycle`);
     const [organisation, areas] = await Promise.all([
       prisma.unit.findUnique({ where: { id: organisationId }, select: { name: true } }),
@@ -244,6 +199,7 @@ export function proposalChannel(options: ProposalChannelOptions): Router {
       solicitationStartsAt: cycle.solicitationStartsAt,
       selectionStartsAt: cycle.selectionStartsAt,
       areas: areas.map((a) => ({ id: a.id, name: a.name, kind: a.kind })),
+      supportCodeKinds: (['email', 'phone'] as const).filter((kind) => options.codeSender?.kinds.includes(kind)),
     });
   });
 

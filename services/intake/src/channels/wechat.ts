@@ -3,6 +3,7 @@
 // tracking code well within WeChat's 5 s. WeChat retries a message up to three times: the same
 // MsgId gives the same order and a byte-identical reply. "评价 <code> 满意|基本满意|不满意 [意见]" rates an
 // order through services/feedback (the sender's openid must be the order's contact there).
+// "提议 …" and "附议 P-XXXX-XXXX" take part in the annual call for proposals (wechatProposals.ts).
 import { MAX_CONTENT_LENGTH, parseTrackingCode, type Rating } from '@diandan/domain';
 import { HttpError, refuseOversizeWhileStreaming, type Logger } from '@diandan/platform';
 import express, { Router, type Request } from 'express';
@@ -12,7 +13,9 @@ import type { OrderIdentities } from '../identity';
 import { KafkaUnavailableError, type Placer } from '../placing';
 import type { OrderTracker } from '../tracking';
 import { buildCdataXml, parseXml, textOf } from '../xml';
+import type { ProposalDesk } from './proposalDesk';
 import { WechatCrypto, signatureMatches, wechatSignature } from './wechatCrypto';
+import { answerProposalCommand, parseProposalText, PROPOSALS_MENU_KEY, proposalsGuide } from './wechatProposals';
 
 export interface WechatOptions {
   token: string;
@@ -28,6 +31,8 @@ export interface WechatOptions {
   tracker: OrderTracker;
   rater: WechatRater;
   logger: Logger;
+  /** The annual call for proposals; absent: 提议/附议 messages are ordinary messages (orders). */
+  proposals?: ProposalDesk;
 }
 
 export const WELCOME =
@@ -139,7 +144,8 @@ function element(xml: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function wechatChannel(options: WechatOptions): Router {
-  const { token, placer, identities, tracker, rater, logger } = options;
+  const { token, placer, identities, tracker, rater, logger, proposals } = options;
+  // Ratings and supports: a retry of a message that went through hears the same reply.
   const ratingReplies = new ReplyCache();
   const crypto = options.aesKey ? new WechatCrypto(options.aesKey, options.appId) : undefined;
   const router = Router();
@@ -175,7 +181,11 @@ export function wechatChannel(options: WechatOptions): Router {
   async function answer(message: Record<string, unknown>): Promise<string> {
     const type = textOf(message.MsgType);
     const openId = textOf(message.FromUserName) ?? '';
-    if (type === 'event') return textOf(message.Event)?.toLowerCase() === 'subscribe' ? WELCOME : '';
+    if (type === 'event') {
+      const event = textOf(message.Event)?.toLowerCase();
+      if (event === 'click' && proposals && textOf(message.EventKey) === PROPOSALS_MENU_KEY) return proposalsGuide(proposals);
+      return event === 'subscribe' ? WELCOME : '';
+    }
     if (type !== 'text') return NOT_TEXT;
     if (openId && (await perOpenId.increment(openId)).totalHits > messagesPerOpenId) return SLOW_DOWN;
     const content = (textOf(message.Content) ?? '').trim();
@@ -186,6 +196,12 @@ export function wechatChannel(options: WechatOptions): Router {
     }
     if (content === '') return '请用文字描述您的需求。';
     const msgId = textOf(message.MsgId);
+    const proposalCommand = proposals ? parseProposalText(content) : null;
+    if (proposals && proposalCommand) {
+      if (!openId) return '请在公众号内发送。';
+      const reply = () => answerProposalCommand(proposals, proposalCommand, openId, msgId);
+      return msgId ? ratingReplies.get(`${openId}\n${msgId}`, reply) : reply();
+    }
     const rating = parseRatingText(content);
     if (rating === 'malformed') return RATING_FORMAT;
     if (rating) {
