@@ -3,10 +3,9 @@
 // computed before the start — has a first workflow task without an upsert and without the
 // computeDeadline local activity, and is still found by every attribute, deadline included.
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { SERVICE_ORDER_WORKFLOW, searchAttributesAtStart, type ServiceOrderInput } from '../src/contract';
-import { createDeadlineCalculator } from '../src/activities';
+import { SERVICE_ORDER_WORKFLOW } from '../src/contract';
 import { recordPath } from './corpus';
-import { act, DISPATCHER, eventually, placedInput, startOnDevServer, waitForState, type DevServerRig, type Harness } from '@diandan/testkit';
+import { act, DISPATCHER, eventually, placedInput, startAsTheStarter, startOnDevServer, waitForState, type DevServerRig, type Harness } from '@diandan/testkit';
 
 let rig: DevServerRig;
 let harness: Harness;
@@ -21,26 +20,6 @@ afterAll(async () => {
   await rig?.close();
 });
 
-/** As services/dispatch's starter does it (startServiceOrder with a triage clock). */
-async function startAsTheStarter(overrides: Partial<ServiceOrderInput> = {}): Promise<{ handle: WorkflowHandle; input: ServiceOrderInput }> {
-  const placed = placedInput(overrides);
-  const due = await createDeadlineCalculator({ prisma: harness.prisma }).computeDeadline({
-    ...(placed.categoryCode === undefined ? {} : { categoryCode: placed.categoryCode }),
-    priority: placed.priority,
-    level: null,
-    stage: 'triage',
-    from: placed.placedAt,
-  });
-  const input: ServiceOrderInput = { ...placed, triage: { dueAt: due.dueAt, warnAt: due.warnAt, referenceVersion: due.referenceVersion } };
-  const handle = await client.workflow.start(SERVICE_ORDER_WORKFLOW, {
-    taskQueue: harness.taskQueue,
-    workflowId: `order-${input.orderId}`,
-    args: [input],
-    typedSearchAttributes: searchAttributesAtStart(input),
-  });
-  return { handle, input };
-}
-
 /** The events of the history by kind, for the first workflow task's commands. */
 async function historyKinds(handle: WorkflowHandle) {
   const events = (await handle.fetchHistory()).events ?? [];
@@ -53,7 +32,7 @@ async function historyKinds(handle: WorkflowHandle) {
 
 describe('search attributes at start (dev server)', () => {
   it('firstTask.historyCheck: no upsert and no computeDeadline in the first task; the triage clock is the starter’s', async () => {
-    const { handle, input } = await startAsTheStarter();
+    const { handle, input } = await startAsTheStarter(client, harness.taskQueue, harness.prisma);
     const view = await waitForState(handle, (v) => v.deadline !== null && v.timeline.length === 1);
     expect(view.deadline).toMatchObject({ stage: 'triage', dueAt: input.triage!.dueAt, warnAt: input.triage!.warnAt, overdue: false });
     // The placed event has been published (the outbox is empty) and the triage timer runs.

@@ -9,9 +9,8 @@ import { Client, Connection, WorkflowUpdateStage, type WorkflowHandle } from '@t
 import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { encryptingDataConverter } from '@diandan/platform';
-import { createHarness, DISPATCHER, handlerOf, placedInput, testCodec, waitForState, workflowBundle, type Harness } from '@diandan/testkit';
-import { createDeadlineCalculator } from '../src/activities';
-import { actUpdate, PATCHES, SERVICE_ORDER_WORKFLOW, searchAttributesAtStart, type ServiceOrderInput } from '../src/contract';
+import { createHarness, DISPATCHER, handlerOf, startAsTheStarter, testCodec, waitForState, workflowBundle, type Harness } from '@diandan/testkit';
+import { actUpdate, PATCHES } from '../src/contract';
 import { recordPath } from './corpus';
 
 let harness: Harness;
@@ -33,18 +32,7 @@ afterAll(async () => {
 });
 
 /** Started as services/dispatch's starter starts an order: search attributes and triage clock at start. */
-async function start(): Promise<WorkflowHandle> {
-  const placed = placedInput();
-  const due = await createDeadlineCalculator({ prisma: harness.prisma }).computeDeadline({
-    ...(placed.categoryCode === undefined ? {} : { categoryCode: placed.categoryCode }),
-    priority: placed.priority,
-    level: null,
-    stage: 'triage',
-    from: placed.placedAt,
-  });
-  const input: ServiceOrderInput = { ...placed, triage: { dueAt: due.dueAt, warnAt: due.warnAt, referenceVersion: due.referenceVersion } };
-  return client.workflow.start(SERVICE_ORDER_WORKFLOW, { taskQueue: harness.taskQueue, workflowId: `order-${input.orderId}`, args: [input], typedSearchAttributes: searchAttributesAtStart(input) });
-}
+const start = async (): Promise<WorkflowHandle> => (await startAsTheStarter(client, harness.taskQueue, harness.prisma)).handle;
 
 const dispatchTo = (unitId: string) => ({ command: { type: 'dispatch' as const, unitId }, actor: DISPATCHER });
 

@@ -17,7 +17,7 @@ import {
   AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, topicNames, type PrismaClient,
 } from '@diandan/platform';
 import type { Kafka, Producer } from 'kafkajs';
-import { actUpdate, createActivities, createCycleActivities, createProjectActivities, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
+import { actUpdate, createActivities, createCycleActivities, createDeadlineCalculator, createProjectActivities, searchAttributesAtStart, stateQuery, SERVICE_ORDER_WORKFLOW, type ActRequest, type OrderView, type ServiceOrderInput } from '@diandan/workflows';
 import { env, runId as currentRunId } from './env';
 import { installTestRuntime } from './runtime';
 
@@ -132,6 +132,29 @@ export function placedInput(overrides: Partial<ServiceOrderInput> = {}): Service
 
 export async function startOrder(client: Client, taskQueue: string, input: ServiceOrderInput): Promise<WorkflowHandle> {
   return client.workflow.start(SERVICE_ORDER_WORKFLOW, { taskQueue, workflowId: `order-${input.orderId}`, args: [input] });
+}
+
+/**
+ * Starts an order the way services/dispatch's starter does: the triage clock computed before the
+ * start (with the worker's own rules and calendar) and every search attribute set at start.
+ */
+export async function startAsTheStarter(
+  client: Client,
+  taskQueue: string,
+  prisma: PrismaClient,
+  overrides: Partial<ServiceOrderInput> = {},
+): Promise<{ handle: WorkflowHandle; input: ServiceOrderInput }> {
+  const placed = placedInput(overrides);
+  const due = await createDeadlineCalculator({ prisma }).computeDeadline({
+    ...(placed.categoryCode === undefined ? {} : { categoryCode: placed.categoryCode }),
+    priority: placed.priority,
+    level: null,
+    stage: 'triage',
+    from: placed.placedAt,
+  });
+  const input: ServiceOrderInput = { ...placed, triage: { dueAt: due.dueAt, warnAt: due.warnAt, referenceVersion: due.referenceVersion } };
+  const handle = await client.workflow.start(SERVICE_ORDER_WORKFLOW, { taskQueue, workflowId: `order-${input.orderId}`, args: [input], typedSearchAttributes: searchAttributesAtStart(input) });
+  return { handle, input };
 }
 
 export const act = (handle: WorkflowHandle, request: ActRequest): Promise<OrderView> =>

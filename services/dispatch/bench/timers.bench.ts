@@ -21,7 +21,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Client, Connection, WorkflowUpdateRPCTimeoutOrCancelledError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, NamespaceNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowUpdateRPCTimeoutOrCancelledError, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { generateTrackingCode, lifecycleEventSchema, workflowIdFor } from '@diandan/domain';
 import { createKafka, createLogger, createPrisma, createProducer, ensureTopics, topicNames } from '@diandan/platform';
@@ -68,6 +68,25 @@ async function runWorker(settings: WorkerSettings): Promise<void> {
   await producer.disconnect();
   await prisma.$disconnect();
 }
+
+/**
+ * Starts the order; the dev server under a flood of starts has answered "namespace not found" for
+ * its own default namespace for a moment (2026-11-30, 10,000 starts): asked again, as the starter's
+ * retries would. A start that did go through the first time is found by its id.
+ */
+async function startRetrying(client: Client, options: { taskQueue: string; workflowId: string; args: [ServiceOrderInput]; typedSearchAttributes: ReturnType<typeof searchAttributesAtStart> }): Promise<WorkflowHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.workflow.start(SERVICE_ORDER_WORKFLOW, options);
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(options.workflowId);
+      if (!(error instanceof NamespaceNotFoundError) || attempt === 10) throw error;
+      startRetries++;
+      await sleep(1000);
+    }
+  }
+}
+let startRetries = 0;
 
 /** Waits until the run's first task is done (its view shows the placed event and the triage clock). */
 async function firstTask(handle: WorkflowHandle): Promise<void> {
@@ -185,7 +204,7 @@ async function main(): Promise<void> {
           placedAt,
           triage: { dueAt: triage.dueAt, warnAt: triage.warnAt, referenceVersion: triage.referenceVersion },
         };
-        const handle = await client.workflow.start(SERVICE_ORDER_WORKFLOW, { taskQueue, workflowId: workflowIdFor(orderId), args: [input], typedSearchAttributes: searchAttributesAtStart(input) });
+        const handle = await startRetrying(client, { taskQueue, workflowId: workflowIdFor(orderId), args: [input], typedSearchAttributes: searchAttributesAtStart(input) });
         ids.push(orderId);
         let clock: Clock = { kind: 'triage', warnAt: Date.parse(triage.warnAt), dueAt: Date.parse(triage.dueAt) };
         // Every 1/share-th order goes to a unit that will not accept it: its accept clock escalates.
@@ -215,7 +234,7 @@ async function main(): Promise<void> {
   );
   const startSeconds = (Date.now() - started) / 1000;
   rss.start = rss.last;
-  console.log(`  started ${orders} orders in ${startSeconds.toFixed(0)} s (${(orders / startSeconds).toFixed(1)}/s); worker RSS ${mb(rss.last)}; dispatches asked again after the server timed out: ${updateRetries}`);
+  console.log(`  started ${orders} orders in ${startSeconds.toFixed(0)} s (${(orders / startSeconds).toFixed(1)}/s); worker RSS ${mb(rss.last)}; dispatches asked again after the server timed out: ${updateRetries}; starts asked again: ${startRetries}`);
   if (openAtFirstWarn < orders) console.log(`  ! only ${openAtFirstWarn} orders were open when the first warning fell due: raise deadlineMinutes for all ${orders} live at once`);
 
   // Until every clock fired both ways, or 3 minutes after the last deadline.
