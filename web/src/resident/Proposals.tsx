@@ -4,7 +4,7 @@
 // serves several supports for ten minutes; a second support by the same person counts nothing);
 // and the form to make a proposal (category, area, text). What is shown is scrubbed by intake;
 // the address or number is sent to intake only, never shown.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/errors';
 import { contentError, emailError, MAX_CONTENT_LENGTH, mobileError } from '../lib/validate';
 import { categories, currentCycle, openProposals, propose, support, supportCode, type CodeKind, type CurrentCycle, type PublicCategory, type PublicProposal } from './api';
@@ -95,10 +95,11 @@ export function ProposalList() {
                 {[p.categoryCode ? names.get(p.categoryCode) : '', areaName(p.areaId), `提出于 ${day(p.createdAt)}`]
                   .filter(Boolean)
                   .map((part, i) => (
-                    <span key={i} className="nowrap">
+                    // The separator stays outside the unbreakable part: a 375 px phone breaks the line there.
+                    <Fragment key={i}>
                       {i > 0 ? ' · ' : ''}
-                      {part}
-                    </span>
+                      <span className="nowrap">{part}</span>
+                    </Fragment>
                   ))}
               </p>
               {cycle.takesSupports && cycle.supportCodeKinds.length > 0 &&
