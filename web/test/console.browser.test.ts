@@ -275,7 +275,15 @@ describe('the console and the resident pages, clicked through in Chromium', () =
     await drawer.locator('.ant-tag', { hasText: '已合并' }).first().waitFor();
     await shot(dispatcher, 'console-order-merged');
     await act(dispatcher, /取消合并/, { label: '取消合并的原因（可选）', text: '饭菜口味不是同一诉求' });
-    await drawer.locator('.ant-tag', { hasText: '待派单' }).first().waitFor();
+    // The drawer reloads once after the action; under load the read model may not have caught up by
+    // then, so reopen the order from the triage queue (where an un-merged order returns) until it has.
+    for (let i = 0; ; i++) {
+      const back = await drawer.locator('.ant-tag', { hasText: '待派单' }).first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+      if (back) break;
+      if (i >= 6) throw new Error(`order ${second.trackingCode} never showed 待派单 after 取消合并 (reopened ${i} times)`);
+      await dispatcher.keyboard.press('Escape');
+      await (await rowOf(dispatcher, 'triage-table', second.trackingCode)).click();
+    }
     await drawer.getByText('取消合并').first().waitFor();
     await dispatcher.keyboard.press('Escape');
 

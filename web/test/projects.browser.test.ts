@@ -122,9 +122,15 @@ describe('monthly bundling and projects, clicked through in Chromium', () => {
     const ids = placed.map((o) => o.orderId);
     for (let i = 0; i < 300 && (await platform.prisma.order.count({ where: { id: { in: ids }, status: 'awaiting_rating' } })) < ids.length; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await platform.prisma.order.count({ where: { id: { in: ids }, status: 'awaiting_rating' } })).toBe(ids.length);
-    await drawer.getByRole('button', { name: /^Close$|关闭/ }).click().catch(() => undefined);
-    await row.click();
-    await drawer.getByText('关联诉求已办结').waitFor();
+    // The orders' rows can be written before the projector records project.orders_resolved on the
+    // project's timeline, so reopen the drawer until the timeline has caught up.
+    for (let i = 0; ; i++) {
+      await drawer.getByRole('button', { name: /^Close$|关闭/ }).click().catch(() => undefined);
+      await row.click();
+      const seen = await drawer.getByText('关联诉求已办结').waitFor({ timeout: 3000 }).then(() => true, () => false);
+      if (seen) break;
+      if (i >= 10) throw new Error('the project drawer never showed 关联诉求已办结 (project.orders_resolved) after 10 reopenings');
+    }
     await shot(worker, 'projects-completed');
 
     // 项目公示: the public board shows it, completed, with its milestones; one click opens its story.
