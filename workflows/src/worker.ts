@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       ...createProjectActivities({ prisma, producer, projectsTopic: topics.projects, temporal }),
       ...createCycleActivities({ producer, cyclesTopic: topics.cycles }),
     },
+    ...(config.WORKER_MAX_CACHED_WORKFLOWS > 0 ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
 

@@ -225,6 +225,17 @@ export const workerMetricsEnv = {
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 };
 
+/**
+ * The worker's sticky cache: how many order runs it keeps in memory between their tasks. A cached
+ * run's next task (a timer, an update) needs no replay; each costs memory (≈ 0.1–0.4 MB measured).
+ * The SDK's own default grows with the heap (thousands on a 4 GB heap), which is what took the
+ * worker past 1 GB with 10,000 open orders (docs/performance.md, "Load that grows with time").
+ * 0 = the SDK's default.
+ */
+export const workerCacheEnv = {
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+};
+
 /** services/dispatch: likely duplicates at triage (docs/merge.md); the defaults are the domain's. */
 export const duplicatesEnv = {
   /** Orders placed within this many days of each other are compared. */
@@ -240,7 +251,7 @@ export const processEnv = {
   intake: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, INTAKE_PORT: port, ...intakeEnv, ...smsEnv, ...attachmentsEnv, ...serviceTokenEnv, ...contactSealEnv },
   dispatch: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...codecServerEnv, ...attachmentsEnv, ...duplicatesEnv, DISPATCH_PORT: port },
   feedback: { ...baseEnv, ...httpEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...authEnv, ...feedbackEnv, ...serviceTokenEnv, ...contactSealEnv, FEEDBACK_PORT: port },
-  worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...workerMetricsEnv },
+  worker: { ...baseEnv, ...kafkaEnv, ...databaseEnv, ...temporalEnv, ...workerMetricsEnv, ...workerCacheEnv },
 } as const;
 export type ProcessName = keyof typeof processEnv;
 

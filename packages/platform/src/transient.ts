@@ -53,6 +53,11 @@ function isTransientOne(e: ErrorLike): boolean {
   }
   if (typeof e.kind === 'string' && TRANSIENT_ADAPTER_KINDS.has(e.kind)) return true;
   if (e.name === 'PrismaClientInitializationError') return true;
+  // The Temporal dev server, flooded with starts, has answered "namespace not found" for its own
+  // namespace for a moment (2026-11-30: the starter parked 5 orders of a benchmark on the
+  // dead-letter topic so). A namespace that is really missing stops every start alike — the
+  // consumer stalls and its lag shows it; the worker's start-up check names the cause.
+  if (e.name === 'NamespaceNotFoundError') return true;
   // kafkajs marks its own retriable errors (e.g. a publish inside a handler while a broker moves).
   if (typeof e.name === 'string' && e.name.startsWith('KafkaJS') && e.retriable === true) return true;
   if (typeof e.message === 'string' && TRANSIENT_PG_MESSAGES.has(e.message)) return true;

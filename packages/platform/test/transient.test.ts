@@ -1,4 +1,5 @@
 // The transient classification: codes of an unreachable infrastructure, never words in a message.
+import { NamespaceNotFoundError } from '@temporalio/client';
 import { isTransient } from '../src';
 
 const withCode = (message: string, code: unknown, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { code, ...extra });
@@ -20,6 +21,7 @@ describe('isTransient', () => {
     ],
     ['Prisma over adapter-pg while the server shuts down (57P01)', Object.assign(new Error('x'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } } })],
     ['node-postgres losing its server', new Error('Connection terminated unexpectedly')],
+    ['the Temporal dev server under a flood of starts: "namespace not found"', new Error('Failed to start Workflow', { cause: new NamespaceNotFoundError('default') })],
     ['a retriable kafkajs error', Object.assign(new Error('leader moved'), { name: 'KafkaJSProtocolError', retriable: true })],
   ])('transient.check(%s)', (_, error) => {
     expect(isTransient(error)).toBe(true);

@@ -1,7 +1,11 @@
 // Benchmark (not a test): orders pushed into orders.placed → serviceOrder workflows running →
 // read-model rows, on the real Kafka, Temporal dev server and PostgreSQL, with the real starter,
-// worker and projector in this process. In the same run: the start rate of an empty workflow on
-// the same Temporal server. Prints orders/s, p50/p99 latencies and the ratio.
+// worker and projector in the processes production gives them: the worker in a process of its own,
+// the starter and both projections in another (the dispatch service's consumers), and the placer,
+// the watcher and the read-model polling in this one (BENCH_ONE_PROCESS=1 puts everything in this
+// process, as before 2026-11-30 evening: on 2 cores its event loop, not the pipeline, was the limit).
+// In the same run: the start rate of an empty workflow on the same Temporal server. Prints
+// orders/s, p50/p99 latencies and the ratio.
 //
 //   source infra/local/env.sh   (or ROOT=$PWD; source infra/local/env.sh)
 //   npx tsx services/dispatch/bench/dispatch.bench.ts [orders=1000] [ratePerSecond=100]
@@ -14,6 +18,7 @@
 // An order counts as projected when the lifecycle projector wrote its order.placed (lastSeq ≥ 1):
 // the intake projection creates the row from orders.placed on its own, without any workflow.
 // Topics get KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS replicas (3 / 2 in the cluster profile).
+import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +26,15 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { generateTrackingCode, lifecycleEventSchema, type OrderPlaced } from '@diandan/domain';
 import {
-  AesGcmPayloadCodec, createKafka, createLogger, createPrisma, createProducer, encryptingDataConverter, ensureTopics, publish, topicNames,
+  AesGcmPayloadCodec,
+  createKafka,
+  createLogger,
+  createPrisma,
+  createProducer,
+  encryptingDataConverter,
+  ensureTopics,
+  publish,
+  topicNames,
 } from '@diandan/platform';
 
 const attributesAtStart = process.env.BENCH_ATTRIBUTES_AT_START !== '0';
@@ -49,6 +62,7 @@ import { createActivities, createDeadlineCalculator, type Activities } from '@di
 import { startIntakeProjection } from '../src/intakeProjection';
 import { startProjector } from '../src/projector';
 import { startStarter } from '../src/starter';
+import { cpuSnapshot, cpuTable } from './cpu';
 import { emptyWorkflow } from './empty-workflow';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -88,6 +102,133 @@ async function emptyStartRate(client: Client, nativeConnection: NativeConnection
   return rate;
 }
 
+interface Roles {
+  prefix: string;
+  taskQueue: string;
+}
+
+/** The pieces of the pipeline that production runs as the worker and the dispatch service. */
+async function startPipeline(
+  roles: Roles,
+  which: 'worker' | 'dispatch' | 'both',
+): Promise<{ durations: Map<string, number[]>; stop: () => Promise<void> }> {
+  const logger = createLogger('bench', 'warn');
+  const topics = topicNames(roles.prefix);
+  const kafka = createKafka({ brokers: need('KAFKA_BROKERS').split(','), clientId: `bench-${which}` }, logger);
+  const prisma = createPrisma(need('DATABASE_URL'), { maxConnections: 10 });
+  const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const dataConverter =
+    process.env.BENCH_CODEC === 'off' ? undefined : encryptingDataConverter(AesGcmPayloadCodec.fromConfig(need('TEMPORAL_CODEC_KEYS')));
+  const client = new Client({
+    connection,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    ...(dataConverter ? { dataConverter } : {}),
+  });
+  const durations = new Map<string, number[]>();
+  const stops: (() => Promise<void>)[] = [];
+  if (which !== 'dispatch') {
+    const producer = createProducer(kafka);
+    await producer.connect();
+    const nativeConnection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: roles.taskQueue,
+      ...(dataConverter ? { dataConverter } : {}),
+      workflowBundle: await bundleWorkflowCode({
+        workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'),
+        logger: new DefaultLogger('ERROR'),
+      }),
+      activities: timed(createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, publishing: publishMode }), durations),
+      maxConcurrentWorkflowTaskExecutions: Number(process.env.BENCH_WORKFLOW_TASK_SLOTS ?? 100),
+    });
+    const workerRun = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await workerRun;
+      await producer.disconnect();
+      await nativeConnection.close();
+    });
+  }
+  if (which !== 'worker') {
+    const starter = await startStarter({
+      kafka,
+      client,
+      taskQueue: roles.taskQueue,
+      logger,
+      topic: topics.placed,
+      deadLetterTopic: topics.placedDlq,
+      groupId: `${roles.prefix}starter`,
+      attributesAtStart,
+      concurrentStarts,
+      deadlines: createDeadlineCalculator({ prisma }),
+    });
+    // The intake facts (text, address, attachments) reach the read model beside the workflow.
+    const intakeProjection = await startIntakeProjection({
+      kafka,
+      prisma,
+      logger,
+      topic: topics.placed,
+      deadLetterTopic: topics.placedDlq,
+      groupId: `${roles.prefix}intake`,
+    });
+    const projector = await startProjector({
+      kafka,
+      prisma,
+      logger,
+      topic: topics.lifecycle,
+      deadLetterTopic: topics.lifecycleDlq,
+      groupId: `${roles.prefix}projector`,
+      batch: projectorBatch,
+    });
+    stops.unshift(async () => {
+      await starter.stop();
+      await projector.stop();
+      await intakeProjection.stop();
+    });
+  }
+  return {
+    durations,
+    stop: async () => {
+      for (const stop of stops) await stop();
+      await prisma.$disconnect();
+      await connection.close();
+    },
+  };
+}
+
+/** A child process running part of the pipeline; answers `durations` and `stop` over IPC. */
+async function runRole(which: 'worker' | 'dispatch', roles: Roles): Promise<void> {
+  const pipeline = await startPipeline(roles, which);
+  process.on('message', (message: { durations?: boolean; stop?: boolean }) => {
+    if (message.durations) process.send?.({ durations: Object.fromEntries(pipeline.durations) });
+    if (message.stop) void pipeline.stop().then(() => process.exit(0));
+  });
+  process.send?.({ ready: true });
+}
+
+function forkRole(which: 'worker' | 'dispatch', roles: Roles) {
+  const child = fork(__filename, ['--role', which, JSON.stringify(roles)], { stdio: 'inherit' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (message: { ready?: boolean }) => message.ready && resolve());
+    void exited.then((code) => reject(new Error(`the bench's ${which} process exited (${code})`)));
+  });
+  return {
+    pid: child.pid!,
+    ready,
+    durations: () =>
+      new Promise<Record<string, number[]>>((resolve) => {
+        child.on('message', (message: { durations?: Record<string, number[]> }) => message.durations && resolve(message.durations));
+        child.send({ durations: true });
+      }),
+    stop: async () => {
+      child.send({ stop: true });
+      await exited;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const orders = Number(process.argv[2] ?? 1000);
   const ratePerSecond = Number(process.argv[3] ?? 100);
@@ -100,67 +241,55 @@ async function main(): Promise<void> {
     minInsyncReplicas: Number(process.env.KAFKA_MIN_INSYNC_REPLICAS ?? 1),
   });
   const prisma = createPrisma(need('DATABASE_URL'), { maxConnections: 10 });
-  const producer = createProducer(kafka);
-  await producer.connect();
   // Orders are placed through a producer of their own, as intake's is not the worker's.
   const placer = createProducer(kafka);
   await placer.connect();
   const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
-  const dataConverter = process.env.BENCH_CODEC === 'off' ? undefined : encryptingDataConverter(AesGcmPayloadCodec.fromConfig(need('TEMPORAL_CODEC_KEYS')));
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', ...(dataConverter ? { dataConverter } : {}) });
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const nativeConnection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
   const taskQueue = `${prefix}orders`;
+  const oneProcess = process.env.BENCH_ONE_PROCESS === '1';
 
   console.log(
-    `dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')}; payload codec ${dataConverter ? 'AES-256-GCM' : 'off'})`,
+    `dispatch benchmark: ${orders} orders at ${ratePerSecond}/s (Kafka ${need('KAFKA_BROKERS')}, Temporal ${need('TEMPORAL_ADDRESS')}; payload codec ${process.env.BENCH_CODEC === 'off' ? 'off' : 'AES-256-GCM'})`,
   );
-  console.log(`  attributes at start: ${attributesAtStart ? 'yes' : 'no'}; publishing: ${publishMode}; projector: ${projectorBatch ? 'a transaction per batch' : 'a transaction per event'}; starts: ${concurrentStarts ? 'a batch at once' : 'one by one'}`);
-  const emptyRate = await emptyStartRate(client, nativeConnection, Math.min(orders, 500));
-  const activityDurations = new Map<string, number[]>();
+  console.log(
+    `  attributes at start: ${attributesAtStart ? 'yes' : 'no'}; publishing: ${publishMode}; projector: ${projectorBatch ? 'a transaction per batch' : 'a transaction per event'}; starts: ${concurrentStarts ? 'a batch at once' : 'one by one'}; processes: ${oneProcess ? 'one (everything in the bench)' : 'worker | starter + projections | placer'}`,
+  );
+  const emptyCount = Math.min(orders, 500);
+  const emptyCpuBefore = cpuSnapshot(new Map([[process.pid, 'client and worker of the empty workflow']]));
+  const emptyRate = await emptyStartRate(client, nativeConnection, emptyCount);
+  const emptyCpu = cpuTable(
+    emptyCpuBefore,
+    cpuSnapshot(new Map([[process.pid, 'client and worker of the empty workflow']])),
+    emptyCount,
+    emptyCount / emptyRate,
+  );
   console.log(`  empty workflow starts: ${emptyRate.toFixed(0)}/s (16 concurrent clients)`);
+  if (process.env.BENCH_CPU !== '0')
+    for (const line of emptyCpu)
+      console.log(line.replace(' orders went through', ' empty workflows started').replace('ms/order', 'ms/start'));
 
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    ...(dataConverter ? { dataConverter } : {}),
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: path.join(__dirname, '../../../workflows/src/workflows.ts'),
-      logger: new DefaultLogger('ERROR'),
-    }),
-    activities: timed(createActivities({ prisma, producer, lifecycleTopic: topics.lifecycle, publishing: publishMode }), activityDurations),
-    maxConcurrentWorkflowTaskExecutions: 100,
-  });
-  const workerRun = worker.run();
-  const starter = await startStarter({
-    kafka,
-    client,
-    taskQueue,
-    logger,
-    topic: topics.placed,
-    deadLetterTopic: topics.placedDlq,
-    groupId: `${prefix}starter`,
-    attributesAtStart,
-    concurrentStarts,
-    deadlines: createDeadlineCalculator({ prisma }),
-  });
-  // The intake facts (text, address, attachments) reach the read model beside the workflow.
-  const intakeProjection = await startIntakeProjection({
-    kafka,
-    prisma,
-    logger,
-    topic: topics.placed,
-    deadLetterTopic: topics.placedDlq,
-    groupId: `${prefix}intake`,
-  });
-  const projector = await startProjector({
-    kafka,
-    prisma,
-    logger,
-    topic: topics.lifecycle,
-    deadLetterTopic: topics.lifecycleDlq,
-    groupId: `${prefix}projector`,
-    batch: projectorBatch,
-  });
+  const roles: Roles = { prefix, taskQueue };
+  let collectDurations: () => Promise<Record<string, number[]>>;
+  let stopPipeline: () => Promise<void>;
+  const benchProcesses = new Map<number, string>([[process.pid, oneProcess ? 'everything (one process)' : 'placer, watcher, polling']]);
+  if (oneProcess) {
+    const pipeline = await startPipeline(roles, 'both');
+    collectDurations = async () => Object.fromEntries(pipeline.durations);
+    stopPipeline = pipeline.stop;
+  } else {
+    const worker = forkRole('worker', roles);
+    const dispatch = forkRole('dispatch', roles);
+    await Promise.all([worker.ready, dispatch.ready]);
+    benchProcesses.set(worker.pid, 'worker (workflows, activities)');
+    benchProcesses.set(dispatch.pid, 'starter + projections');
+    collectDurations = worker.durations;
+    stopPipeline = async () => {
+      await dispatch.stop();
+      await worker.stop();
+    };
+  }
 
   // (a) running: the workflow's first lifecycle event (order.placed) is on orders.lifecycle.
   const placedAt = new Map<string, number>();
@@ -182,17 +311,23 @@ async function main(): Promise<void> {
   const polling = (async () => {
     const deadline = Date.now() + 120_000 + (orders * 1000) / ratePerSecond;
     while ((placing || rowAt.size < placedAt.size) && Date.now() < deadline) {
-      const missing = [...placedAt.keys()].filter((id) => !rowAt.has(id));
+      // Only orders whose workflow already published order.placed can have a projected row: the
+      // query stays small (the bench's own polling cost the pipeline CPU when it asked for all).
+      const missing = [...runningAt.keys()].filter((id) => !rowAt.has(id));
       for (let i = 0; i < missing.length; i += 5000) {
-        const rows = await prisma.order.findMany({ where: { id: { in: missing.slice(i, i + 5000) }, lastSeq: { gte: 1 } }, select: { id: true } });
+        const rows = await prisma.order.findMany({
+          where: { id: { in: missing.slice(i, i + 5000) }, lastSeq: { gte: 1 } },
+          select: { id: true },
+        });
         const now = Date.now();
         for (const row of rows) rowAt.set(row.id, now);
       }
-      await sleep(20);
+      await sleep(50);
     }
   })();
 
   const started = Date.now();
+  const cpuBefore = cpuSnapshot(benchProcesses);
   let notPublished = 0;
   const publishing = (async () => {
     for (let i = 0; i < orders; i++) {
@@ -224,6 +359,7 @@ async function main(): Promise<void> {
   await publishing;
   await polling;
   const finished = Date.now();
+  const cpuAfter = cpuSnapshot(benchProcesses);
 
   const ids = [...placedAt.keys()];
   const latency = (seen: Map<string, number>) => ids.filter((id) => seen.has(id)).map((id) => seen.get(id)! - placedAt.get(id)!);
@@ -244,8 +380,13 @@ async function main(): Promise<void> {
     `  ratio orders/s ÷ empty starts/s: ${(throughput / emptyRate).toFixed(2)}  (offered load ${ratePerSecond}/s; at an offered load below capacity, throughput = offered load)`,
   );
 
+  for (const line of cpuTable(cpuBefore, cpuAfter, rowAt.size, (finished - started) / 1000)) console.log(line);
+  const activityDurations = new Map(Object.entries(await collectDurations()));
   for (const [name, values] of activityDurations) {
-    if (values.length > 0) console.log(`  activity ${name}: ${values.length} calls, p50 ${fmt(percentile(values, 50))}, p99 ${fmt(percentile(values, 99))}, max ${fmt(Math.max(...values))}`);
+    if (values.length > 0)
+      console.log(
+        `  activity ${name}: ${values.length} calls, p50 ${fmt(percentile(values, 50))}, p99 ${fmt(percentile(values, 99))}, max ${fmt(Math.max(...values))}`,
+      );
   }
 
   if (process.env.BENCH_JSON) {
@@ -264,9 +405,6 @@ async function main(): Promise<void> {
     fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(figures));
   }
   await watcher.disconnect();
-  await starter.stop();
-  await projector.stop();
-  await intakeProjection.stop();
   // Leave the platform as it was: no benchmark rows in the read model, no lingering workflows.
   for (let i = 0; i < ids.length; i += 5000) {
     const batch = ids.slice(i, i + 5000);
@@ -279,16 +417,27 @@ async function main(): Promise<void> {
       .getHandle(`order-${id}`)
       .terminate('benchmark done')
       .catch(() => undefined);
-  worker.shutdown();
-  await workerRun;
-  await producer.disconnect();
+  await stopPipeline();
   await placer.disconnect();
+  // …and no benchmark topics or consumer groups (dozens of them once cost the local broker a quarter of a core idle).
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteGroups(['starter', 'intake', 'projector', 'watcher'].map((g) => `${prefix}${g}`)).catch(() => undefined);
+  await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+  await admin.disconnect();
   await prisma.$disconnect();
   await connection.close();
   await nativeConnection.close();
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (process.argv[2] === '--role') {
+  runRole(process.argv[3] as 'worker' | 'dispatch', JSON.parse(process.argv[4]!) as Roles).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
