@@ -19,3 +19,4 @@ export * from './metrics';
 export * from './routes';
 export * from './holidays';
 export * from './batchingPublisher';
+export * from './kafkajsIdle';

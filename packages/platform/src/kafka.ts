@@ -9,7 +9,11 @@ import { TOPICS } from '@diandan/domain';
 import type { z } from 'zod';
 import { forgetConsumerCounters, newConsumerCounters, type ConsumerCounters } from './consumerCounters';
 import type { Logger } from './logger';
+import { applyKafkajsIdleFix } from './kafkajsIdle';
 import { isTransient as isTransientByDefault } from './transient';
+
+// Before any client exists: kafkajs's idle connections would otherwise spin (kafkajsIdle.ts).
+applyKafkajsIdleFix();
 
 export interface KafkaSettings {
   brokers: string[];

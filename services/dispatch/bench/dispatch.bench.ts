@@ -405,6 +405,8 @@ async function main(): Promise<void> {
     fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(figures));
   }
   await watcher.disconnect();
+  // The pipeline stops first: its projector would otherwise write events of rows being deleted.
+  await stopPipeline();
   // Leave the platform as it was: no benchmark rows in the read model, no lingering workflows.
   for (let i = 0; i < ids.length; i += 5000) {
     const batch = ids.slice(i, i + 5000);
@@ -417,7 +419,6 @@ async function main(): Promise<void> {
       .getHandle(`order-${id}`)
       .terminate('benchmark done')
       .catch(() => undefined);
-  await stopPipeline();
   await placer.disconnect();
   // …and no benchmark topics or consumer groups (dozens of them once cost the local broker a quarter of a core idle).
   const admin = kafka.admin();
