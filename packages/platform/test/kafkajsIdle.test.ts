@@ -14,7 +14,14 @@ const quiet = { info: () => undefined, debug: () => undefined, warn: () => undef
 describe('kafkajs idle fix', () => {
   it('idle.noTimer: a queue with nothing pending schedules no check', () => {
     expect(applyKafkajsIdleFix()).toBe(true);
-    const queue = new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 1000, enforceRequestTimeout: true, clientId: 'test', broker: 'b', logger: quiet });
+    const queue = new RequestQueue({
+      maxInFlightRequests: 1,
+      requestTimeout: 1000,
+      enforceRequestTimeout: true,
+      clientId: 'test',
+      broker: 'b',
+      logger: quiet,
+    });
     queue.scheduleCheckPendingRequests();
     expect(queue.throttleCheckTimeoutId).toBeNull();
     queue.pending.push({});
