@@ -204,6 +204,8 @@ async function runRole(which: 'worker' | 'dispatch', roles: Roles): Promise<void
     if (message.durations) process.send?.({ durations: Object.fromEntries(pipeline.durations) });
     if (message.stop) void pipeline.stop().then(() => process.exit(0));
   });
+  // A bench that died leaves no pipeline behind (its children once ran on for an hour).
+  process.on('disconnect', () => process.exit(1));
   process.send?.({ ready: true });
 }
 

@@ -90,6 +90,7 @@ async function runWorker(settings: WorkerSettings): Promise<void> {
   process.on('message', (message: { stop?: boolean }) => {
     if (message.stop) worker.shutdown();
   });
+  process.on('disconnect', () => process.exit(1)); // the bench died: no worker left behind
   process.send?.({ ready: true, rss: process.memoryUsage().rss, cached });
   await worker.run();
   clearInterval(report);
