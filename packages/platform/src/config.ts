@@ -227,13 +227,16 @@ export const workerMetricsEnv = {
 
 /**
  * The worker's sticky cache: how many order runs it keeps in memory between their tasks. A cached
- * run's next task (a timer, an update) needs no replay; each costs memory (≈ 0.1–0.4 MB measured).
+ * run's next task (a timer, an update) needs no replay; each costs memory (≈ 0.3–0.45 MB measured).
  * The SDK's own default grows with the heap (thousands on a 4 GB heap), which is what took the
  * worker past 1 GB with 10,000 open orders (docs/performance.md, "Load that grows with time").
  * 0 = the SDK's default.
  */
 export const workerCacheEnv = {
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  // 300 × ≈ 0.43 MB per cached run (measured) on a worker idling at ≈ 250 MB stays well under the
+  // 500 MB aim of issue 14; the timers a district's orders wait for are hours apart, so the runs
+  // they wake have long left any cache anyway (a replay of a short history: milliseconds).
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
 };
 
 /** services/dispatch: likely duplicates at triage (docs/merge.md); the defaults are the domain's. */
