@@ -233,9 +233,9 @@ export const workerMetricsEnv = {
  * 0 = the SDK's default.
  */
 export const workerCacheEnv = {
-  // 300 × ≈ 0.43 MB per cached run (measured) on a worker idling at ≈ 250 MB stays well under the
-  // 500 MB aim of issue 14; the timers a district's orders wait for are hours apart, so the runs
-  // they wake have long left any cache anyway (a replay of a short history: milliseconds).
+  // 300 × ≈ 0.43 MB per cached run (measured with 1,000) on a worker idling at ≈ 250 MB should stay
+  // under the 500 MB aim of issue 14 — not yet measured at 10,000 open orders. A district's timers
+  // are hours apart, so the runs they wake have mostly left any cache anyway.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
 };
 

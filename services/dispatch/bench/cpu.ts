@@ -64,7 +64,13 @@ export function cpuSnapshot(bench: Map<number, string>): CpuSnapshot {
 }
 
 /** Lines of a table: CPU ms per order for each group between two snapshots, and the share of the total. */
-export function cpuTable(before: CpuSnapshot, after: CpuSnapshot, orders: number, seconds: number): string[] {
+export function cpuTable(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  orders: number,
+  seconds: number,
+  unit: { what: string; per: string } = { what: 'orders went through', per: 'order' },
+): string[] {
   const machine = 'machine (busy, all processes)';
   const total = (after.get(machine) ?? 0) - (before.get(machine) ?? 0);
   const rows = [...after.keys()]
@@ -73,9 +79,9 @@ export function cpuTable(before: CpuSnapshot, after: CpuSnapshot, orders: number
     .sort((a, b) => b[1] - a[1]);
   const counted = rows.reduce((sum, [, s]) => sum + s, 0);
   const line = (label: string, s: number) =>
-    `    ${label.padEnd(40)} ${s.toFixed(1).padStart(7)} s  ${((s * 1000) / Math.max(orders, 1)).toFixed(1).padStart(7)} ms/order  ${((100 * s) / Math.max(total, 0.001)).toFixed(0).padStart(3)} %`;
+    `    ${label.padEnd(40)} ${s.toFixed(1).padStart(7)} s  ${((s * 1000) / Math.max(orders, 1)).toFixed(1).padStart(7)} ms/${unit.per}  ${((100 * s) / Math.max(total, 0.001)).toFixed(0).padStart(3)} %`;
   return [
-    `  CPU while ${orders} orders went through (${seconds.toFixed(0)} s; the machine had ${(total / Math.max(seconds, 0.001)).toFixed(2)} cores busy):`,
+    `  CPU while ${orders} ${unit.what} (${seconds.toFixed(0)} s; the machine had ${(total / Math.max(seconds, 0.001)).toFixed(2)} cores busy):`,
     ...rows.map(([k, s]) => line(k, s)),
     line('other (kernel, tools, other processes)', Math.max(0, total - counted)),
     line('machine', total),
