@@ -63,7 +63,8 @@ export function ensureBuilt(): string {
 
 export async function startPlatform(): Promise<Platform> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const logger = createLogger('web-test', 'silent');
+  // Warnings show: a consumer retrying a handler (or parking a message) is what a stalled click-through needs to say.
+  const logger = createLogger('web-test', 'warn');
   const runId = env('DIANDAN_TEST_RUN_ID');
   const tag = `${runId}-web-${randomUUID().slice(0, 6)}`;
   const topics = topicNames(`${tag}-`);
