@@ -126,13 +126,13 @@ fsync = on
 synchronous_commit = on
 EOF
   fi
-  if ! as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if ! postgres_running "$data"; then
     say "starting PostgreSQL on 127.0.0.1:$CLUSTER_PGPORT"
     [ "$(id -u)" = 0 ] && { touch "$LOGS/postgres.log"; chown postgres "$LOGS/postgres.log"; }
     as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$LOGS/postgres.log" -w start >/dev/null
   fi
   # After a kill -9, PostgreSQL replays its WAL first: on a loaded box that takes a while.
-  wait_for PostgreSQL 120 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$CLUSTER_PGPORT"
+  wait_for PostgreSQL 120 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$CLUSTER_PGPORT" -U postgres -d postgres
   if ! psql -h 127.0.0.1 -p "$CLUSTER_PGPORT" -U postgres -d postgres -tAc "select 1 from pg_database where datname='$PGDATABASE'" | grep -q 1; then
     psql -h 127.0.0.1 -p "$CLUSTER_PGPORT" -U postgres -d postgres -qc "create database $PGDATABASE" >/dev/null
   fi
@@ -525,9 +525,14 @@ cluster_main() { # cluster_main COMMAND ARGS... (the --cluster flag among them)
     up) cluster_up "$@" ;;
     status) cluster_status ;;
     stop) cluster_stop ;;
+    reset)
+      confirm_reset "$CLUSTER_HOME" "$@"
+      cluster_stop
+      rm -rf "$CLUSTER_HOME/postgres" "$CLUSTER_HOME"/kafka-* "$CLUSTER_HOME/prometheus" "$CLUSTER_HOME/logs" "$RUN"
+      ok "deleted the cluster profile's data in $CLUSTER_HOME; start afresh with: npm run up -- --cluster" ;;
     # The chaos suite (infra/chaos) restarts what it killed: starts whatever is not running.
     revive) cluster_app_env; cluster_postgres; cluster_kafka; cluster_temporal; cluster_apps ;;
     env) cluster_app_env; env | grep -E '^(DATABASE_URL|KAFKA_BROKERS|KAFKA_REPLICATION_FACTOR|KAFKA_MIN_INSYNC_REPLICAS|TEMPORAL_ADDRESS|INTAKE_PORT|DISPATCH_PORT|FEEDBACK_PORT|SMTP_PORT|PGPORT|FEEDBACK_URL)=' | sed 's/^/export /' ;;
-    *) die "the cluster profile knows up, status, stop, env and revive" ;;
+    *) die "the cluster profile knows up, status, stop, reset, env and revive" ;;
   esac
 }
