@@ -22,7 +22,7 @@ import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { generateTrackingCode, lifecycleEventSchema, type OrderPlaced } from '@diandan/domain';
 import {
@@ -88,15 +88,21 @@ async function emptyStartRate(client: Client, nativeConnection: NativeConnection
   const running = worker.run();
   const started = Date.now();
   let next = 0;
+  const handles: WorkflowHandle[] = [];
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < count) {
         next++;
-        await client.workflow.start(emptyWorkflow, { taskQueue, workflowId: `bench-empty-${randomUUID()}` });
+        handles.push(await client.workflow.start(emptyWorkflow, { taskQueue, workflowId: `bench-empty-${randomUUID()}` }));
       }
     }),
   );
   const rate = count / ((Date.now() - started) / 1000);
+  // Let them finish before the worker goes (a worker shut down at once left hundreds running on
+  // the cluster profile, with no worker on their queue ever again); what is not done in a minute
+  // is terminated.
+  const finished = await Promise.race([Promise.all(handles.map((h) => h.result())).then(() => true, () => false), sleep(60_000).then(() => false)]);
+  if (!finished) await Promise.all(handles.map((h) => h.terminate('benchmark done').catch(() => undefined)));
   worker.shutdown();
   await running;
   return rate;
