@@ -9,6 +9,7 @@ import { TOPICS } from '@diandan/domain';
 import type { z } from 'zod';
 import { forgetConsumerCounters, newConsumerCounters, type ConsumerCounters } from './consumerCounters';
 import type { Logger } from './logger';
+import type { PrismaClient } from './prisma';
 import { applyKafkajsIdleFix } from './kafkajsIdle';
 import { isTransient as isTransientByDefault } from './transient';
 
@@ -482,4 +483,45 @@ export function jsonParser<S extends z.ZodType>(schema: S) {
     if (!result.success) throw new PoisonMessageError(`message does not match its schema: ${result.error.message}`);
     return result.data;
   };
+}
+
+/** What every read-model projection is given: the bus, the database, where to read and where to park. */
+export interface ProjectionOptions {
+  kafka: Kafka;
+  prisma: PrismaClient;
+  logger: Logger;
+  topic: string;
+  deadLetterTopic: string;
+  groupId: string;
+  partitionsConsumedConcurrently?: number;
+}
+
+/**
+ * A read-model projection of one of the contract's event topics: its schema parses each event,
+ * `project` applies it in the database — idempotent by the event's id — and names what it did
+ * ('applied', 'duplicate', …), logged at debug under `label`. Offsets are committed after the
+ * database (runConsumer). `more` passes a batch handler through.
+ */
+export function runProjection<S extends z.ZodType<{ eventId: string; type: string }>>(
+  options: ProjectionOptions,
+  schema: S,
+  label: string,
+  project: (event: z.infer<S>) => Promise<string>,
+  more: Pick<ConsumerRunnerOptions<z.infer<S>>, 'handleBatch'> = {},
+): Promise<ConsumerRunner> {
+  const { kafka, logger, topic, deadLetterTopic, groupId, partitionsConsumedConcurrently } = options;
+  return runConsumer<z.infer<S>>({
+    kafka,
+    logger,
+    topic,
+    deadLetterTopic,
+    groupId,
+    partitionsConsumedConcurrently,
+    parse: jsonParser(schema),
+    handle: async (event) => {
+      const outcome = await project(event);
+      logger.debug({ eventId: event.eventId, type: event.type, outcome }, label);
+    },
+    ...more,
+  });
 }

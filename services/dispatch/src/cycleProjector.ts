@@ -2,9 +2,8 @@
 // transaction per event. Idempotent by the event's stable id (a redelivered event finds its
 // CycleEvent row and changes nothing); the cycle's phase only ever moves forward by seq. Offsets
 // are committed after the database (runConsumer).
-import type { Kafka } from 'kafkajs';
 import { cycleEventSchema, type CycleDates, type CycleEvent } from '@diandan/domain';
-import { isTransient, jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { runProjection, type ConsumerRunner, type PrismaClient, type ProjectionOptions } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
 
 type Tx = Prisma.TransactionClient;
@@ -68,28 +67,6 @@ export async function projectCycleEvent(prisma: PrismaClient, event: CycleEvent)
   });
 }
 
-export interface CycleProjectorOptions {
-  kafka: Kafka;
-  prisma: PrismaClient;
-  logger: Logger;
-  topic: string;
-  deadLetterTopic: string;
-  groupId: string;
-}
-
-export function startCycleProjector(options: CycleProjectorOptions): Promise<ConsumerRunner> {
-  const { prisma, logger } = options;
-  return runConsumer<CycleEvent>({
-    kafka: options.kafka,
-    groupId: options.groupId,
-    topic: options.topic,
-    deadLetterTopic: options.deadLetterTopic,
-    parse: jsonParser(cycleEventSchema),
-    handle: async (event) => {
-      const outcome = await projectCycleEvent(prisma, event);
-      logger.debug({ eventId: event.eventId, type: event.type, outcome }, 'cycle projected');
-    },
-    isTransient,
-    logger,
-  });
+export function startCycleProjector(options: ProjectionOptions): Promise<ConsumerRunner> {
+  return runProjection(options, cycleEventSchema, 'cycle projected', (event) => projectCycleEvent(options.prisma, event));
 }

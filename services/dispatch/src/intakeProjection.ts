@@ -4,9 +4,8 @@
 // so resident text never sits in a Temporal history, and nothing intake accepted can be lost on
 // the way (docs/architecture.md, "Two projections"). Idempotent: the same facts written again
 // change nothing; runConsumer commits the offset after the database commit.
-import type { Kafka } from 'kafkajs';
 import { orderPlacedSchema, type OrderPlaced } from '@diandan/domain';
-import { isTransient, jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { isTransient, jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient, type ProjectionOptions } from '@diandan/platform';
 import { ensureOrderRow } from './orderRow';
 
 export async function projectPlaced(prisma: PrismaClient, placed: OrderPlaced, logger?: Logger): Promise<void> {
@@ -53,17 +52,7 @@ export async function projectPlaced(prisma: PrismaClient, placed: OrderPlaced, l
   { timeout: 60_000, maxWait: 30_000 });
 }
 
-export interface IntakeProjectionOptions {
-  kafka: Kafka;
-  prisma: PrismaClient;
-  logger: Logger;
-  topic: string;
-  deadLetterTopic: string;
-  groupId: string;
-  partitionsConsumedConcurrently?: number;
-}
-
-export function startIntakeProjection(options: IntakeProjectionOptions): Promise<ConsumerRunner> {
+export function startIntakeProjection(options: ProjectionOptions): Promise<ConsumerRunner> {
   const { prisma, logger } = options;
   return runConsumer<OrderPlaced>({
     kafka: options.kafka,

@@ -2,9 +2,8 @@
 // and its timeline), one transaction per event. Idempotent by the event's stable id (a
 // redelivered event finds its ProjectEvent row and changes nothing); the project's current state
 // (status, percent) only ever moves forward by seq. Offsets are committed after the database.
-import type { Kafka } from 'kafkajs';
 import { projectEventSchema, type ProjectEvent } from '@diandan/domain';
-import { isTransient, jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { runProjection, type ConsumerRunner, type PrismaClient, type ProjectionOptions } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
 
 type Tx = Prisma.TransactionClient;
@@ -88,28 +87,6 @@ export async function projectProjectEvent(prisma: PrismaClient, event: ProjectEv
   });
 }
 
-export interface ProjectProjectorOptions {
-  kafka: Kafka;
-  prisma: PrismaClient;
-  logger: Logger;
-  topic: string;
-  deadLetterTopic: string;
-  groupId: string;
-}
-
-export function startProjectProjector(options: ProjectProjectorOptions): Promise<ConsumerRunner> {
-  const { prisma, logger } = options;
-  return runConsumer<ProjectEvent>({
-    kafka: options.kafka,
-    groupId: options.groupId,
-    topic: options.topic,
-    deadLetterTopic: options.deadLetterTopic,
-    parse: jsonParser(projectEventSchema),
-    handle: async (event) => {
-      const outcome = await projectProjectEvent(prisma, event);
-      logger.debug({ eventId: event.eventId, type: event.type, outcome }, 'project projected');
-    },
-    isTransient,
-    logger,
-  });
+export function startProjectProjector(options: ProjectionOptions): Promise<ConsumerRunner> {
+  return runProjection(options, projectEventSchema, 'project projected', (event) => projectProjectEvent(options.prisma, event));
 }

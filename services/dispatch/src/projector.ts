@@ -5,11 +5,9 @@
 // still appended to the timeline but never overwrites newer state. runConsumer commits the offset
 // only after this returned, i.e. after the database commit. The resident's own words, address,
 // coordinates and attachments come from orders.placed (./intakeProjection), not from here.
-import type { Kafka } from 'kafkajs';
 import { isFinalStatus, lifecycleEventSchema, type LifecycleEvent } from '@diandan/domain';
-import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { runProjection, type ConsumerRunner, type Logger, type PrismaClient, type ProjectionOptions } from '@diandan/platform';
 import type { Prisma } from '@prisma/client';
-import { isTransient } from '@diandan/platform';
 import { ensureOrderRow, PROVISIONAL_TRACKING_PREFIX } from './orderRow';
 
 type Tx = Prisma.TransactionClient;
@@ -188,32 +186,20 @@ async function applyEvent(tx: Tx, event: LifecycleEvent, logger?: Logger): Promi
  */
 const BATCH_LIMIT = 50;
 
-export interface ProjectorOptions {
-  kafka: Kafka;
-  prisma: PrismaClient;
-  logger: Logger;
-  topic: string;
-  deadLetterTopic: string;
-  groupId: string;
-  partitionsConsumedConcurrently?: number;
+export interface ProjectorOptions extends ProjectionOptions {
   /** One transaction per fetched batch (default); `false`: one per event, as before (the benchmark's before/after). */
   batch?: boolean;
 }
 
 export function startProjector(options: ProjectorOptions): Promise<ConsumerRunner> {
   const { prisma, logger } = options;
-  return runConsumer<LifecycleEvent>({
-    kafka: options.kafka,
-    groupId: options.groupId,
-    topic: options.topic,
-    deadLetterTopic: options.deadLetterTopic,
-    parse: jsonParser(lifecycleEventSchema),
-    handle: async (event) => {
-      const outcome = await projectEvent(prisma, event, logger);
-      logger.debug({ eventId: event.eventId, type: event.type, outcome }, 'projected');
-    },
-    // A batch failing (a poison event, a deadlock) is retried event by event through `handle`.
-    ...(options.batch === false
+  return runProjection(
+    { ...options, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3 },
+    lifecycleEventSchema,
+    'projected',
+    (event) => projectEvent(prisma, event, logger),
+    // A batch failing (a poison event, a deadlock) is retried event by event through `project`.
+    options.batch === false
       ? {}
       : {
           handleBatch: async (messages) => {
@@ -222,9 +208,6 @@ export function startProjector(options: ProjectorOptions): Promise<ConsumerRunne
               logger.debug({ events: outcomes.length }, 'projected a batch');
             }
           },
-        }),
-    isTransient,
-    logger,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3,
-  });
+        },
+  );
 }

@@ -2,11 +2,9 @@
 // fact row is locked, the event folded in (facts.ts), and the difference of the order's
 // contribution added to its rollup cell(s). A redelivered event finds `lastSeq` at or past its
 // seq and changes nothing; the offset is committed only after the transaction (runConsumer).
-import type { Kafka } from 'kafkajs';
 import { lifecycleEventSchema, type LifecycleEvent, type Rating } from '@diandan/domain';
-import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { runProjection, type ConsumerRunner, type PrismaClient, type ProjectionOptions } from '@diandan/platform';
 import { applyEvent, COUNTER_NAMES, rollupDeltas, type OrderFact } from './facts';
-import { isTransient } from '@diandan/platform';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -114,29 +112,8 @@ export const REBUILD_SQL = `
   GROUP BY month, unit, "categoryCode"
   HAVING sum(placed) + sum(received) + sum("responseReceived") + sum(satisfied) + sum("basicallySatisfied") + sum(dissatisfied) > 0`;
 
-export interface KpiConsumerOptions {
-  kafka: Kafka;
-  prisma: PrismaClient;
-  logger: Logger;
-  topic: string;
-  deadLetterTopic: string;
-  groupId: string;
-}
-
-export function startKpiConsumer(options: KpiConsumerOptions): Promise<ConsumerRunner> {
-  const { prisma, logger } = options;
-  return runConsumer<LifecycleEvent>({
-    kafka: options.kafka,
-    groupId: options.groupId,
-    topic: options.topic,
-    deadLetterTopic: options.deadLetterTopic,
-    parse: jsonParser(lifecycleEventSchema),
-    handle: async (event) => {
-      const outcome = await recordKpiEvent(prisma, event);
-      logger.debug({ eventId: event.eventId, type: event.type, outcome }, 'kpi event');
-    },
-    isTransient,
-    logger,
-    partitionsConsumedConcurrently: 3,
-  });
+export function startKpiConsumer(options: ProjectionOptions): Promise<ConsumerRunner> {
+  return runProjection({ ...options, partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 3 }, lifecycleEventSchema, 'kpi event', (event) =>
+    recordKpiEvent(options.prisma, event),
+  );
 }
