@@ -21,7 +21,8 @@ const FAST = `web-fast-${Date.now().toString(36)}`;
 
 /** A 1×1 PNG: what a phone's photo is to the pages (type sniffed by the services, not trusted). */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+// Animations finished before the picture: a drawer caught mid-slide showed the page through it.
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 
 async function person(width = 1366, height = 860): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });

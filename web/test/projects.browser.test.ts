@@ -16,7 +16,8 @@ jest.setTimeout(300_000);
 let platform: Platform;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+// Animations finished before the picture: a drawer caught mid-slide showed the page through it.
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 
 /** A fresh browser of one person (no login: a visitor of the public board). */
 async function person(): Promise<Page> {
