@@ -349,7 +349,7 @@ start_app_instance() { # start_app_instance NAME I
     dispatch) DISPATCH_PORT=$(instance_port "$i" 2) CODEC_PORT=$(instance_port "$i" 7) KAFKA_CLIENT_ID="diandan-$i" start_bg "$name-$i" node services/dispatch/dist/src/main.js ;;
     feedback) FEEDBACK_PORT=$(instance_port "$i" 3) KAFKA_CLIENT_ID="diandan-$i" start_bg "$name-$i" node services/feedback/dist/src/main.js ;;
     worker) WORKER_METRICS_PORT=$(instance_port "$i" 5) TEMPORAL_SDK_METRICS_PORT=$(instance_port "$i" 6) KAFKA_CLIENT_ID="diandan-$i" \
-      start_bg "$name-$i" node workflows/dist/src/worker.js ;;
+      start_bg "$name-$i" node --max-old-space-size="$WORKER_HEAP_MB" workflows/dist/src/worker.js ;;
   esac
 }
 

@@ -56,6 +56,8 @@ export WEB_PORT="${WEB_PORT:-3000}"
 # and the Temporal SDK's. Derived from the worktree's port block so two checkouts never collide.
 export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$((${PORT_BLOCK_BASE:-3000} + 10))}"
 export TEMPORAL_SDK_METRICS_PORT="${TEMPORAL_SDK_METRICS_PORT:-$((${PORT_BLOCK_BASE:-3000} + 11))}"
+# V8's old-space limit of the worker process, MB (docs/infrastructure.md, "The worker's memory").
+export WORKER_HEAP_MB="${WORKER_HEAP_MB:-320}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 # Signs staff tokens (services/dispatch; services/feedback verifies them). A development value; set a real secret anywhere else.
 export JWT_SECRET="${JWT_SECRET:-diandan-local-development-secret-not-for-production}"

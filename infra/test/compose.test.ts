@@ -196,6 +196,11 @@ describe('docker-compose.yml', () => {
     expect(drift).toEqual([]);
   });
 
+  test('worker.capsItsHeapAsTheLocalProfilesDo', () => {
+    const command = [service(loadCompose(), 'worker').command ?? ''].flat().join(' ');
+    expect(command).toContain(`--max-old-space-size=${localDefault('WORKER_HEAP_MB')} `);
+  });
+
   test('registersTheSearchAttributesInfraLocalRegisters', () => {
     const local = /^TEMPORAL_SEARCH_ATTRIBUTES="([^"]*)"/m.exec(envSh)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
     expect(local.length).toBeGreaterThan(0);
