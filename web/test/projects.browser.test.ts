@@ -72,8 +72,14 @@ describe('monthly bundling and projects, clicked through in Chromium', () => {
     await supervisor.getByRole('tab', { name: '月度打包' }).waitFor();
     await supervisor.getByRole('button', { name: /立即打包/ }).click();
     await supervisor.getByText(/已打包：\d+ 件诉求/).waitFor();
-    const bundle = supervisor.getByTestId('bundles').locator('tr', { hasText: '建新北路社区' }).filter({ hasText: '老年食堂' }).first();
+    // Our orders' bundle, by its id: in a full run other suites' orders of the same category and
+    // community make bundles of their own, and the first such row was once another suite's.
+    const ours = await platform.prisma.bundleOrder.findFirst({ where: { orderId: placed[0]!.orderId, bundle: { status: 'proposed' } }, orderBy: { bundle: { createdAt: 'desc' } } });
+    expect(ours).not.toBeNull();
+    const bundle = supervisor.getByTestId('bundles').locator(`tr[data-row-key="${ours!.bundleId}"]`);
     await bundle.waitFor();
+    await expect(bundle.textContent()).resolves.toContain('建新北路社区');
+    expect(await platform.prisma.bundleOrder.count({ where: { bundleId: ours!.bundleId, orderId: { in: placed.map((o) => o.orderId) } } })).toBe(placed.length);
     await shot(supervisor, 'projects-bundles');
     await bundle.getByRole('button', { name: /立\s*项/ }).click();
     const modal = supervisor.locator('.ant-modal');

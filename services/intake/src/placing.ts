@@ -2,10 +2,9 @@
 // order.placed event, checks it against the Kafka contract, and answers only once Kafka
 // acknowledged it (idempotent producer, acks -1, key = order id).
 import { contactSchema, normaliseStrings, orderPlacedSchema, type Attachment, type Contact, type OrderPlaced } from '@diandan/domain';
-import { HttpError, counter, validate, type Logger, type Sealer } from '@diandan/platform';
+import { BatchingPublisher, HttpError, counter, validate, type Logger, type Sealer } from '@diandan/platform';
 import type { Producer } from 'kafkajs';
 import { z } from 'zod';
-import { BatchPublisher } from './batching';
 import type { OrderIdentities, OrderIdentity } from './identity';
 
 /** What a channel knows about a need; identity, time and defaults are added here. */
@@ -64,12 +63,14 @@ function compact<T extends object>(value: T | undefined): T | undefined {
 export class Placer {
   private readonly timeoutMs: number;
   private readonly now: () => Date;
-  private readonly publisher: BatchPublisher;
+  private readonly publisher: BatchingPublisher;
 
   constructor(private readonly options: PlacerOptions) {
     this.timeoutMs = options.publishTimeoutMs ?? 4000;
     this.now = options.now ?? (() => new Date());
-    this.publisher = new BatchPublisher(options.producer, options.topic);
+    // Group commit: while a produce request is in flight the next orders gather for the one after
+    // (intake's own flush-every-turn publisher sent many small requests that queued in kafkajs).
+    this.publisher = new BatchingPublisher(options.producer);
   }
 
   identify(source?: readonly string[]): OrderIdentity {
@@ -103,7 +104,7 @@ export class Placer {
       placedAt,
     });
     try {
-      await withDeadline(this.timeoutMs, this.publisher.publish({ key: event.orderId, value: event, headers: { 'event-type': event.type } }));
+      await withDeadline(this.timeoutMs, this.publisher.publish(this.options.topic, [{ key: event.orderId, value: event, headers: { 'event-type': event.type } }]));
     } catch (error) {
       notPlacedTotal.inc({ channel: event.channel });
       this.options.logger.error({ orderId: event.orderId, channel: event.channel, err: error }, 'order not placed: kafka unavailable');
