@@ -24,7 +24,7 @@ import {
   type ProjectEvent,
   type WorkingCalendar,
 } from '@diandan/domain';
-import { publish, type PrismaClient } from '@diandan/platform';
+import { publish, wordsOf, type PrismaClient } from '@diandan/platform';
 import type { Producer } from 'kafkajs';
 import { actUpdate, stateQuery } from './contract';
 import { refusalOfFinishedOrder } from './lateActions';
@@ -143,6 +143,8 @@ export async function runBundling(
       placedAt: row.placedAt.toISOString(),
     })),
     request.options,
+    // Keywords as words a supervisor reads (jieba), not the character pairs the clustering compares.
+    wordsOf,
   );
   const records = bundles.map((bundle) => ({
     id: createHash('sha256').update(`${request.month}|${bundle.key}|${bundle.orderIds.length}`).digest('hex').slice(0, 32),

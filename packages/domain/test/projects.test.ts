@@ -177,6 +177,15 @@ describe('monthly bundling', () => {
     expect(bundles[0]!.sample).toBe(tickets[0]);
   });
 
+  test('with a segmenter the keywords are its words, shared by most orders, not character pairs', () => {
+    const orders = tickets.map((t, i) => order(`t${i}`, t, 'tickets', 'comm-a1', i + 1));
+    // A stand-in for jieba: the words of this small dictionary, wherever they occur.
+    const dictionary = ['代购', '返乡', '火车票', '网上', '购票', '老人', 'x9'];
+    const words = (text: string) => dictionary.filter((w) => text.includes(w));
+    const [bundle] = proposeBundles(orders, {}, words);
+    expect(bundle!.keywords).toEqual(['火车票', '代购', '返乡']); // most shared first; a tie goes to the longer word
+  });
+
   test('another area, another category or too few similar orders make no bundle together', () => {
     const split = [...tickets.slice(0, 2).map((t, i) => order(`a${i}`, t)), ...tickets.slice(2).map((t, i) => order(`b${i}`, t, 'tickets', 'comm-b1'))];
     expect(proposeBundles(split).map((b) => b.areaId)).toEqual(['comm-b1']);

@@ -20,3 +20,4 @@ export * from './routes';
 export * from './holidays';
 export * from './batchingPublisher';
 export * from './kafkajsIdle';
+export * from './segment';

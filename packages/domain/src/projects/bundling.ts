@@ -31,7 +31,7 @@ export interface ProposedBundle {
   readonly areaId: string | null;
   /** Oldest first. */
   readonly orderIds: readonly string[];
-  /** The words (character pairs) most of the bundle's orders share, most shared first. */
+  /** The words most of the bundle's orders share, most shared first (character pairs unless a segmenter was given). */
   readonly keywords: readonly string[];
   readonly firstPlacedAt: string;
   readonly lastPlacedAt: string;
@@ -44,7 +44,6 @@ export const DEFAULT_BUNDLING: Required<BundlingOptions> = { minSize: 3, similar
 // Characters that carry no meaning for "is this the same need": punctuation, spaces, digits.
 const NOISE = /[\s\p{P}\p{S}\d]+/gu;
 // Pairs that occur in almost every request and would glue unrelated ones together.
-const HAN_PAIR = /^\p{Script=Han}{2}$/u;
 const COMMON = new Set(['希望', '社区', '我们', '能否', '可以', '问题', '一下', '帮忙', '请求', '需要', '居民', '小区', '没有', '什么', '怎么', '这个', '反映']);
 
 /** The set of character textPairs of a text (Chinese has no spaces; pairs are what segmenters start from). */
@@ -103,8 +102,24 @@ function clusterGroup(orders: readonly BundlingOrder[], options: Required<Bundli
 
 const byPlacedThenId = (a: BundlingOrder, b: BundlingOrder): number => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The month's proposed bundles, largest first. Orders that join no bundle of `minSize` are left out. */
-export function proposeBundles(orders: readonly BundlingOrder[], options: BundlingOptions = {}): ProposedBundle[] {
+/** Han words only: a code, a number or a tracking marker is no keyword people read. */
+const HAN_WORD = /^\p{Script=Han}{2,}$/u;
+
+/** What most of a bundle's orders share (at least two of them, and half), most shared first, six at most. */
+function sharedMost(counts: Map<string, number>, size: number): string[] {
+  return [...counts.entries()]
+    .filter(([word, count]) => count >= Math.max(2, size / 2) && HAN_WORD.test(word))
+    .sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 6)
+    .map(([word]) => word);
+}
+
+/**
+ * The month's proposed bundles, largest first. Orders that join no bundle of `minSize` are left out.
+ * `words` segments a text into words (the worker passes jieba's): the keywords are then words a
+ * supervisor reads (路灯, 三天) rather than the character pairs the clustering compares (区路, 了三).
+ */
+export function proposeBundles(orders: readonly BundlingOrder[], options: BundlingOptions = {}, words?: (text: string) => readonly string[]): ProposedBundle[] {
   const settings = { ...DEFAULT_BUNDLING, ...options };
   const groups = new Map<string, BundlingOrder[]>();
   for (const order of orders) {
@@ -119,13 +134,12 @@ export function proposeBundles(orders: readonly BundlingOrder[], options: Bundli
     for (const cluster of clusterGroup(group, settings)) {
       if (cluster.members.length < settings.minSize) continue;
       const first = cluster.members[0]!;
-      const half = cluster.members.length / 2;
-      const keywords = [...cluster.pairs.entries()]
-        // Words people read: Chinese pairs only (a code or a number is no keyword).
-        .filter(([pair, count]) => count >= Math.max(2, half) && HAN_PAIR.test(pair))
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .slice(0, 6)
-        .map(([pair]) => pair);
+      let counts = cluster.pairs;
+      if (words) {
+        counts = new Map();
+        for (const member of cluster.members) for (const word of new Set(words(member.content))) counts.set(word, (counts.get(word) ?? 0) + 1);
+      }
+      const keywords = sharedMost(counts, cluster.members.length);
       bundles.push({
         key: `${first.categoryCode ?? ''}|${first.areaId ?? ''}|${first.id}`,
         categoryCode: first.categoryCode,
