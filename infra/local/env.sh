@@ -56,6 +56,11 @@ export WEB_PORT="${WEB_PORT:-3000}"
 # and the Temporal SDK's. Derived from the worktree's port block so two checkouts never collide.
 export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$((${PORT_BLOCK_BASE:-3000} + 10))}"
 export TEMPORAL_SDK_METRICS_PORT="${TEMPORAL_SDK_METRICS_PORT:-$((${PORT_BLOCK_BASE:-3000} + 11))}"
+# The local profiles' services listen on loopback only, and what stands in front of them is on
+# loopback too (the web server's /api proxy, HAProxy in the cluster profile): believe their
+# X-Forwarded-For, so intake's per-address limit counts residents, not the proxy. A client that
+# reaches a service directly from elsewhere is never believed ('loopback' trusts loopback peers only).
+export TRUST_PROXY="${TRUST_PROXY:-loopback}"
 # V8's old-space limit of the worker process, MB (docs/infrastructure.md, "The worker's memory").
 export WORKER_HEAP_MB="${WORKER_HEAP_MB:-320}"
 export LOG_LEVEL="${LOG_LEVEL:-info}"
