@@ -134,6 +134,10 @@ export async function runBundling(
     }),
   ]);
   const tree = buildUnitTree(units.map((u) => ({ ...u, parentId: u.parentId ?? null })));
+  // Longest first, each also without its kind (建新北路社区 and 建新北路): a shorter name inside a longer one goes after it.
+  const placeNames = [...new Set(units.flatMap((u) => [u.name, u.name.replace(/(社区|街道|村|镇|区)$/u, '')]))]
+    .filter((name) => [...name].length >= 2)
+    .sort((a, b) => b.length - a.length);
   const bundles = proposeBundles(
     rows.map((row) => ({
       id: row.id,
@@ -143,8 +147,9 @@ export async function runBundling(
       placedAt: row.placedAt.toISOString(),
     })),
     request.options,
-    // Keywords as words a supervisor reads (jieba), not the character pairs the clustering compares.
-    wordsOf,
+    // Keywords as words a supervisor reads (jieba), not the character pairs the clustering compares;
+    // without the place names, which the bundle's area column already says (建新北路 → 建新, 北路).
+    (text) => wordsOf(placeNames.reduce((rest, name) => rest.split(name).join(' '), text)),
   );
   const records = bundles.map((bundle) => ({
     id: createHash('sha256').update(`${request.month}|${bundle.key}|${bundle.orderIds.length}`).digest('hex').slice(0, 32),

@@ -108,7 +108,7 @@ const HAN_WORD = /^\p{Script=Han}{2,}$/u;
 /** What most of a bundle's orders share (at least two of them, and half), most shared first, six at most. */
 function sharedMost(counts: Map<string, number>, size: number): string[] {
   return [...counts.entries()]
-    .filter(([word, count]) => count >= Math.max(2, size / 2) && HAN_WORD.test(word))
+    .filter(([word, count]) => count >= Math.max(2, size / 2) && HAN_WORD.test(word) && !COMMON.has(word))
     .sort((a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1))
     .slice(0, 6)
     .map(([word]) => word);
