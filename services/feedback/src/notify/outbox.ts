@@ -4,7 +4,6 @@
 // (SKIP LOCKED, so senders never share a row), sends, and marks them sent; a sender that dies
 // mid-send leaves the lease to expire and the row is sent again — the one window where a notice
 // can repeat, which is why providers get the notice id as idempotency key / Message-ID.
-import type { Kafka } from 'kafkajs';
 import {
   lifecycleEventSchema,
   noticeMessage,
@@ -17,7 +16,7 @@ import {
   type PlannedNotice,
   type ProjectNoticeEvent,
 } from '@diandan/domain';
-import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient } from '@diandan/platform';
+import { jsonParser, runConsumer, type ConsumerRunner, type Logger, type PrismaClient, type ProjectionOptions } from '@diandan/platform';
 import { isTransient } from '@diandan/platform';
 import type { ContactCipher } from './contacts';
 import { PermanentNoticeError, type NoticeChannel, type Notifier } from './notifier';
@@ -79,14 +78,8 @@ export function startProjectNoticeConsumer(options: NoticeConsumerOptions): Prom
   });
 }
 
-export interface NoticeConsumerOptions {
-  kafka: Kafka;
-  prisma: PrismaClient;
-  logger: Logger;
-  topic: string;
-  deadLetterTopic: string;
-  groupId: string;
-}
+/** The outbox's consumers take what a read-model projection takes (they write the outbox rows). */
+export type NoticeConsumerOptions = ProjectionOptions;
 
 export function startNoticeConsumer(options: NoticeConsumerOptions): Promise<ConsumerRunner> {
   return runConsumer<LifecycleEvent>({
