@@ -277,6 +277,21 @@ describe('providers', () => {
   });
   const template = { templateId: 'tpl-progress', templateFields: ['character_string1', 'thing2', 'thing3'] as const };
 
+  it('notify.orderCheck: an order’s notices reach its resident in the order they were written, one after the other', async () => {
+    const orderId = randomUUID();
+    await prisma.noticeRecipient.create({ data: { orderId, channel: 'sms', address: cipher.encrypt('13900002222'), trackingCode: generateTrackingCode(randomBytes) } });
+    // Older than any other test's row, so that a pass of one row (the sender is the table's, not
+    // this order's) takes only these, oldest first; written in this order, all due.
+    const t0 = Date.parse('2000-01-01T00:00:00Z');
+    for (const [i, kind] of (['placed', 'withdrawn', 'rating_reminder'] as const).entries())
+      await prisma.noticeOutbox.create({ data: { id: `${orderId}/${i}-${kind}`, orderId, kind, createdAt: new Date(t0 + i) } });
+    const delivered: string[] = [];
+    const sms = { send: async (n: { kind: string }) => { delivered.push(n.kind); await new Promise((r) => setTimeout(r, 20 * (3 - delivered.length))); } };
+    const sender = new NoticeSender(prisma, cipher, { sms } as never, logger, { batchSize: 1 });
+    for (let pass = 0; pass < 3; pass++) await sender.sendDue();
+    expect(delivered).toEqual(['placed', 'withdrawn', 'rating_reminder']);
+  });
+
   it('wechat.windowCheck: inside 48 hours a customer-service message, outside it the approved template', async () => {
     const wechat = new WechatNotifier({ apiBase: standInUrl, appId: 'wx-app', appSecret: 'wx-secret', ...template, trackingUrl: (code) => `https://h5.example/track/${code}` });
     wechatFailuresLeft = 0;

@@ -146,12 +146,18 @@ export class NoticeSender {
     this.recipientWaitMs = options.recipientWaitMs ?? 10 * 60_000;
   }
 
-  /** One pass over the due rows; returns what happened to each claimed row. */
+  /**
+   * One pass over the due rows; returns what happened to each claimed row. A notice waits while an
+   * older one of its order is still pending: the rows of a pass are delivered side by side, and a
+   * resident once got 已撤回 before 已受理 (the next pass, at once, takes the next notice).
+   */
   async sendDue(): Promise<SendOutcome[]> {
     const claimed = await this.prisma.$queryRawUnsafe<ClaimedRow[]>(
       `UPDATE "NoticeOutbox" SET attempts = attempts + 1, "nextAttemptAt" = now() + make_interval(secs => $2)
-       WHERE id IN (SELECT id FROM "NoticeOutbox" WHERE status = 'pending' AND "nextAttemptAt" <= now()
-                    ORDER BY "createdAt" LIMIT $1 FOR UPDATE SKIP LOCKED)
+       WHERE id IN (SELECT n.id FROM "NoticeOutbox" n WHERE n.status = 'pending' AND n."nextAttemptAt" <= now()
+                      AND NOT EXISTS (SELECT 1 FROM "NoticeOutbox" o WHERE o."orderId" = n."orderId" AND o.status = 'pending'
+                                        AND (o."createdAt", o.id) < (n."createdAt", n.id))
+                    ORDER BY n."createdAt" LIMIT $1 FOR UPDATE OF n SKIP LOCKED)
        RETURNING id, "orderId", kind, data, attempts, "createdAt"`,
       this.batchSize,
       this.leaseSeconds,
