@@ -29,7 +29,18 @@ afterAll(async () => {
 });
 
 const ADMIN = { role: 'admin', id: 'admin-1' } as const;
-const stateOf = (handle: WorkflowHandle): Promise<CycleView> => handle.query(cycleStateQuery);
+/** The cycle's view; asked again while the workflow has not run its first task (no query handler yet: seen under a full run's load). */
+async function stateOf(handle: WorkflowHandle): Promise<CycleView> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await handle.query(cycleStateQuery);
+    } catch (error) {
+      const early = /did not register a handler for cycleState/.test(String((error as { cause?: unknown }).cause ?? error));
+      if (!early || attempt >= 50) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
 const phaseChanges = (view: CycleView) => view.timeline.filter((e): e is Extract<CycleEvent, { type: 'cycle.phase_changed' }> => e.type === 'cycle.phase_changed');
 
 async function startCycle(year: number, overrides: Partial<CycleInput> = {}): Promise<WorkflowHandle> {
