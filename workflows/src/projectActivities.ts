@@ -12,6 +12,7 @@ import {
   createWorkingCalendar,
   monthRange,
   monthToBundle,
+  placeNames,
   planMilestones,
   proposeBundles,
   workflowIdFor,
@@ -134,10 +135,8 @@ export async function runBundling(
     }),
   ]);
   const tree = buildUnitTree(units.map((u) => ({ ...u, parentId: u.parentId ?? null })));
-  // Longest first, each also without its kind (建新北路社区 and 建新北路): a shorter name inside a longer one goes after it.
-  const placeNames = [...new Set(units.flatMap((u) => [u.name, u.name.replace(/(社区|街道|村|镇|区)$/u, '')]))]
-    .filter((name) => [...name].length >= 2)
-    .sort((a, b) => b.length - a.length);
+  // Every unit's name as people write it (placeNames), longest first: a shorter name inside a longer one goes after it.
+  const names = [...new Set(units.flatMap((u) => placeNames(u.name)))].sort((a, b) => b.length - a.length);
   const bundles = proposeBundles(
     rows.map((row) => ({
       id: row.id,
@@ -149,7 +148,7 @@ export async function runBundling(
     request.options,
     // Keywords as words a supervisor reads (jieba), not the character pairs the clustering compares;
     // without the place names, which the bundle's area column already says (建新北路 → 建新, 北路).
-    (text) => wordsOf(placeNames.reduce((rest, name) => rest.split(name).join(' '), text)),
+    (text) => wordsOf(names.reduce((rest, name) => rest.split(name).join(' '), text)),
   );
   const records = bundles.map((bundle) => ({
     id: createHash('sha256').update(`${request.month}|${bundle.key}|${bundle.orderIds.length}`).digest('hex').slice(0, 32),

@@ -2,6 +2,7 @@
 // place (the community the address names, or a distance when both have coordinates), similar
 // words, placed within a window. Pure: services/dispatch fetches the candidates, this scores them
 // and says why. docs/merge.md explains the weights.
+import { placeNames } from './suggest';
 
 export interface DuplicateSettings {
   /** Only orders placed within this many days of each other are compared. */
@@ -111,7 +112,7 @@ export function relatedCategories(code: string, catalogue: ReadonlyArray<{ code:
 }
 
 const placeNamesOf = (o: DuplicateFacts): string[] =>
-  o.area ? [o.area.name, o.area.name.replace(/(社区|街道)$/u, ''), o.area.streetName ?? '', (o.area.streetName ?? '').replace(/街道$/u, '')].filter((n) => n.length >= 2) : [];
+  o.area ? [...placeNames(o.area.name), ...(o.area.streetName ? placeNames(o.area.streetName) : [])].filter((n) => n.length >= 2) : [];
 
 const hasPoint = (o: DuplicateFacts): o is DuplicateFacts & { lat: number; lng: number } => typeof o.lat === 'number' && typeof o.lng === 'number';
 const DAY_MS = 86_400_000;

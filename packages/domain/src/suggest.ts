@@ -21,11 +21,14 @@ export interface AreaMatch {
   readonly matched: string;
 }
 
-function namesOf(unit: Unit): string[] {
-  const suffix = AREA_SUFFIXES.find((s) => unit.name.endsWith(s));
-  const core = suffix ? unit.name.slice(0, -suffix.length) : unit.name;
-  return core.length >= MIN_CORE_LENGTH && core !== unit.name ? [unit.name, core] : [unit.name];
+/** A place's name as people write it: whole, and without its kind (建新北路社区 → 建新北路). */
+export function placeNames(name: string): string[] {
+  const suffix = AREA_SUFFIXES.find((s) => name.endsWith(s));
+  const core = suffix ? name.slice(0, -suffix.length) : name;
+  return core.length >= MIN_CORE_LENGTH && core !== name ? [name, core] : [name];
 }
+
+const namesOf = (unit: Unit): string[] => placeNames(unit.name);
 
 /**
  * The community or street whose name the address contains: communities before streets (the

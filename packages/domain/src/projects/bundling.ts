@@ -43,7 +43,8 @@ export const DEFAULT_BUNDLING: Required<BundlingOptions> = { minSize: 3, similar
 
 // Characters that carry no meaning for "is this the same need": punctuation, spaces, digits.
 const NOISE = /[\s\p{P}\p{S}\d]+/gu;
-// Pairs that occur in almost every request and would glue unrelated ones together.
+// Pairs that occur in almost every request and would glue unrelated ones together (and, as words,
+// say nothing as a bundle's keyword).
 const COMMON = new Set(['希望', '社区', '我们', '能否', '可以', '问题', '一下', '帮忙', '请求', '需要', '居民', '小区', '没有', '什么', '怎么', '这个', '反映']);
 
 /** The set of character textPairs of a text (Chinese has no spaces; pairs are what segmenters start from). */

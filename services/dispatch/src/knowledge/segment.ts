@@ -2,8 +2,6 @@
 import { searchTerms } from '@diandan/domain';
 import { segment, termsOf } from '@diandan/platform';
 
-export { termsOf };
-
 /** What the store keeps per entry: all terms (for the GIN index) and those of question and keywords. */
 export function entryTerms(entry: { question: string; answer: string; keywords: readonly string[] }) {
   const questionTerms = termsOf(entry.question);

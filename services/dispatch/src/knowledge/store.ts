@@ -3,9 +3,9 @@
 // other silently), and the ranked search — the GIN index on `terms` finds candidates, the
 // domain's rankEntries orders them, isSuggestible keeps stale entries out.
 import { checkValidity, isSuggestible, rankEntries, type KnowledgeStatus, type RankedEntry } from '@diandan/domain';
-import { HttpError, type PrismaClient } from '@diandan/platform';
+import { HttpError, termsOf, type PrismaClient } from '@diandan/platform';
 import type { KnowledgeEntry, Prisma } from '@prisma/client';
-import { entryTerms, termsOf } from './segment';
+import { entryTerms } from './segment';
 
 export interface EntryFields {
   question: string;
