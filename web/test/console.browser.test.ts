@@ -21,8 +21,12 @@ const FAST = `web-fast-${Date.now().toString(36)}`;
 
 /** A 1×1 PNG: what a phone's photo is to the pages (type sniffed by the services, not trusted). */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-// Animations finished before the picture: a drawer caught mid-slide showed the page through it.
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+// The whole page from its top, animations finished: a sticky header was drawn where the page had
+// been scrolled to (the H5 form's title over its first field), a drawer mid-slide showed the page through it.
+async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
 
 async function person(width = 1366, height = 860): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
